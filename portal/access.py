@@ -1,0 +1,50 @@
+"""Who may see what.
+
+Access helpers answer 404 alike for "does not exist" and "not yours", so an
+id in a URL tells an outsider nothing.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Invitation, Role, User
+
+
+def role_required(role: Role):
+    """Let only signed-in users with `role` through; others get 403.
+
+    Anonymous users never get here: LoginRequiredMiddleware sends them to
+    sign in first.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.user.role != role:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+client_required = role_required(Role.CLIENT)
+therapist_required = role_required(Role.THERAPIST)
+
+
+def client_for_therapist_or_404(therapist: User, public_id) -> User:
+    """The client with `public_id` if they are on `therapist`'s caseload now."""
+    client = User.objects.caseload_of(therapist).filter(public_id=public_id).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def invitation_for_therapist_or_404(therapist: User, pk: int) -> Invitation:
+    invitation = Invitation.objects.filter(therapist=therapist, pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -1,0 +1,80 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import CaseloadAssignment, Invitation, Practice, User
+from .services import assign_therapist
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_zone", "created_at"]
+    search_fields = ["name"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = CaseloadAssignment
+    fk_name = "client"
+    extra = 0
+    fields = ["therapist", "started_at", "ended_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Moves go through the "Move to therapist" form so history stays whole.
+        return False
+
+
+class MoveToTherapistForm(admin.helpers.ActionForm):
+    therapist = admin.widgets.forms.ModelChoiceField(
+        queryset=User.objects.therapists(), required=False, label="Therapist"
+    )
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "practice", "is_active", "is_staff"]
+    list_filter = ["role", "practice", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "time_zone"]}),
+        ("Role", {"fields": ["role", "practice"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "role", "practice", "password1", "password2"],
+            },
+        ),
+    ]
+    inlines = [AssignmentInline]
+    action_form = MoveToTherapistForm
+    actions = ["move_to_therapist"]
+
+    @admin.action(description="Move selected clients to the chosen therapist")
+    def move_to_therapist(self, request, queryset):
+        therapist = User.objects.therapists().filter(pk=request.POST.get("therapist")).first()
+        if therapist is None:
+            self.message_user(request, "Choose a therapist first.", level="error")
+            return
+        moved = 0
+        for client in queryset.clients():
+            assign_therapist(client=client, therapist=therapist)
+            moved += 1
+        self.message_user(request, f"Moved {moved} client(s) to {therapist}.")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "therapist", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["therapist"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "accepted_by"]

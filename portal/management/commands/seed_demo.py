@@ -1,0 +1,83 @@
+"""Create the demo practice: people, caseloads and check-in history.
+
+Safe to run again: people are looked up by email, and history is only added
+for weeks that have none.
+"""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from portal.models import Practice, Role, User
+from portal.services import create_client
+
+DEMO_PASSWORD = "demo-checkin-2026"  # noqa: S105 - published demo sign-in
+PRACTICE_NAME = "Riverside Counselling (demo)"
+
+THERAPISTS = [
+    ("maya.okafor@demo.example", "Maya", "Okafor"),
+    ("daniel.reyes@demo.example", "Daniel", "Reyes"),
+]
+
+# (email, first name, last name, therapist index)
+CLIENTS = [
+    ("alex.morgan@demo.example", "Alex", "Morgan", 0),
+    ("sam.lee@demo.example", "Sam", "Lee", 0),
+    ("jordan.patel@demo.example", "Jordan", "Patel", 0),
+    ("casey.nguyen@demo.example", "Casey", "Nguyen", 0),
+    ("riley.brooks@demo.example", "Riley", "Brooks", 0),
+    ("taylor.kim@demo.example", "Taylor", "Kim", 1),
+    ("jamie.silva@demo.example", "Jamie", "Silva", 1),
+    ("morgan.weiss@demo.example", "Morgan", "Weiss", 1),
+    ("avery.chen@demo.example", "Avery", "Chen", 1),
+]
+
+ADMIN_EMAIL = "admin@demo.example"
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) the demo practice and print its sign-ins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        practice, _ = Practice.objects.get_or_create(name=PRACTICE_NAME)
+        admin = self._person(ADMIN_EMAIL, "Practice", "Admin", role="", practice=practice)
+        if not admin.is_staff:
+            admin.is_staff = admin.is_superuser = True
+            admin.save(update_fields=["is_staff", "is_superuser"])
+
+        therapists = [
+            self._person(email, first, last, role=Role.THERAPIST, practice=practice)
+            for email, first, last in THERAPISTS
+        ]
+        for email, first, last, index in CLIENTS:
+            if not User.objects.filter(email=email).exists():
+                create_client(
+                    therapist=therapists[index],
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    first_name=first,
+                    last_name=last,
+                )
+
+        self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
+        self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
+        self.stdout.write(f"  administrator  {ADMIN_EMAIL}  (Django admin at /admin/)")
+        for email, *_ in THERAPISTS:
+            self.stdout.write(f"  therapist      {email}")
+        for email, *_ in CLIENTS:
+            self.stdout.write(f"  client         {email}")
+
+    def _person(self, email, first, last, *, role, practice) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                role=role,
+                practice=practice,
+            )
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the base settings, made fast and quiet."""
+
+from .base import *  # noqa: F403
+
+# Argon2 is deliberately slow; tests create hundreds of users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Serve static files from the app folders as in development: tests never
+# run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

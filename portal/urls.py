@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.client_home, name="client_home"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("caseload/invite/", views.invite, name="invite_client"),
+    path(
+        "caseload/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"
+    ),
+    path(
+        "caseload/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
+    ),
+    path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
+    path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .access import (
+    client_for_therapist_or_404,
+    client_required,
+    invitation_for_therapist_or_404,
+    therapist_required,
+)
+from .forms import AcceptInvitationForm, InviteClientForm
+from .models import Invitation, User
+from .services import (
+    SIGNED_IN_ALREADY,
+    InvitationError,
+    accept_invitation,
+    check_invitation,
+    invite_client,
+    resend_invitation,
+    revoke_invitation,
+)
+
+
+def home(request):
+    """Send each person to the page their role starts from."""
+    user = request.user
+    if user.is_therapist:
+        return redirect("caseload")
+    if user.is_client:
+        return redirect("client_home")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "portal/no_role.html", status=403)
+
+
+@client_required
+def client_home(request):
+    return render(
+        request, "portal/client_home.html", {"therapist": request.user.current_therapist()}
+    )
+
+
+@therapist_required
+def caseload(request):
+    clients = User.objects.caseload_of(request.user).order_by("first_name", "last_name", "email")
+    invitations = Invitation.objects.pending().filter(therapist=request.user)
+    return render(request, "portal/caseload.html", {"clients": clients, "invitations": invitations})
+
+
+@therapist_required
+def client_detail(request, client_id):
+    client = client_for_therapist_or_404(request.user, client_id)
+    return render(request, "portal/client_detail.html", {"client": client})
+
+
+@therapist_required
+def invite(request):
+    form = InviteClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invite_client(therapist=request.user, **form.cleaned_data)
+        except InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("caseload")
+    return render(request, "portal/invite.html", {"form": form})
+
+
+@therapist_required
+@require_POST
+def invitation_resend(request, pk):
+    invitation = invitation_for_therapist_or_404(request.user, pk)
+    try:
+        resend_invitation(invitation=invitation)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"A new invitation link was sent to {invitation.email}.")
+    return redirect("caseload")
+
+
+@therapist_required
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = invitation_for_therapist_or_404(request.user, pk)
+    try:
+        revoke_invitation(invitation=invitation)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("caseload")
+
+
+@login_not_required
+@never_cache
+def accept_invitation_view(request, token):
+    try:
+        invitation = check_invitation(token)
+    except InvitationError as error:
+        return render(request, "portal/invitation_invalid.html", {"reason": str(error)}, status=410)
+    if request.user.is_authenticated:
+        return render(
+            request,
+            "portal/invitation_invalid.html",
+            {"reason": SIGNED_IN_ALREADY},
+            status=409,
+        )
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = accept_invitation(
+                token=token,
+                password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except InvitationError as error:
+            return render(
+                request, "portal/invitation_invalid.html", {"reason": str(error)}, status=410
+            )
+        login(request, client, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(request, "Welcome! Your account is ready.")
+        return redirect("home")
+    return render(
+        request, "portal/accept_invitation.html", {"form": form, "invitation": invitation}
+    )

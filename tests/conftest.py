@@ -1,0 +1,50 @@
+import pytest
+
+from tests.factories import (
+    ClientFactory,
+    PracticeFactory,
+    StaffFactory,
+    TherapistFactory,
+    invitation_with_token,
+)
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture
+def practice(db):
+    return PracticeFactory()
+
+
+@pytest.fixture
+def therapist(practice):
+    return TherapistFactory(practice=practice)
+
+
+@pytest.fixture
+def other_therapist(practice):
+    return TherapistFactory(practice=practice)
+
+
+@pytest.fixture
+def client_a(therapist):
+    return ClientFactory(practice=therapist.practice, therapist=therapist)
+
+
+@pytest.fixture
+def client_b(other_therapist):
+    """A client of another therapist in the same practice."""
+    return ClientFactory(practice=other_therapist.practice, therapist=other_therapist)
+
+
+@pytest.fixture
+def staff(practice):
+    return StaffFactory(practice=practice)
+
+
+@pytest.fixture
+def pending_invitation(therapist):
+    return invitation_with_token(therapist=therapist)

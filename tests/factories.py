@@ -1,0 +1,83 @@
+"""Factories for the people side. Each builds a valid, saved object."""
+
+import secrets
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from portal.models import CaseloadAssignment, Invitation, Practice, Role, User, hash_token
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practice
+
+    name = factory.Sequence(lambda n: f"Practice {n}")
+    time_zone = "America/New_York"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    practice = factory.SubFactory(PracticeFactory)
+    time_zone = "America/New_York"
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class TherapistFactory(UserFactory):
+    role = Role.THERAPIST
+
+
+class StaffFactory(UserFactory):
+    role = ""
+    is_staff = True
+    is_superuser = True
+
+
+class ClientFactory(UserFactory):
+    """A client on `therapist`'s caseload (a new therapist unless one is given)."""
+
+    role = Role.CLIENT
+
+    @factory.post_generation
+    def therapist(self, create, extracted, **kwargs):
+        if not create:
+            return
+        therapist = extracted or TherapistFactory(practice=self.practice)
+        CaseloadAssignment.objects.create(client=self, therapist=therapist)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation; the raw token of its link is passed as `token`."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["token"]
+
+    token = factory.Sequence(lambda n: f"test-token-{n:06d}-abcdefghijklmnop")
+    therapist = factory.SubFactory(TherapistFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    first_name = "Robin"
+    last_name = "Invitee"
+    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
+    expires_at = factory.LazyFunction(lambda: Invitation.default_expiry(timezone.now()))
+
+
+def invitation_with_token(**kwargs) -> tuple[Invitation, str]:
+    """Create an invitation and return it with the token its link carries."""
+    token = kwargs.pop("token", None) or secrets.token_urlsafe(24)
+    return InvitationFactory(token=token, **kwargs), token

@@ -1,0 +1,66 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from portal.models import User
+from tests.factories import PASSWORD
+
+
+def test_sign_in_with_email_and_password(client, therapist):
+    response = client.post(
+        reverse("account_login"), {"login": therapist.email.upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).url == reverse("caseload")
+
+
+def test_wrong_password_is_refused_on_the_form(client, therapist):
+    response = client.post(
+        reverse("account_login"), {"login": therapist.email, "password": "not-the-password"}
+    )
+    assert response.status_code == 200
+    assert "not correct" in response.text
+    assert response.context["form"]["login"].value() == therapist.email
+    assert "_auth_user_id" not in client.session
+
+
+def test_open_sign_up_is_closed(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "walk-in@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert "Sign Up Closed" in response.text
+    assert not User.objects.filter(email="walk-in@example.com").exists()
+
+
+def test_password_reset_sends_a_working_link(client, client_a):
+    response = client.post(reverse("account_reset_password"), {"email": client_a.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [client_a.email]
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    new_password = "a-brand-new-long-passphrase"
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    client_a.refresh_from_db()
+    assert client_a.check_password(new_password)
+
+
+def test_password_reset_for_an_unknown_email_looks_the_same(client, db):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert response.url == reverse("account_reset_password_done")
+
+
+def test_sign_out_ends_the_session(client, client_a):
+    client.force_login(client_a)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("client_home")).status_code == 302

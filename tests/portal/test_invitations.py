@@ -1,0 +1,206 @@
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from portal import services
+from portal.models import CaseloadAssignment, Invitation, User
+from tests.factories import ClientFactory, invitation_with_token
+
+NEW_PASSWORD = "a-long-and-unusual-passphrase"
+
+
+def link_token(message) -> str:
+    match = re.search(r"/invitation/([\w-]+)/", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def accept(client, token, password=NEW_PASSWORD, password2=None, time_zone="Europe/Berlin"):
+    return client.post(
+        reverse("accept_invitation", args=[token]),
+        {"password1": password, "password2": password2 or password, "time_zone": time_zone},
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_therapist_invites_and_client_accepts_into_their_caseload(client, therapist):
+    client.force_login(therapist)
+    response = client.post(
+        reverse("invite_client"),
+        {"email": "New.Person@Example.com", "first_name": "Noor", "last_name": "Haddad"},
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new.person@example.com"]
+    assert therapist.display_name in message.subject
+    assert message.alternatives, "the email has an HTML part"
+    token = link_token(message)
+
+    client.logout()
+    page = client.get(reverse("accept_invitation", args=[token]))
+    assert page.status_code == 200
+    assert "new.person@example.com" in page.text
+
+    response = accept(client, token)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    new_client = User.objects.get(email="new.person@example.com")
+    assert new_client.is_client
+    assert new_client.first_name == "Noor"
+    assert new_client.time_zone == "Europe/Berlin"
+    assert new_client.practice == therapist.practice
+    assert new_client.current_therapist() == therapist
+    # Signed in and sent to their own home page.
+    home = client.get(reverse("home"), follow=True)
+    assert home.redirect_chain[-1][0] == reverse("client_home")
+    assert therapist.display_name in home.text
+
+
+def test_pending_invitations_are_listed_for_their_therapist_only(
+    client, therapist, other_therapist
+):
+    invitation, _ = invitation_with_token(therapist=therapist, email="waiting@example.com")
+    invitation_with_token(therapist=other_therapist, email="someone-else@example.com")
+    client.force_login(therapist)
+    page = client.get(reverse("caseload"))
+    assert "waiting@example.com" in page.text
+    assert "someone-else@example.com" not in page.text
+
+
+def test_expired_link_gets_a_clear_page(client, pending_invitation):
+    invitation, token = pending_invitation
+    with time_machine.travel(invitation.expires_at + timedelta(seconds=1)):
+        response = client.get(reverse("accept_invitation", args=[token]))
+        assert response.status_code == 410
+        assert services.EXPIRED_LINK in response.text
+        response = accept(client, token)
+        assert response.status_code == 410
+    assert not User.objects.filter(email=invitation.email).exists()
+
+
+def test_link_still_works_just_before_expiry(client, pending_invitation):
+    invitation, token = pending_invitation
+    with time_machine.travel(invitation.expires_at - timedelta(seconds=5)):
+        assert accept(client, token).status_code == 302
+
+
+def test_default_expiry_is_seven_days(therapist):
+    issued = services.invite_client(therapist=therapist, email="x@example.com")
+    lifetime = issued.invitation.expires_at - issued.invitation.sent_at
+    assert lifetime == timedelta(days=7)
+
+
+def test_a_used_link_cannot_be_used_again(client, pending_invitation):
+    invitation, token = pending_invitation
+    assert accept(client, token).status_code == 302
+    client.logout()
+    response = client.get(reverse("accept_invitation", args=[token]))
+    assert response.status_code == 410
+    assert services.USED_LINK in response.text
+    response = accept(client, token, password="another-long-passphrase")
+    assert response.status_code == 410
+    assert User.objects.filter(email=invitation.email).count() == 1
+
+
+def test_revoked_link_is_refused(client, therapist, pending_invitation):
+    invitation, token = pending_invitation
+    client.force_login(therapist)
+    client.post(reverse("invitation_revoke", args=[invitation.pk]))
+    client.logout()
+    response = client.get(reverse("accept_invitation", args=[token]))
+    assert response.status_code == 410
+    assert services.REVOKED_LINK in response.text
+    assert accept(client, token).status_code == 410
+    assert not User.objects.filter(email=invitation.email).exists()
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43, "%2e%2e", "'%20OR%201=1--", "%00"])
+def test_wrong_or_forged_token_gets_a_clear_page(client, pending_invitation, token):
+    response = client.get(f"/invitation/{token}/")
+    assert response.status_code == 410
+    assert services.INVALID_LINK in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resend_sends_a_new_link_and_kills_the_old_one(client, therapist):
+    issued = services.invite_client(therapist=therapist, email="again@example.com")
+    old_token = issued.url.rstrip("/").rsplit("/", 1)[1]
+    client.force_login(therapist)
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        client.post(reverse("invitation_resend", args=[issued.invitation.pk]))
+        assert len(mail.outbox) == 1
+        new_token = link_token(mail.outbox[0])
+        assert new_token != old_token
+        client.logout()
+        assert client.get(reverse("accept_invitation", args=[old_token])).status_code == 410
+    # The new link is valid for a full week from the resend.
+    with time_machine.travel(timezone.now() + timedelta(days=12)):
+        assert client.get(reverse("accept_invitation", args=[new_token])).status_code == 200
+
+
+def test_password_mismatch_and_weak_password_keep_the_form(client, pending_invitation):
+    invitation, token = pending_invitation
+    response = accept(client, token, password=NEW_PASSWORD, password2="something-else-entirely")
+    assert response.status_code == 200
+    assert "The two passwords do not match." in response.text
+    response = accept(client, token, password="short")
+    assert response.status_code == 200
+    assert "too short" in response.text
+    response = accept(client, token, time_zone="Mars/Olympus_Mons")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not User.objects.filter(email=invitation.email).exists()
+
+
+def test_inviting_an_existing_account_is_refused_on_the_form(client, therapist, client_a):
+    client.force_login(therapist)
+    response = client.post(reverse("invite_client"), {"email": client_a.email.upper()})
+    assert response.status_code == 200
+    assert "already has an account" in response.text
+    assert response.context["form"]["email"].value() == client_a.email.upper()
+    assert not Invitation.objects.exists()
+
+
+def test_inviting_again_withdraws_the_earlier_link(therapist):
+    first = services.invite_client(therapist=therapist, email="twice@example.com")
+    services.invite_client(therapist=therapist, email="twice@example.com")
+    first.invitation.refresh_from_db()
+    assert first.invitation.status == Invitation.Status.REVOKED
+    assert Invitation.objects.pending().filter(email="twice@example.com").count() == 1
+
+
+def test_a_therapist_cannot_touch_another_therapists_invitation(
+    client, other_therapist, pending_invitation
+):
+    invitation, _ = pending_invitation
+    client.force_login(other_therapist)
+    assert client.post(reverse("invitation_revoke", args=[invitation.pk])).status_code == 404
+    assert client.post(reverse("invitation_resend", args=[invitation.pk])).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+
+
+def test_signed_in_user_cannot_accept_an_invitation(client, client_a, pending_invitation):
+    invitation, token = pending_invitation
+    client.force_login(client_a)
+    assert client.get(reverse("accept_invitation", args=[token])).status_code == 409
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+
+
+def test_moving_a_client_keeps_the_history(therapist, other_therapist):
+    moved = ClientFactory(therapist=therapist)
+    services.assign_therapist(client=moved, therapist=other_therapist)
+    assert moved.current_therapist() == other_therapist
+    history = list(CaseloadAssignment.objects.filter(client=moved).order_by("started_at"))
+    assert [a.therapist for a in history] == [therapist, other_therapist]
+    assert history[0].ended_at is not None
+    assert history[1].ended_at is None
+    assert list(User.objects.caseload_of(therapist)) == []

@@ -1,0 +1,181 @@
+"""Who may open every page of the portal.
+
+ROUTES names every URL pattern of the project with who may see it. The first
+test walks the URL configuration and fails when a pattern is missing here, so
+a page cannot be added without deciding its access.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import invitation_with_token
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in person
+CLIENT = "client"
+THERAPIST = "therapist"
+
+
+@dataclass(frozen=True)
+class Route:
+    access: str
+    kwargs: Callable[[dict], dict] = field(default=lambda world: {})
+    post_only: bool = False
+
+
+ROUTES: dict[str, Route] = {
+    # The portal's own pages.
+    "home": Route(SIGNED_IN),
+    "client_home": Route(CLIENT),
+    "caseload": Route(THERAPIST),
+    "invite_client": Route(THERAPIST),
+    "invitation_resend": Route(THERAPIST, lambda w: {"pk": w["invitation"].pk}, post_only=True),
+    "invitation_revoke": Route(THERAPIST, lambda w: {"pk": w["invitation"].pk}, post_only=True),
+    "client_detail": Route(THERAPIST, lambda w: {"client_id": w["client_a"].public_id}),
+    "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}),
+    # Sign-in, reset and related account pages from django-allauth.
+    "account_login": Route(PUBLIC),
+    "account_logout": Route(PUBLIC),
+    "account_inactive": Route(PUBLIC),
+    "account_signup": Route(PUBLIC),
+    "account_reauthenticate": Route(SIGNED_IN),
+    "account_email": Route(SIGNED_IN),
+    "account_email_verification_sent": Route(PUBLIC),
+    "account_confirm_email": Route(PUBLIC, lambda w: {"key": "not-a-real-key"}),
+    "account_change_password": Route(SIGNED_IN),
+    "account_set_password": Route(SIGNED_IN),
+    "account_reset_password": Route(PUBLIC),
+    "account_confirm_login_code": Route(PUBLIC),
+    "account_reset_password_from_key_done": Route(PUBLIC),
+    "account_reset_password_from_key": Route(
+        PUBLIC, lambda w: {"uidb36": "zz", "key": "not-a-real-key"}
+    ),
+    "account_reset_password_done": Route(PUBLIC),
+}
+
+
+def project_url_names() -> set[str]:
+    """Every named URL pattern, except the Django admin (tested on its own)."""
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_has_an_access_decision():
+    names = project_url_names()
+    assert None not in names, "every URL pattern needs a name to be checked"
+    undecided = names - ROUTES.keys()
+    assert not undecided, f"Add these URL names to ROUTES with who may see them: {undecided}"
+    stale = ROUTES.keys() - names
+    assert not stale, f"ROUTES lists URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(therapist, other_therapist, client_a, client_b, staff):
+    invitation, token = invitation_with_token(therapist=therapist)
+    return {
+        "therapist": therapist,
+        "other_therapist": other_therapist,
+        "client_a": client_a,
+        "client_b": client_b,
+        "staff": staff,
+        "invitation": invitation,
+        "token": token,
+    }
+
+
+def url_for(name: str, world: dict) -> str:
+    return reverse(name, kwargs=ROUTES[name].kwargs(world))
+
+
+def names_with(*access: str) -> list[str]:
+    return sorted(name for name, route in ROUTES.items() if route.access in access)
+
+
+@pytest.mark.parametrize("name", names_with(SIGNED_IN, CLIENT, THERAPIST))
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, name):
+    url = url_for(name, world)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, (name, method)
+        assert response.url.startswith(reverse("account_login") + "?next=")
+
+
+@pytest.mark.parametrize("name", names_with(PUBLIC))
+def test_public_pages_open_without_signing_in(client, world, name):
+    response = client.get(url_for(name, world))
+    assert response.status_code < 500
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("account_login") + "?next=")
+
+
+@pytest.mark.parametrize("name", names_with(THERAPIST))
+@pytest.mark.parametrize("who", ["client_a", "staff"])
+def test_therapist_pages_refuse_other_roles(client, world, name, who):
+    client.force_login(world[who])
+    url = url_for(name, world)
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", names_with(CLIENT))
+@pytest.mark.parametrize("who", ["therapist", "staff"])
+def test_client_pages_refuse_other_roles(client, world, name, who):
+    client.force_login(world[who])
+    assert client.get(url_for(name, world)).status_code == 403
+
+
+@pytest.mark.parametrize("name", names_with(THERAPIST, CLIENT, SIGNED_IN))
+def test_the_right_person_gets_the_page(client, world, name):
+    route = ROUTES[name]
+    person = {CLIENT: "client_a", THERAPIST: "therapist", SIGNED_IN: "client_a"}[route.access]
+    client.force_login(world[person])
+    url = url_for(name, world)
+    if route.post_only:
+        assert client.get(url).status_code == 405
+        assert client.post(url).status_code == 302
+    else:
+        assert client.get(url).status_code in (200, 302)
+
+
+def test_a_therapist_sees_only_their_caseload(client, world):
+    client.force_login(world["therapist"])
+    own = client.get(reverse("client_detail", args=[world["client_a"].public_id]))
+    assert own.status_code == 200
+    other = client.get(reverse("client_detail", args=[world["client_b"].public_id]))
+    missing = client.get(reverse("client_detail", args=["00000000-0000-0000-0000-000000000000"]))
+    assert other.status_code == missing.status_code == 404
+    assert other.content == missing.content, "a foreign id and a missing id look the same"
+    caseload = client.get(reverse("caseload"))
+    assert world["client_a"].display_name in caseload.text
+    assert world["client_b"].display_name not in caseload.text
+
+
+def test_the_admin_is_for_staff_only(client, world):
+    assert client.get("/admin/").status_code == 302
+    client.force_login(world["therapist"])
+    assert client.get("/admin/").status_code == 302
+    client.force_login(world["staff"])
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [("client_a", "client_home"), ("therapist", "caseload"), ("staff", "admin:index")],
+)
+def test_home_sends_each_role_to_their_start_page(client, world, who, lands_on):
+    client.force_login(world[who])
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse(lands_on)
