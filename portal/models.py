@@ -18,8 +18,19 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a known time zone.")
 
 
+DEFAULT_CRISIS_HELP = (
+    "If you are in crisis or thinking about harming yourself, call or text 988 "
+    "(the Suicide & Crisis Lifeline, US), or call 911 or go to your nearest emergency room."
+)
+
+
 class Practice(models.Model):
     name = models.CharField(max_length=200)
+    crisis_help = models.TextField(
+        "where to get help in a crisis",
+        default=DEFAULT_CRISIS_HELP,
+        help_text="Shown on every client page. Write it for where this practice's clients live.",
+    )
     time_zone = models.CharField(
         max_length=64,
         default=settings.TIME_ZONE,

@@ -1,7 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from checkins.converters import IsoDateConverter
 
 from . import views
+
+register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +19,7 @@ urlpatterns = [
         "caseload/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
+    path("checkin/", include("checkins.urls")),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -2,8 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from checkins.charts import client_charts
+from checkins.models import CheckIn, week_start_for
 
 from .access import (
     client_for_therapist_or_404,
@@ -38,8 +42,16 @@ def home(request):
 
 @client_required
 def client_home(request):
+    client = request.user
+    week_start = week_start_for(timezone.now(), client.tz)
     return render(
-        request, "portal/client_home.html", {"therapist": request.user.current_therapist()}
+        request,
+        "portal/client_home.html",
+        {
+            "therapist": client.current_therapist(),
+            "week_start": week_start,
+            "this_week": CheckIn.objects.filter(client=client, week_start=week_start).first(),
+        },
     )
 
 
@@ -53,7 +65,12 @@ def caseload(request):
 @therapist_required
 def client_detail(request, client_id):
     client = client_for_therapist_or_404(request.user, client_id)
-    return render(request, "portal/client_detail.html", {"client": client})
+    checkins = list(CheckIn.objects.for_client(client).order_by("week_start"))
+    return render(
+        request,
+        "portal/client_detail.html",
+        {"client": client, "checkins": checkins[::-1], "charts": client_charts(checkins)},
+    )
 
 
 @therapist_required

@@ -6,6 +6,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from checkins.demo import NEUTRAL
 from portal.models import CaseloadAssignment, Invitation, Practice, Role, User, hash_token
 
 PASSWORD = "correct-horse-battery-staple"
@@ -81,3 +82,40 @@ def invitation_with_token(**kwargs) -> tuple[Invitation, str]:
     """Create an invitation and return it with the token its link carries."""
     token = kwargs.pop("token", None) or secrets.token_urlsafe(24)
     return InvitationFactory(token=token, **kwargs), token
+
+
+def answers(**overrides) -> dict:
+    """A complete, valid set of check-in answers, as `submit_checkin` takes them."""
+    data = {**NEUTRAL, "sessions_attended": 4, "wellbeing": 6}
+    data.update(overrides)
+    return data
+
+
+def form_data(**overrides) -> dict:
+    """The same answers as the check-in form posts them."""
+    data = answers(**overrides)
+    barriers = [b for b in ("time", "money", "energy", "life_events") if data.pop(f"barrier_{b}")]
+    posted = {key: ("" if value is None else value) for key, value in data.items()}
+    posted["barriers"] = barriers
+    return posted
+
+
+def checkin_history(client, rows: list[dict], *, last_week_at=None):
+    """Check-ins for consecutive weeks ending in the week of `last_week_at` (default now).
+
+    Each row holds the answers that differ from `answers()`; None skips a week.
+    Built through submit_checkin, the one write path.
+    """
+    from datetime import timedelta
+
+    from checkins.services import submit_checkin
+
+    end = last_week_at or timezone.now()
+    made = []
+    for weeks_ago, row in zip(range(len(rows) - 1, -1, -1), rows, strict=True):
+        if row is None:
+            continue
+        made.append(
+            submit_checkin(client=client, data=answers(**row), now=end - timedelta(weeks=weeks_ago))
+        )
+    return made

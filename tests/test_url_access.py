@@ -7,11 +7,13 @@ a page cannot be added without deciding its access.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from tests.factories import invitation_with_token
+from tests.factories import checkin_history, invitation_with_token
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # any signed-in person
@@ -35,6 +37,10 @@ ROUTES: dict[str, Route] = {
     "invitation_resend": Route(THERAPIST, lambda w: {"pk": w["invitation"].pk}, post_only=True),
     "invitation_revoke": Route(THERAPIST, lambda w: {"pk": w["invitation"].pk}, post_only=True),
     "client_detail": Route(THERAPIST, lambda w: {"client_id": w["client_a"].public_id}),
+    "checkin": Route(CLIENT),
+    "checkin_saved": Route(CLIENT),
+    "checkin_history": Route(CLIENT),
+    "checkin_week": Route(CLIENT, lambda w: {"week_start": w["past_checkin"].week_start}),
     "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}),
     # Sign-in, reset and related account pages from django-allauth.
     "account_login": Route(PUBLIC),
@@ -84,7 +90,11 @@ def test_every_url_pattern_has_an_access_decision():
 @pytest.fixture
 def world(therapist, other_therapist, client_a, client_b, staff):
     invitation, token = invitation_with_token(therapist=therapist)
+    (past_checkin,) = checkin_history(
+        client_a, [{}], last_week_at=timezone.now() - timedelta(weeks=3)
+    )
     return {
+        "past_checkin": past_checkin,
         "therapist": therapist,
         "other_therapist": other_therapist,
         "client_a": client_a,

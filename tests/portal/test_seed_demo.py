@@ -2,6 +2,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from checkins.models import CheckIn
 from portal.management.commands.seed_demo import CLIENTS, DEMO_PASSWORD, THERAPISTS
 from portal.models import CaseloadAssignment, Practice, User
 
@@ -9,7 +10,9 @@ from portal.models import CaseloadAssignment, Practice, User
 def test_seed_demo_builds_the_practice_once_and_prints_sign_ins(db):
     out = StringIO()
     call_command("seed_demo", stdout=out)
+    checkins = CheckIn.objects.count()
     call_command("seed_demo", stdout=StringIO())
+    assert CheckIn.objects.count() == checkins, "a second run adds nothing"
     assert Practice.objects.count() == 1
     assert User.objects.therapists().count() == len(THERAPISTS) == 2
     assert User.objects.clients().count() == len(CLIENTS) >= 8
@@ -19,3 +22,17 @@ def test_seed_demo_builds_the_practice_once_and_prints_sign_ins(db):
     for email, *_ in THERAPISTS + [(c[0],) for c in CLIENTS]:
         assert email in printed
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+
+
+def test_demo_history_spans_months_with_each_pattern(db):
+    call_command("seed_demo", stdout=StringIO())
+    by_email = {email: pattern for email, *_, pattern in CLIENTS}
+    for client in User.objects.clients():
+        weeks = CheckIn.objects.filter(client=client).count()
+        pattern = by_email[client.email]
+        if pattern == "new, with barriers":
+            assert weeks == 3
+        else:
+            assert weeks >= 12, pattern
+    crisis = User.objects.get(email=next(e for e, p in by_email.items() if p == "crisis answer"))
+    assert CheckIn.objects.filter(client=crisis, in_crisis=True).exists()

@@ -4,10 +4,16 @@ Safe to run again: people are looked up by email, and history is only added
 for weeks that have none.
 """
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from checkins.demo import PATTERNS
+from checkins.models import CheckIn, week_start_for
+from checkins.services import submit_checkin
 from portal.models import Practice, Role, User
 from portal.services import create_client
 
@@ -19,18 +25,21 @@ THERAPISTS = [
     ("daniel.reyes@demo.example", "Daniel", "Reyes"),
 ]
 
-# (email, first name, last name, therapist index)
+# (email, first name, last name, therapist index, pattern of weekly history)
 CLIENTS = [
-    ("alex.morgan@demo.example", "Alex", "Morgan", 0),
-    ("sam.lee@demo.example", "Sam", "Lee", 0),
-    ("jordan.patel@demo.example", "Jordan", "Patel", 0),
-    ("casey.nguyen@demo.example", "Casey", "Nguyen", 0),
-    ("riley.brooks@demo.example", "Riley", "Brooks", 0),
-    ("taylor.kim@demo.example", "Taylor", "Kim", 1),
-    ("jamie.silva@demo.example", "Jamie", "Silva", 1),
-    ("morgan.weiss@demo.example", "Morgan", "Weiss", 1),
-    ("avery.chen@demo.example", "Avery", "Chen", 1),
+    ("alex.morgan@demo.example", "Alex", "Morgan", 0, "steady progress"),
+    ("sam.lee@demo.example", "Sam", "Lee", 0, "rising discomfort"),
+    ("jordan.patel@demo.example", "Jordan", "Patel", 0, "homework dropping"),
+    ("casey.nguyen@demo.example", "Casey", "Nguyen", 0, "stalled after many sessions"),
+    ("riley.brooks@demo.example", "Riley", "Brooks", 0, "stopped checking in"),
+    ("taylor.kim@demo.example", "Taylor", "Kim", 1, "crisis answer"),
+    ("jamie.silva@demo.example", "Jamie", "Silva", 1, "expectations unmet"),
+    ("morgan.weiss@demo.example", "Morgan", "Weiss", 1, "new, with barriers"),
+    ("avery.chen@demo.example", "Avery", "Chen", 1, "deteriorating"),
 ]
+
+# About four months of weekly check-ins.
+HISTORY_WEEKS = 16
 
 ADMIN_EMAIL = "admin@demo.example"
 
@@ -50,23 +59,33 @@ class Command(BaseCommand):
             self._person(email, first, last, role=Role.THERAPIST, practice=practice)
             for email, first, last in THERAPISTS
         ]
-        for email, first, last, index in CLIENTS:
-            if not User.objects.filter(email=email).exists():
-                create_client(
-                    therapist=therapists[index],
-                    email=email,
-                    password=DEMO_PASSWORD,
-                    first_name=first,
-                    last_name=last,
-                )
+        now = timezone.now()
+        for email, first, last, index, pattern in CLIENTS:
+            client = User.objects.filter(email=email).first() or create_client(
+                therapist=therapists[index],
+                email=email,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+            )
+            self._history(client, PATTERNS[pattern](HISTORY_WEEKS), now=now)
 
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         self.stdout.write(f"  administrator  {ADMIN_EMAIL}  (Django admin at /admin/)")
         for email, *_ in THERAPISTS:
             self.stdout.write(f"  therapist      {email}")
-        for email, *_ in CLIENTS:
-            self.stdout.write(f"  client         {email}")
+        for email, *_, pattern in CLIENTS:
+            self.stdout.write(f"  client         {email:28} ({pattern})")
+
+    def _history(self, client: User, rows: list[dict | None], *, now) -> None:
+        """Add the pattern's weeks, ending last week, that the client has no check-in for."""
+        have = set(CheckIn.objects.filter(client=client).values_list("week_start", flat=True))
+        for weeks_ago, row in zip(range(len(rows), 0, -1), rows, strict=True):
+            when = now - timedelta(weeks=weeks_ago)
+            if row is None or week_start_for(when, client.tz) in have:
+                continue
+            submit_checkin(client=client, data=row, now=when)
 
     def _person(self, email, first, last, *, role, practice) -> User:
         user = User.objects.filter(email=email).first()

@@ -1,0 +1,193 @@
+"""Small line charts of a client's answers over time, drawn as SVG on the server.
+
+Each chart shows one measure, so nothing depends on telling colours apart:
+points carry a marker and a text label, missed weeks break the line, and the
+chart's description says the first and last values in words.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .models import (
+    DISCOMFORT_MAX,
+    DISCOMFORT_MIN,
+    EXPECTATIONS_MAX,
+    EXPECTATIONS_MIN,
+    WELLBEING_MAX,
+    WELLBEING_MIN,
+    CheckIn,
+)
+
+WIDTH, HEIGHT = 320, 120
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 28, 8, 8, 22
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    week: date
+    value: float
+    label: str
+
+
+@dataclass
+class Mark:
+    """A week to point out on the chart (a flag raised that week, for example)."""
+
+    x: float
+    label: str
+
+
+@dataclass
+class LineChart:
+    key: str
+    title: str
+    description: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    segments: list[str] = field(default_factory=list)  # SVG polyline "points" strings
+    points: list[Point] = field(default_factory=list)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    x_ticks: list[tuple[float, str]] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def plot_left(self) -> int:
+        return PAD_LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - PAD_RIGHT
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - PAD_BOTTOM
+
+    @property
+    def empty(self) -> bool:
+        return not self.points
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+def line_chart(
+    *,
+    key: str,
+    title: str,
+    weeks: list[date],
+    values: list[float | None],
+    y_min: float,
+    y_max: float,
+    value_label=_fmt,
+    marks: dict[date, str] | None = None,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> LineChart:
+    """Lay out one measure over consecutive weeks; None is a week with no answer."""
+    chart = LineChart(key=key, title=title, description="", width=width, height=height)
+    plot_w = width - PAD_LEFT - PAD_RIGHT
+    plot_h = height - PAD_TOP - PAD_BOTTOM
+    n = len(weeks)
+
+    def x_at(i: int) -> float:
+        return PAD_LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y_at(v: float) -> float:
+        return PAD_TOP + plot_h * (1 - (v - y_min) / (y_max - y_min))
+
+    segment: list[str] = []
+    for i, (week, value) in enumerate(zip(weeks, values, strict=True)):
+        if value is None:
+            if segment:
+                chart.segments.append(" ".join(segment))
+            segment = []
+            continue
+        x, y = round(x_at(i), 1), round(y_at(value), 1)
+        segment.append(f"{x},{y}")
+        chart.points.append(Point(x, y, week, value, value_label(value)))
+    if segment:
+        chart.segments.append(" ".join(segment))
+
+    chart.y_ticks = [(round(y_at(v), 1), _fmt(v)) for v in (y_min, (y_min + y_max) / 2, y_max)]
+    if n:
+        chart.x_ticks = [(round(x_at(0), 1), f"{weeks[0]:%b %-d}")]
+        if n > 1:
+            chart.x_ticks.append((round(x_at(n - 1), 1), f"{weeks[-1]:%b %-d}"))
+    index = {week: i for i, week in enumerate(weeks)}
+    chart.marks = [
+        Mark(round(x_at(index[week]), 1), label)
+        for week, label in sorted((marks or {}).items())
+        if week in index
+    ]
+
+    if chart.points:
+        first, last = chart.points[0], chart.points[-1]
+        chart.description = (
+            f"{title}: {first.label} in the week of {first.week:%b %-d, %Y}, "
+            f"{last.label} in the week of {last.week:%b %-d, %Y}, "
+            f"{len(chart.points)} check-ins in all."
+        )
+    else:
+        chart.description = f"{title}: no answers yet."
+    return chart
+
+
+def weekly_series(checkins: list[CheckIn]) -> list[date]:
+    """Every week from the first check-in to the last, so gaps show as gaps."""
+    if not checkins:
+        return []
+    first = min(c.week_start for c in checkins)
+    last = max(c.week_start for c in checkins)
+    return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+
+
+def _homework_label(share: float) -> str:
+    return {0.0: "none", 1.0: "all"}.get(share, "some" if share < 0.5 else "most")
+
+
+# key, title, CheckIn attribute, lowest and highest value, how a value reads
+CLIENT_MEASURES = [
+    ("wellbeing", "How I have been (0–10)", "wellbeing", WELLBEING_MIN, WELLBEING_MAX, _fmt),
+    (
+        "expectations",
+        "Therapy meets what I hoped for (1–5)",
+        "expectations",
+        EXPECTATIONS_MIN,
+        EXPECTATIONS_MAX,
+        _fmt,
+    ),
+    (
+        "discomfort",
+        "Uneasy with my therapist (0–4)",
+        "discomfort",
+        DISCOMFORT_MIN,
+        DISCOMFORT_MAX,
+        _fmt,
+    ),
+    ("homework", "Homework done (weeks it was set)", "homework_share", 0, 1, _homework_label),
+]
+
+
+def client_charts(
+    checkins: list[CheckIn], *, marks: dict[date, str] | None = None, **size
+) -> list[LineChart]:
+    """The four charts of a client's history: wellbeing, expectations, discomfort, homework."""
+    weeks = weekly_series(checkins)
+    by_week = {c.week_start: c for c in checkins}
+    return [
+        line_chart(
+            key=key,
+            title=title,
+            weeks=weeks,
+            values=[getattr(by_week[w], attr) if w in by_week else None for w in weeks],
+            y_min=y_min,
+            y_max=y_max,
+            value_label=label,
+            marks=marks,
+            **size,
+        )
+        for key, title, attr, y_min, y_max, label in CLIENT_MEASURES
+    ]

@@ -1,0 +1,204 @@
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+
+from portal.forms import PortalFormHelper
+
+from .models import (
+    SESSIONS_MAX,
+    WELLBEING_MAX,
+    WELLBEING_MIN,
+    Barrier,
+    CheckIn,
+    Homework,
+)
+from .services import ANSWER_FIELDS
+
+SESSIONS_LOWER_NEEDS_REASON = (
+    "This is fewer sessions than you told us last week ({previous}). "
+    "If that is right, please say why in the box below."
+)
+SESSIONS_TOO_MANY = f"Please enter a number between 0 and {SESSIONS_MAX}."
+
+EXPECTATION_CHOICES = [
+    (1, "1 — not at all"),
+    (2, "2"),
+    (3, "3 — partly"),
+    (4, "4"),
+    (5, "5 — completely"),
+]
+DISCOMFORT_CHOICES = [
+    (0, "0 — not at all"),
+    (1, "1"),
+    (2, "2 — somewhat"),
+    (3, "3"),
+    (4, "4 — very much"),
+]
+WELLBEING_CHOICES = [(n, str(n)) for n in range(WELLBEING_MIN, WELLBEING_MAX + 1)]
+WELLBEING_CHOICES[0] = (0, "0 — very bad")
+WELLBEING_CHOICES[-1] = (10, "10 — very good")
+YES_NO = [(True, "Yes"), (False, "No")]
+SHARE_CHOICES = [
+    (True, "My therapist may read what I wrote"),
+    (False, "Keep what I wrote private (only I can see it)"),
+]
+
+
+def _to_bool(value):
+    return value in (True, "True", "true", "1")
+
+
+class CheckInForm(forms.ModelForm):
+    expectations = forms.TypedChoiceField(
+        label="Therapy is meeting what I hoped for",
+        choices=EXPECTATION_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 means not at all, 5 means completely.",
+    )
+    discomfort = forms.TypedChoiceField(
+        label="This week I felt uneasy with my therapist or dreaded going",
+        choices=DISCOMFORT_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="0 means not at all, 4 means very much. Honest answers help; "
+        "feeling uneasy sometimes is common and worth talking about.",
+    )
+    homework = forms.ChoiceField(
+        label="The work to do between sessions",
+        choices=Homework.choices,
+        widget=forms.RadioSelect,
+        help_text="Exercises, notes or anything you agreed to try before the next session.",
+    )
+    wellbeing = forms.TypedChoiceField(
+        label="How have you been this week, overall?",
+        choices=WELLBEING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="0 means very bad, 10 means very good.",
+    )
+    felt_worse_after_session = forms.TypedChoiceField(
+        label="Did you feel worse after a session this week?",
+        choices=YES_NO,
+        coerce=_to_bool,
+        widget=forms.RadioSelect,
+    )
+    barriers = forms.MultipleChoiceField(
+        label="Did anything get in the way of therapy this week?",
+        choices=Barrier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick any that apply, or none.",
+    )
+    share_text_with_therapist = forms.TypedChoiceField(
+        label="Who can read what you wrote?",
+        choices=SHARE_CHOICES,
+        coerce=_to_bool,
+        widget=forms.RadioSelect,
+        initial=True,
+        help_text="This covers both text boxes on this page.",
+    )
+    in_crisis = forms.TypedChoiceField(
+        label="Are you in crisis or thinking about harming yourself right now?",
+        choices=YES_NO,
+        coerce=_to_bool,
+        widget=forms.RadioSelect,
+        help_text="If yes, we will show you where to get help straight away.",
+    )
+
+    class Meta:
+        model = CheckIn
+        # The barriers are one multiple-choice question on the form.
+        fields = [name for name in ANSWER_FIELDS if not name.startswith("barrier_")]
+        labels = {
+            "sessions_attended": "How many therapy sessions have you had so far, in total?",
+            "sessions_reason": "Why is the number lower than last week? (only if it is)",
+            "hoped_for": "What did you hope to see from therapy? (optional)",
+            "to_raise": "Is there something you want to raise with your therapist? (optional)",
+        }
+        help_texts = {
+            "sessions_attended": "Count every session since you started with your therapist.",
+            "to_raise": "Anything at all: what is working, what is not, a question.",
+        }
+        widgets = {
+            "sessions_attended": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "hoped_for": forms.Textarea(attrs={"rows": 2}),
+            "to_raise": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "sessions_attended": {
+                "required": "Please enter how many sessions you have had (0 is fine).",
+                "max_value": SESSIONS_TOO_MANY,
+                "min_value": SESSIONS_TOO_MANY,
+                "invalid": "Please enter a whole number, like 4.",
+            },
+        }
+
+    def __init__(self, *args, previous: CheckIn | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous = previous
+        required_choice = "Please choose one answer."
+        for name in (
+            "expectations",
+            "discomfort",
+            "homework",
+            "wellbeing",
+            "felt_worse_after_session",
+            "in_crisis",
+            "share_text_with_therapist",
+        ):
+            self.fields[name].error_messages["required"] = required_choice
+            self.fields[name].error_messages["invalid_choice"] = required_choice
+        self.fields["sessions_attended"].widget.attrs["max"] = SESSIONS_MAX
+        if previous is not None:
+            self.fields["sessions_attended"].help_text = (
+                f"Last week you said {previous.sessions_attended}. "
+                + self.fields["sessions_attended"].help_text
+            )
+        if self.instance.pk:
+            self.initial["barriers"] = self.instance.barriers
+        self.helper = PortalFormHelper("Save my check-in")
+        self.helper.layout = Layout(
+            Fieldset("Therapy so far", "sessions_attended", "sessions_reason"),
+            Fieldset(
+                "How it is going",
+                InlineRadios("expectations"),
+                "hoped_for",
+                InlineRadios("discomfort"),
+                "homework",
+                InlineRadios("wellbeing"),
+                InlineRadios("felt_worse_after_session"),
+                "barriers",
+            ),
+            Fieldset(
+                "Anything else",
+                "to_raise",
+                "share_text_with_therapist",
+                InlineRadios("in_crisis"),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        sessions = cleaned.get("sessions_attended")
+        reason = (cleaned.get("sessions_reason") or "").strip()
+        previous = self.previous
+        if (
+            previous is not None
+            and sessions is not None
+            and sessions < previous.sessions_attended
+            and not reason
+        ):
+            self.add_error(
+                "sessions_reason",
+                SESSIONS_LOWER_NEEDS_REASON.format(previous=previous.sessions_attended),
+            )
+        return cleaned
+
+    def answers(self) -> dict:
+        """The cleaned answers, as `submit_checkin` takes them."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        chosen = set(self.cleaned_data.get("barriers") or [])
+        for barrier in Barrier:
+            data[f"barrier_{barrier.value}"] = barrier.value in chosen
+        return data

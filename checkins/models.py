@@ -1,0 +1,148 @@
+"""The weekly check-in."""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# Limits on free text: long enough for a few honest sentences, short enough
+# that a therapist reads it before a session.
+HOPED_FOR_MAX_LENGTH = 500
+TO_RAISE_MAX_LENGTH = 2000
+SESSIONS_REASON_MAX_LENGTH = 200
+# Nobody attends more sessions than this in a course of therapy; a larger
+# number is a typing slip.
+SESSIONS_MAX = 500
+
+EXPECTATIONS_MIN, EXPECTATIONS_MAX = 1, 5
+DISCOMFORT_MIN, DISCOMFORT_MAX = 0, 4
+WELLBEING_MIN, WELLBEING_MAX = 0, 10
+
+
+def week_start_for(moment: datetime, tz) -> date:
+    """The Monday of the week that `moment` falls in, in time zone `tz`."""
+    local_day = timezone.localtime(moment, tz).date()
+    return local_day - timedelta(days=local_day.weekday())
+
+
+class Homework(models.TextChoices):
+    NONE_SET = "none_set", "No homework was set"
+    NOT_DONE = "not_done", "I didn't get to it"
+    SOME = "some", "I did some of it"
+    MOST = "most", "I did most of it"
+    ALL = "all", "I did all of it"
+
+
+# How much of the homework was done, as a share, for trends and charts.
+HOMEWORK_SHARE = {
+    Homework.NOT_DONE: 0.0,
+    Homework.SOME: 1 / 3,
+    Homework.MOST: 2 / 3,
+    Homework.ALL: 1.0,
+}
+
+
+class Barrier(models.TextChoices):
+    TIME = "time", "Time"
+    MONEY = "money", "Money"
+    ENERGY = "energy", "Energy"
+    LIFE_EVENTS = "life_events", "Things happening in my life"
+
+
+class CheckInQuerySet(models.QuerySet):
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def for_therapist(self, therapist):
+        """Check-ins of the clients currently on `therapist`'s caseload."""
+        return self.filter(
+            client__assignments__therapist=therapist,
+            client__assignments__ended_at__isnull=True,
+        )
+
+
+class CheckIn(models.Model):
+    """One client's answers for one week (the week in the client's own time zone)."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    week_start = models.DateField(help_text="Monday of the client's local week.")
+
+    sessions_attended = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(SESSIONS_MAX)]
+    )
+    sessions_reason = models.CharField(max_length=SESSIONS_REASON_MAX_LENGTH, blank=True)
+    expectations = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(EXPECTATIONS_MIN), MaxValueValidator(EXPECTATIONS_MAX)]
+    )
+    hoped_for = models.TextField(max_length=HOPED_FOR_MAX_LENGTH, blank=True)
+    discomfort = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(DISCOMFORT_MIN), MaxValueValidator(DISCOMFORT_MAX)]
+    )
+    homework = models.CharField(max_length=16, choices=Homework.choices)
+    wellbeing = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(WELLBEING_MIN), MaxValueValidator(WELLBEING_MAX)]
+    )
+    felt_worse_after_session = models.BooleanField()
+    barrier_time = models.BooleanField(default=False)
+    barrier_money = models.BooleanField(default=False)
+    barrier_energy = models.BooleanField(default=False)
+    barrier_life_events = models.BooleanField(default=False)
+    to_raise = models.TextField(max_length=TO_RAISE_MAX_LENGTH, blank=True)
+    share_text_with_therapist = models.BooleanField(default=True)
+    in_crisis = models.BooleanField(default=False)
+
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "week_start"], name="one_checkin_per_week"),
+            models.CheckConstraint(
+                condition=Q(expectations__gte=EXPECTATIONS_MIN)
+                & Q(expectations__lte=EXPECTATIONS_MAX),
+                name="checkin_expectations_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(discomfort__gte=DISCOMFORT_MIN) & Q(discomfort__lte=DISCOMFORT_MAX),
+                name="checkin_discomfort_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(wellbeing__gte=WELLBEING_MIN) & Q(wellbeing__lte=WELLBEING_MAX),
+                name="checkin_wellbeing_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(homework__in=Homework.values), name="checkin_homework_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} — week of {self.week_start:%Y-%m-%d}"
+
+    @property
+    def week_end(self) -> date:
+        return self.week_start + timedelta(days=6)
+
+    @property
+    def barriers(self) -> list[str]:
+        return [barrier.value for barrier in Barrier if getattr(self, f"barrier_{barrier.value}")]
+
+    @property
+    def barrier_labels(self) -> list[str]:
+        return [Barrier(value).label for value in self.barriers]
+
+    @property
+    def homework_share(self) -> float | None:
+        """Share of the homework done, or None when none was set."""
+        return HOMEWORK_SHARE.get(self.homework)
+
+    def is_editable(self, now: datetime | None = None) -> bool:
+        """A check-in can be changed until its week closes in the client's time zone."""
+        return self.week_start == week_start_for(now or timezone.now(), self.client.tz)

@@ -1,0 +1,69 @@
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from checkins.models import CheckIn, week_start_for
+from checkins.services import submit_checkin
+from tests.factories import ClientFactory, answers, form_data
+
+# Monday 23 November 2026, 03:00 UTC: still Sunday evening in New York,
+# already Monday morning in Berlin.
+MOMENT = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("tz", "expected"),
+    [
+        ("America/New_York", date(2026, 11, 16)),
+        ("Europe/Berlin", date(2026, 11, 23)),
+        ("Pacific/Auckland", date(2026, 11, 23)),
+        ("Pacific/Honolulu", date(2026, 11, 16)),
+    ],
+)
+def test_the_week_is_the_clients_own(tz, expected):
+    assert week_start_for(MOMENT, ZoneInfo(tz)) == expected
+
+
+def test_a_submit_at_the_same_instant_lands_in_each_clients_local_week(db):
+    new_york = ClientFactory(time_zone="America/New_York")
+    berlin = ClientFactory(time_zone="Europe/Berlin")
+    assert submit_checkin(client=new_york, data=answers(), now=MOMENT).week_start == date(
+        2026, 11, 16
+    )
+    assert submit_checkin(client=berlin, data=answers(), now=MOMENT).week_start == date(
+        2026, 11, 23
+    )
+
+
+def test_edit_allowed_until_sunday_night_then_read_only(client, client_a):
+    client_a.time_zone = "America/New_York"
+    client_a.save()
+    client.force_login(client_a)
+    sunday_night = datetime(2026, 11, 22, 23, 30, tzinfo=ZoneInfo("America/New_York"))
+    with time_machine.travel(sunday_night.replace(hour=9)):
+        client.post(reverse("checkin"), form_data(wellbeing=5))
+    with time_machine.travel(sunday_night):
+        # Still the same week: the answers can be changed.
+        response = client.post(reverse("checkin"), form_data(wellbeing=7))
+        assert response.status_code == 302
+        assert CheckIn.objects.get(client=client_a).wellbeing == 7
+    with time_machine.travel(sunday_night.replace(day=23, hour=0, minute=30)):
+        # Monday: last week's check-in is read-only, and a post starts the new week.
+        page = client.get(reverse("checkin_week", args=["2026-11-16"]))
+        assert page.status_code == 200
+        assert "can no longer be changed" in page.text
+        assert "<form" not in page.text.split('id="main"')[1]
+        client.post(reverse("checkin"), form_data(wellbeing=2))
+    rows = dict(CheckIn.objects.filter(client=client_a).values_list("week_start", "wellbeing"))
+    assert rows == {date(2026, 11, 16): 7, date(2026, 11, 23): 2}
+
+
+def test_the_open_week_page_sends_the_client_to_the_form(client, client_a):
+    checkin = submit_checkin(client=client_a, data=answers())
+    client.force_login(client_a)
+    response = client.get(reverse("checkin_week", args=[checkin.week_start.isoformat()]))
+    assert response.status_code == 302
+    assert response.url == reverse("checkin")
