@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from guidance.services import client_advice
 from portal.access import client_required
 
 from .charts import client_charts
@@ -39,7 +40,11 @@ def checkin_saved(request):
     current = CheckIn.objects.filter(client=client, week_start=week_start).first()
     if current is None:
         return redirect("checkin")
-    return render(request, "checkins/checkin_saved.html", {"checkin": current})
+    return render(
+        request,
+        "checkins/checkin_saved.html",
+        {"checkin": current, "advice": client_advice(current)},
+    )
 
 
 @client_required
@@ -59,4 +64,8 @@ def checkin_week(request, week_start):
         raise Http404
     if checkin.is_editable():
         return redirect("checkin")
-    return render(request, "checkins/checkin_detail.html", {"checkin": checkin})
+    return render(
+        request,
+        "checkins/checkin_detail.html",
+        {"checkin": checkin, "advice": client_advice(checkin)},
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("checkin/", include("checkins.urls")),
+    path("advice/", include("guidance.urls")),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -41,6 +41,7 @@ ROUTES: dict[str, Route] = {
     "checkin_saved": Route(CLIENT),
     "checkin_history": Route(CLIENT),
     "checkin_week": Route(CLIENT, lambda w: {"week_start": w["past_checkin"].week_start}),
+    "advice_library": Route(SIGNED_IN),
     "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}),
     # Sign-in, reset and related account pages from django-allauth.
     "account_login": Route(PUBLIC),

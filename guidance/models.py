@@ -1,0 +1,80 @@
+"""Advice content, and the record of what advice each check-in was shown."""
+
+from django.db import models
+
+from .content import SOURCES
+
+
+class Audience(models.TextChoices):
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+    BOTH = "both", "Client and therapist"
+
+
+class AdviceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_clients(self):
+        return self.active().filter(audience__in=[Audience.CLIENT, Audience.BOTH])
+
+
+class Advice(models.Model):
+    """One piece of advice: a heading, a few sentences, and the article it comes from."""
+
+    key = models.SlugField(max_length=64, unique=True, help_text="Used by the matching rules.")
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=1200)
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    source = models.CharField(max_length=64, choices=list(SOURCES.items()))
+    questions = models.TextField(
+        blank=True,
+        help_text="Open questions for the therapist to ask, one per line.",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive pieces are never shown, whatever the rules say."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AdviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["audience", "title"]
+        verbose_name_plural = "advice"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def question_list(self) -> list[str]:
+        return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+
+class ShownAdvice(models.Model):
+    """A piece of advice as it was shown for one check-in, kept word for word.
+
+    Content and rules may change later; this row still says what the client
+    (or their therapist) read that week, and why it was chosen.
+    """
+
+    checkin = models.ForeignKey(
+        "checkins.CheckIn", on_delete=models.CASCADE, related_name="shown_advice"
+    )
+    advice = models.ForeignKey(Advice, null=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=64)
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    source = models.CharField(max_length=200)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["checkin", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "position"], name="shown_advice_position"),
+        ]
+        verbose_name_plural = "shown advice"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.checkin})"

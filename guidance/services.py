@@ -1,0 +1,71 @@
+"""Attach advice to a check-in, and read it back."""
+
+from collections.abc import Sequence
+
+from checkins.trends import CheckInLike, Thresholds
+
+from .content import SOURCES
+from .models import Advice, Audience, ShownAdvice
+from .rules import (
+    CLOSING_KEY,
+    MAX_CLIENT_PIECES,
+    MAX_THERAPIST_PIECES,
+    closing_match,
+    match_advice,
+)
+
+
+def select_advice(
+    history: Sequence[CheckInLike], t: Thresholds, library: dict[str, Advice]
+) -> list[tuple[Advice, str]]:
+    """Pick what to show for the latest check-in: a handful for the client, ending on
+    the invitation to talk, and a handful for the therapist.
+
+    Pure apart from `library`, the active advice by key; a rule whose piece was
+    deactivated in the admin is skipped.
+    """
+    client, therapist = [], []
+    for match in match_advice(history, t):
+        advice = library.get(match.key)
+        if advice is None or match.key == CLOSING_KEY:
+            continue
+        if advice.audience in (Audience.CLIENT, Audience.BOTH) and len(client) < MAX_CLIENT_PIECES:
+            client.append((advice, match.reason))
+        if advice.audience in (Audience.THERAPIST, Audience.BOTH) and len(therapist) < (
+            MAX_THERAPIST_PIECES
+        ):
+            therapist.append((advice, match.reason))
+    closing = library.get(CLOSING_KEY)
+    if closing is not None:
+        client.append((closing, closing_match().reason))
+    return client + therapist
+
+
+def attach_advice(*, checkin, history: Sequence[CheckInLike], t: Thresholds) -> list[ShownAdvice]:
+    """Store, word for word, the advice chosen for `checkin` (replacing any earlier choice
+    for the same week, since an edited check-in gets fresh advice)."""
+    library = {advice.key: advice for advice in Advice.objects.active()}
+    chosen = select_advice(history, t, library)
+    ShownAdvice.objects.filter(checkin=checkin).delete()
+    return ShownAdvice.objects.bulk_create(
+        ShownAdvice(
+            checkin=checkin,
+            advice=advice,
+            position=position,
+            key=advice.key,
+            audience=advice.audience,
+            title=advice.title,
+            body=advice.body,
+            source=SOURCES.get(advice.source, advice.source),
+            reason=reason,
+        )
+        for position, (advice, reason) in enumerate(chosen)
+    )
+
+
+def client_advice(checkin) -> list[ShownAdvice]:
+    return [
+        shown
+        for shown in checkin.shown_advice.all()
+        if shown.audience in (Audience.CLIENT, Audience.BOTH)
+    ]

@@ -1,0 +1,19 @@
+from itertools import groupby
+
+from django.shortcuts import render
+
+from .content import SOURCES
+from .models import Advice
+
+
+def library(request):
+    """All advice, grouped by the article it comes from. Clients see the pieces
+    written for them; therapists see every piece, with its questions."""
+    pieces = Advice.objects.active().order_by("source", "audience", "title")
+    if not request.user.is_therapist:
+        pieces = pieces.for_clients()
+    groups = [
+        (SOURCES.get(source, source), list(items))
+        for source, items in groupby(pieces, key=lambda advice: advice.source)
+    ]
+    return render(request, "guidance/library.html", {"groups": groups})

@@ -1,0 +1,325 @@
+"""The advice rules, case by case at the edges of their thresholds.
+
+Histories are lists of unsaved check-ins, oldest first: the rules are pure and
+need no database.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checkins.models import CheckIn
+from checkins.trends import DEFAULT_THRESHOLDS as T
+from checkins.trends import is_deteriorating
+from guidance import rules
+from guidance.content import ADVICE
+from tests.factories import answers
+
+START = date(2026, 1, 5)
+
+
+def history(*rows: dict, **common) -> list[CheckIn]:
+    """Consecutive weekly check-ins; each row overrides the neutral answers."""
+    return [
+        CheckIn(week_start=START + timedelta(weeks=i), **answers(**{**common, **row}))
+        for i, row in enumerate(rows)
+    ]
+
+
+def steady(n: int, **row) -> list[dict]:
+    return [dict(row) for _ in range(n)]
+
+
+def keys(matches) -> set[str]:
+    return {m.key for m in matches}
+
+
+# (rule, history, keys that must appear, keys that must not)
+CASES = [
+    # Deterioration: a drop of exactly the threshold counts, just under does not.
+    pytest.param(
+        rules.deterioration,
+        history(*steady(3, wellbeing=7), *steady(3, wellbeing=5)),
+        {"hard-sessions-vs-decline", "therapist-deterioration"},
+        set(),
+        id="deterioration-at-threshold",
+    ),
+    pytest.param(
+        rules.deterioration,
+        history(*steady(3, wellbeing=7), {"wellbeing": 5}, {"wellbeing": 5}, {"wellbeing": 6}),
+        set(),
+        {"hard-sessions-vs-decline"},
+        id="deterioration-just-under",
+    ),
+    pytest.param(
+        rules.deterioration,
+        history(*steady(5, wellbeing=2)),
+        set(),
+        {"hard-sessions-vs-decline"},
+        id="deterioration-needs-a-baseline-first",
+    ),
+    # Discomfort: 3 of 4 is high, 2 is not; three high weeks in a row add the
+    # "a new therapist is not a failure" piece.
+    pytest.param(
+        rules.discomfort,
+        history({"discomfort": 3}),
+        {"discomfort-with-therapist", "therapist-alliance-rupture"},
+        {"new-therapist-not-failure"},
+        id="discomfort-high-once",
+    ),
+    pytest.param(
+        rules.discomfort,
+        history({"discomfort": 2}),
+        set(),
+        {"discomfort-with-therapist"},
+        id="discomfort-just-under",
+    ),
+    pytest.param(
+        rules.discomfort,
+        history(*steady(3, discomfort=4)),
+        {"new-therapist-not-failure"},
+        set(),
+        id="discomfort-persistent",
+    ),
+    # Stalled: 12 sessions and no gain counts; 11 sessions does not; a real gain does not.
+    pytest.param(
+        rules.stalled,
+        history(*[{"sessions_attended": 7 + i, "wellbeing": 5} for i in range(6)]),
+        {"change-the-approach", "other-kinds-of-therapy", "therapist-no-improvement"},
+        {"medication-as-complement", "choosing-to-stop"},
+        id="stalled-at-12-sessions",
+    ),
+    pytest.param(
+        rules.stalled,
+        history(*[{"sessions_attended": 6 + i, "wellbeing": 5} for i in range(6)]),
+        set(),
+        {"change-the-approach"},
+        id="stalled-11-sessions-too-early",
+    ),
+    pytest.param(
+        rules.stalled,
+        history(
+            *[{"sessions_attended": 10 + i, "wellbeing": 4} for i in range(3)],
+            *[{"sessions_attended": 13 + i, "wellbeing": 5} for i in range(3)],
+        ),
+        set(),
+        {"change-the-approach"},
+        id="stalled-not-when-improved-by-one-point",
+    ),
+    pytest.param(
+        rules.stalled,
+        history(
+            *[{"sessions_attended": 12 + i, "wellbeing": 3, "expectations": 2} for i in range(6)]
+        ),
+        {"medication-as-complement", "choosing-to-stop", "therapist-medication-and-other-care"},
+        set(),
+        id="stalled-low-and-unmet",
+    ),
+    # Expectations: 2 of 5 is low, 3 is not; early on, "a clinician, not a magician".
+    pytest.param(
+        rules.expectations,
+        history({"expectations": 2, "sessions_attended": 3}),
+        {"reassess-expectations", "clinician-not-magician"},
+        {"therapist-unmet-expectations", "short-term-goals", "therapists-role"},
+        id="expectations-low-early",
+    ),
+    pytest.param(
+        rules.expectations,
+        history({"expectations": 3}),
+        set(),
+        {"reassess-expectations"},
+        id="expectations-just-over",
+    ),
+    pytest.param(
+        rules.expectations,
+        history(*steady(3, expectations=1, sessions_attended=9)),
+        {"therapist-unmet-expectations", "short-term-goals", "therapists-role"},
+        {"clinician-not-magician"},
+        id="expectations-unmet-three-in-a-row",
+    ),
+    pytest.param(
+        rules.expectations,
+        history({"expectations": 1}, {"expectations": 3}, {"expectations": 2}),
+        {"reassess-expectations"},
+        {"therapist-unmet-expectations", "short-term-goals"},
+        id="expectations-run-broken",
+    ),
+    # Feeling worse after sessions: reassure only while wellbeing holds.
+    pytest.param(
+        rules.felt_worse,
+        history({"felt_worse_after_session": True}),
+        {"working-but-unpleasant"},
+        {"therapist-worse-after-sessions"},
+        id="worse-after-once",
+    ),
+    pytest.param(
+        rules.felt_worse,
+        history(*steady(3, felt_worse_after_session=True), {"felt_worse_after_session": True}),
+        {"therapist-worse-after-sessions"},
+        set(),
+        id="worse-after-repeatedly",
+    ),
+    pytest.param(
+        rules.felt_worse,
+        history(
+            *steady(3, wellbeing=8),
+            *steady(3, wellbeing=4, felt_worse_after_session=True),
+        ),
+        set(),
+        {"working-but-unpleasant"},
+        id="worse-after-but-deteriorating-no-reassurance",
+    ),
+    # Homework: none or some done; falling off against earlier weeks.
+    pytest.param(
+        rules.homework,
+        history({"homework": "not_done"}),
+        {"homework-between-sessions"},
+        {"life-outside-therapy"},
+        id="homework-not-done",
+    ),
+    pytest.param(
+        rules.homework,
+        history({"homework": "none_set"}),
+        set(),
+        {"homework-between-sessions"},
+        id="homework-none-set",
+    ),
+    pytest.param(
+        rules.homework,
+        history(*steady(3, homework="all"), *steady(2, homework="some"), {"homework": "some"}),
+        {"life-outside-therapy", "therapist-homework-falling-off"},
+        set(),
+        id="homework-falling-off",
+    ),
+    pytest.param(
+        rules.homework,
+        history(*steady(3, homework="most"), *steady(2, homework="most"), {"homework": "some"}),
+        {"homework-between-sessions"},
+        {"therapist-homework-falling-off"},
+        id="homework-dip-not-a-fall",
+    ),
+    # Barriers.
+    pytest.param(
+        rules.barriers,
+        history({"barrier_money": True}),
+        {"time-and-money", "therapist-barriers"},
+        {"not-ready-yet"},
+        id="barrier-money",
+    ),
+    pytest.param(
+        rules.barriers,
+        history({"barrier_life_events": True}),
+        {"not-ready-yet", "therapist-not-ready", "therapist-barriers"},
+        {"time-and-money"},
+        id="barrier-life-events",
+    ),
+    pytest.param(rules.barriers, history({}), set(), {"therapist-barriers"}, id="no-barriers"),
+    # Coming back after missed weeks: two missed weeks count, one does not.
+    pytest.param(
+        rules.returning_after_gap,
+        [history({})[0], *history({}, {}, {}, {})[3:]],
+        {"therapist-dropout-risk"},
+        set(),
+        id="back-after-two-missed-weeks",
+    ),
+    pytest.param(
+        rules.returning_after_gap,
+        [history({})[0], *history({}, {}, {})[2:]],
+        set(),
+        {"therapist-dropout-risk"},
+        id="back-after-one-missed-week",
+    ),
+    # Timeline: under 8 sessions with low expectations or wellbeing; 8 is no longer early.
+    pytest.param(
+        rules.timeline,
+        history({"sessions_attended": 7, "expectations": 2}),
+        {"timeline-too-early", "therapist-early-sessions"},
+        set(),
+        id="timeline-7-sessions",
+    ),
+    pytest.param(
+        rules.timeline,
+        history({"sessions_attended": 8, "expectations": 2}),
+        set(),
+        {"timeline-too-early"},
+        id="timeline-8-sessions",
+    ),
+    pytest.param(
+        rules.timeline,
+        history({"sessions_attended": 3, "expectations": 4, "wellbeing": 7}),
+        set(),
+        {"timeline-too-early"},
+        id="timeline-early-but-content",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "checkins", "must", "must_not"), CASES)
+def test_rule(rule, checkins, must, must_not):
+    found = keys(rule(checkins, T))
+    assert must <= found, f"missing {must - found}"
+    assert not (must_not & found), f"unexpected {must_not & found}"
+
+
+def test_reasons_speak_to_their_reader_with_the_numbers():
+    (client_match,) = [
+        m
+        for m in rules.timeline(history({"sessions_attended": 3, "expectations": 1}), T)
+        if m.key == "timeline-too-early"
+    ]
+    assert client_match.reason.startswith("You have had 3 sessions so far")
+    assert "8th session" in client_match.reason
+
+
+def test_every_rule_points_at_existing_advice_and_every_piece_is_reachable():
+    library = {piece["key"] for piece in ADVICE}
+    reached = {rules.CLOSING_KEY}
+    for case in CASES:
+        rule, checkins, *_ = case.values
+        reached |= keys(rule(checkins, T))
+    reached |= keys(rules.dialogue(history({}), T))
+    assert reached <= library, f"rules name unknown advice: {reached - library}"
+    assert library <= reached, f"advice no rule can reach: {library - reached}"
+
+
+def test_a_quiet_week_gets_no_advice_but_a_concern_adds_the_dialogue_pieces():
+    quiet = {"expectations": 4, "wellbeing": 7, "homework": "most", "discomfort": 0}
+    assert rules.match_advice(history(quiet), T) == []
+    found = rules.match_advice(history({"discomfort": 4}), T)
+    assert found[0].key == "discomfort-with-therapist"
+    assert {"open-a-dialogue", "therapist-open-the-conversation"} <= keys(found)
+    assert [m.rank for m in found] == sorted(m.rank for m in found)
+
+
+def test_deterioration_outranks_everything():
+    found = rules.match_advice(
+        history(
+            *steady(3, wellbeing=8),
+            *steady(3, wellbeing=3, discomfort=4, expectations=1, homework="not_done"),
+        ),
+        T,
+    )
+    assert found[0].key == "hard-sessions-vs-decline"
+
+
+week_rows = st.fixed_dictionaries(
+    {
+        "wellbeing": st.integers(0, 10),
+        "expectations": st.integers(1, 5),
+        "discomfort": st.integers(0, 4),
+        "felt_worse_after_session": st.booleans(),
+        "homework": st.sampled_from(["none_set", "not_done", "some", "most", "all"]),
+        "sessions_attended": st.integers(0, 40),
+    }
+)
+
+
+@given(rows=st.lists(week_rows, min_size=1, max_size=14))
+def test_a_clear_drop_is_never_met_with_reassurance(rows):
+    checkins = history(*rows)
+    found = keys(rules.match_advice(checkins, T))
+    if is_deteriorating(checkins, T):
+        assert "working-but-unpleasant" not in found
+        assert "hard-sessions-vs-decline" in found
