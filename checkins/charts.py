@@ -85,18 +85,25 @@ def line_chart(
     marks: dict[date, str] | None = None,
     width: int = WIDTH,
     height: int = HEIGHT,
+    compact: bool = False,
 ) -> LineChart:
-    """Lay out one measure over consecutive weeks; None is a week with no answer."""
+    """Lay out one measure over consecutive weeks; None is a week with no answer.
+
+    A compact chart (a sparkline) has no axes, so it needs no margins for them.
+    """
     chart = LineChart(key=key, title=title, description="", width=width, height=height)
-    plot_w = width - PAD_LEFT - PAD_RIGHT
-    plot_h = height - PAD_TOP - PAD_BOTTOM
+    left, right, top, bottom = (
+        (3, 3, 3, 3) if compact else (PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM)
+    )
+    plot_w = width - left - right
+    plot_h = height - top - bottom
     n = len(weeks)
 
     def x_at(i: int) -> float:
-        return PAD_LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
 
     def y_at(v: float) -> float:
-        return PAD_TOP + plot_h * (1 - (v - y_min) / (y_max - y_min))
+        return top + plot_h * (1 - (v - y_min) / (y_max - y_min))
 
     segment: list[str] = []
     for i, (week, value) in enumerate(zip(weeks, values, strict=True)):
@@ -172,10 +179,19 @@ CLIENT_MEASURES = [
 
 
 def client_charts(
-    checkins: list[CheckIn], *, marks: dict[date, str] | None = None, **size
+    checkins: list[CheckIn],
+    *,
+    weeks: list[date] | None = None,
+    marks: dict[date, str] | None = None,
+    **size,
 ) -> list[LineChart]:
-    """The four charts of a client's history: wellbeing, expectations, discomfort, homework."""
-    weeks = weekly_series(checkins)
+    """The four charts of a client's history: wellbeing, expectations, discomfort, homework.
+
+    `weeks` fixes the time axis (the dashboard's last eight weeks, say, so a
+    client who went quiet shows a line that stops short); by default it runs
+    from the first check-in to the last.
+    """
+    weeks = weeks if weeks is not None else weekly_series(checkins)
     by_week = {c.week_start: c for c in checkins}
     return [
         line_chart(

@@ -29,6 +29,12 @@ def _week(sessions: int, **answers) -> dict:
     return {**NEUTRAL, "sessions_attended": sessions, **answers}
 
 
+def _gaining(i: int) -> int:
+    """Wellbeing that starts at 4 and gains a point every three weeks, up to 7:
+    the ordinary course for a client whose pattern is about something else."""
+    return 4 + min(3, i // 3)
+
+
 def steady_progress(weeks: int) -> list[dict | None]:
     rows = []
     for i in range(weeks):
@@ -52,7 +58,7 @@ def rising_discomfort(weeks: int) -> list[dict | None]:
         rows.append(
             _week(
                 3 + i,
-                wellbeing=6 if late < 2 else 5,
+                wellbeing=_gaining(i) if late < 2 else 6,
                 discomfort=0 if late < 0 else min(4, 1 + late // 2 + (late > 3)),
                 expectations=4 if late < 2 else 3,
                 to_raise="I find it hard to say when a session upsets me." if late == 5 else "",
@@ -70,7 +76,7 @@ def homework_dropping(weeks: int) -> list[dict | None]:
             _week(
                 2 + i,
                 homework=pattern[step] if i >= weeks - len(pattern) else "all",
-                wellbeing=6,
+                wellbeing=_gaining(i),
                 expectations=4,
                 barrier_energy=step >= 6,
             )
@@ -87,9 +93,10 @@ def stalled(weeks: int) -> list[dict | None]:
 
 def stopped_checking_in(weeks: int) -> list[dict | None]:
     rows: list[dict | None] = [
-        _week(4 + i, wellbeing=5, expectations=3, homework="most") for i in range(weeks - 4)
+        _week(4 + i, wellbeing=_gaining(i), expectations=3, homework="most")
+        for i in range(weeks - 4)
     ]
-    rows[-1] = _week(4 + weeks - 5, wellbeing=4, expectations=2, barrier_time=True)
+    rows[-1] = _week(4 + weeks - 5, wellbeing=5, expectations=2, barrier_time=True)
     return rows + [None] * 4
 
 
@@ -121,7 +128,7 @@ def expectations_unmet(weeks: int) -> list[dict | None]:
                 expectations=2 if late else 3,
                 felt_worse_after_session=late and i % 2 == 0,
                 hoped_for="To understand why I keep falling out with people" if late else "",
-                wellbeing=5,
+                wellbeing=_gaining(i),
             )
         )
     return rows

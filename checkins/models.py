@@ -146,3 +146,100 @@ class CheckIn(models.Model):
     def is_editable(self, now: datetime | None = None) -> bool:
         """A check-in can be changed until its week closes in the client's time zone."""
         return self.week_start == week_start_for(now or timezone.now(), self.client.tz)
+
+
+class FlagKind(models.TextChoices):
+    CRISIS = "crisis", "Crisis answer"
+    DETERIORATION = "deterioration", "Wellbeing clearly worse than baseline"
+    DISCOMFORT = "discomfort", "Discomfort with the therapist"
+    CHECKINS_STOPPED = "checkins_stopped", "Check-ins stopped"
+    EXPECTATIONS_UNMET = "expectations_unmet", "Expectations unmet"
+    NO_IMPROVEMENT = "no_improvement", "No improvement after many sessions"
+    WORSE_AFTER_SESSIONS = "worse_after_sessions", "Feeling worse after sessions"
+    HOMEWORK_FALLING = "homework_falling", "Homework falling off"
+    BARRIERS = "barriers", "Barriers reported"
+
+
+class Severity(models.IntegerChoices):
+    LOW = 1, "Worth a mention"
+    MEDIUM = 2, "Worth raising"
+    HIGH = 3, "Raise this session"
+    URGENT = 4, "Needs attention now"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RAISED = "raised", "Raised in session"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class FlagQuerySet(models.QuerySet):
+    def active(self):
+        """Flags whose trend is still there (open, or handled but not yet over)."""
+        return self.filter(closed_at__isnull=True)
+
+    def open(self):
+        return self.active().filter(status=FlagStatus.OPEN)
+
+
+class Flag(models.Model):
+    """A trend in one client's check-ins that is worth raising, with its evidence.
+
+    Computed when a check-in is saved (never on a page view). While the trend
+    lasts there is one active flag per client and kind. A flag the therapist
+    raised or dismissed stays quiet until its score rises above the score it
+    had then; when the trend ends the flag is closed, and a later return of
+    the trend is a new flag.
+    """
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    kind = models.CharField(max_length=32, choices=FlagKind.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    # How bad the trend is, on the rule's own scale; higher is worse.
+    score = models.FloatField()
+    summary = models.CharField(max_length=300)
+    evidence = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_score = models.FloatField(null=True, blank=True)
+    raised_on = models.DateField(null=True, blank=True)
+    note = models.TextField(max_length=1000, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-severity", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind"],
+                condition=Q(closed_at__isnull=True),
+                name="one_active_flag_per_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["client", "status"],
+                condition=Q(closed_at__isnull=True),
+                name="active_flag_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.client}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FlagStatus.OPEN

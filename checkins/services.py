@@ -8,8 +8,8 @@ from django.utils import timezone
 from guidance.services import attach_advice
 from portal.models import User
 
-from .models import CheckIn, week_start_for
-from .trends import Thresholds, thresholds
+from .models import CheckIn, Flag, FlagKind, FlagStatus, week_start_for
+from .trends import Finding, Thresholds, evaluate, thresholds
 
 # The rules look at most this many recent check-ins (plus the first few, for
 # the baseline), so a save costs the same after two years as after two months.
@@ -56,7 +56,9 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
         create_defaults={**answers, "submitted_at": now},
     )
     t = thresholds()
-    attach_advice(checkin=checkin, history=rules_history(checkin, t), t=t)
+    history = rules_history(checkin, t)
+    attach_advice(checkin=checkin, history=history, t=t)
+    sync_flags(client=client, findings=evaluate(history, current_week=week_start, t=t), now=now)
     return checkin
 
 
@@ -68,3 +70,79 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     recent = list(upto.order_by("-week_start")[:HISTORY_WINDOW])
     by_week = {c.week_start: c for c in first + recent}
     return [by_week[week] for week in sorted(by_week)]
+
+
+@transaction.atomic
+def recompute_flags(*, client: User, now: datetime | None = None, t: Thresholds | None = None):
+    """Re-evaluate `client`'s flags as of `now`: after a threshold change, and daily so
+    that a client who stopped checking in is flagged although nothing was saved."""
+    now = now or timezone.now()
+    t = t or thresholds()
+    latest = CheckIn.objects.filter(client=client).order_by("-week_start").first()
+    history = rules_history(latest, t) if latest else []
+    current_week = week_start_for(now, client.tz)
+    return sync_flags(
+        client=client, findings=evaluate(history, current_week=current_week, t=t), now=now
+    )
+
+
+def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> list[Flag]:
+    """Bring the client's stored flags in line with `findings`.
+
+    - a new trend opens a flag; an open flag takes the latest evidence;
+    - a raised or dismissed flag stays quiet unless its score rises above the
+      score it had when handled, which opens a new flag in its place;
+    - a trend that has ended closes its flag, except an open crisis flag,
+      which stays until the therapist clears it.
+    """
+    active = {
+        flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
+    }
+    for kind, flag in active.items():
+        if kind not in findings and not (kind == FlagKind.CRISIS and flag.is_open):
+            flag.closed_at = now
+            flag.save(update_fields=["closed_at", "updated_at"])
+    result = []
+    for kind, finding in findings.items():
+        flag = active.get(kind)
+        if flag is not None and not flag.is_open and finding.score > flag.handled_score:
+            flag.closed_at = now
+            flag.save(update_fields=["closed_at", "updated_at"])
+            flag = None
+        if flag is None:
+            flag = Flag(client=client, kind=kind, opened_at=now)
+        flag.severity = finding.severity
+        flag.score = finding.score
+        flag.summary = finding.summary
+        flag.evidence = [item.as_dict() for item in finding.evidence]
+        flag.save()
+        result.append(flag)
+    return result
+
+
+FLAG_NOTE_REQUIRED = "Please add a short note."
+
+
+@transaction.atomic
+def raise_flag(*, flag: Flag, by: User, raised_on, note: str) -> Flag:
+    """The therapist raised the flag in session on `raised_on`."""
+    return _handle(flag=flag, by=by, status=FlagStatus.RAISED, note=note, raised_on=raised_on)
+
+
+@transaction.atomic
+def dismiss_flag(*, flag: Flag, by: User, reason: str) -> Flag:
+    return _handle(flag=flag, by=by, status=FlagStatus.DISMISSED, note=reason, raised_on=None)
+
+
+def _handle(*, flag: Flag, by: User, status: str, note: str, raised_on) -> Flag:
+    if not note.strip():
+        raise ValueError(FLAG_NOTE_REQUIRED)
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    flag.status = status
+    flag.note = note.strip()
+    flag.raised_on = raised_on
+    flag.handled_by = by
+    flag.handled_at = timezone.now()
+    flag.handled_score = flag.score
+    flag.save()
+    return flag

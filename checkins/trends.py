@@ -16,6 +16,8 @@ from typing import Protocol
 
 from django.conf import settings
 
+from .models import FlagKind, Severity
+
 
 class CheckInLike(Protocol):
     """What the rules read of a check-in; a CheckIn instance fits, saved or not."""
@@ -119,11 +121,15 @@ def is_deteriorating(history: Sequence[CheckInLike], t: Thresholds) -> bool:
 
 
 def is_stalled(history: Sequence[CheckInLike], t: Thresholds) -> bool:
-    """Many sessions in, and wellbeing no better than where the client started."""
+    """Many sessions in, and wellbeing no better than where the client started.
+
+    A client who is clearly worse is deteriorating, not stalled: that is the
+    stronger signal, and showing both would bury it.
+    """
     if not history or history[-1].sessions_attended < t.no_improvement_sessions:
         return False
     drop = wellbeing_drop(history, t)
-    return drop is not None and -drop < t.improvement_points
+    return drop is not None and -drop < t.improvement_points and drop < t.deterioration_points
 
 
 def trailing_run(history: Sequence[CheckInLike], predicate) -> int:
@@ -158,3 +164,214 @@ def homework_falling_off(history: Sequence[CheckInLike], t: Thresholds) -> bool:
 
 def felt_worse_count(history: Sequence[CheckInLike], t: Thresholds) -> int:
     return sum(c.felt_worse_after_session for c in history[-t.worse_after_window :])
+
+
+# ---------------------------------------------------------------------------
+# Trend flags for the therapist: each rule reads the history (oldest first)
+# and the client's current week, and returns a Finding or None.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    week: str  # ISO date of the week's Monday
+    measure: str
+    value: str
+
+    def as_dict(self) -> dict:
+        return {"week": self.week, "measure": self.measure, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    severity: int
+    score: float  # higher is worse; a handled flag comes back when this rises
+    summary: str
+    evidence: tuple[Evidence, ...]
+
+
+def _ev(checkin: CheckInLike, measure: str, value) -> Evidence:
+    return Evidence(checkin.week_start.isoformat(), measure, str(value))
+
+
+def crisis_flag(history, current_week, t):
+    """Any crisis answer in the latest check-in: always on top until cleared."""
+    latest = history[-1]
+    if not latest.in_crisis:
+        return None
+    return Finding(
+        FlagKind.CRISIS,
+        Severity.URGENT,
+        # A crisis answer in a later week is a new event, so it outranks a
+        # cleared one: the week's ordinal is the score.
+        float(latest.week_start.toordinal()),
+        f"Answered that they are in crisis in the week of {latest.week_start:%b %-d}.",
+        (_ev(latest, "In crisis", "yes"),),
+    )
+
+
+def deterioration_flag(history, current_week, t):
+    if not is_deteriorating(history, t):
+        return None
+    drop = wellbeing_drop(history, t)
+    baseline = baseline_wellbeing(history, t)
+    evidence = tuple(
+        _ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[: t.baseline_checkins]
+    )
+    evidence += tuple(
+        _ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[-t.recent_checkins :]
+    )
+    return Finding(
+        FlagKind.DETERIORATION,
+        Severity.HIGH,
+        round(drop, 2),
+        f"Wellbeing averages {baseline - drop:.1f}/10 over the last {t.recent_checkins} "
+        f"check-ins, {drop:.1f} below their baseline of {baseline:.1f}.",
+        evidence,
+    )
+
+
+def discomfort_flag(history, current_week, t):
+    latest = history[-1]
+    usual = usual_discomfort(history)
+    high = latest.discomfort >= t.discomfort_high
+    rising = usual is not None and latest.discomfort - usual >= t.discomfort_rise
+    if not (high or rising):
+        return None
+    run = trailing_run(history, lambda c: c.discomfort >= t.discomfort_high)
+    recent = history[-max(run, 3) :]
+    if high:
+        summary = f"Discomfort with you rated {latest.discomfort}/4" + (
+            f" for {run} check-ins in a row." if run > 1 else "."
+        )
+    else:
+        summary = f"Discomfort rose to {latest.discomfort}/4 from a usual {usual:g}/4."
+    return Finding(
+        FlagKind.DISCOMFORT,
+        Severity.HIGH if high and run > 1 else Severity.MEDIUM,
+        float(latest.discomfort),
+        summary,
+        tuple(_ev(c, "Discomfort", f"{c.discomfort}/4") for c in recent),
+    )
+
+
+def checkins_stopped_flag(history, current_week, t):
+    """Whole weeks since the last check-in, not counting the week still open."""
+    last = history[-1].week_start
+    missed = (current_week - last).days // 7 - 1
+    if missed < t.missed_weeks:
+        return None
+    return Finding(
+        FlagKind.CHECKINS_STOPPED,
+        Severity.HIGH if missed >= 2 * t.missed_weeks else Severity.MEDIUM,
+        float(missed),
+        f"No check-in for {missed} weeks; the last was the week of {last:%b %-d}.",
+        (_ev(history[-1], "Last check-in", f"{history[-1].sessions_attended} sessions"),),
+    )
+
+
+def expectations_flag(history, current_week, t):
+    run = trailing_run(history, lambda c: c.expectations <= t.expectations_low)
+    if run < t.expectations_unmet_checkins:
+        return None
+    recent = history[-run:]
+    lowest = min(c.expectations for c in recent)
+    return Finding(
+        FlagKind.EXPECTATIONS_UNMET,
+        Severity.MEDIUM,
+        # Lower ratings are worse; so is a run twice as long as the threshold.
+        float(t.expectations_low + 1 - lowest + (run >= 2 * t.expectations_unmet_checkins)),
+        f"Therapy rated {t.expectations_low}/5 or lower for meeting their hopes, "
+        f"{run} check-ins in a row.",
+        tuple(_ev(c, "Expectations", f"{c.expectations}/5") for c in recent),
+    )
+
+
+def no_improvement_flag(history, current_week, t):
+    if not is_stalled(history, t):
+        return None
+    latest = history[-1]
+    baseline = baseline_wellbeing(history, t)
+    recent = recent_wellbeing(history, t)
+    return Finding(
+        FlagKind.NO_IMPROVEMENT,
+        Severity.MEDIUM,
+        # More sessions without gain is worse: one step per review period.
+        float(latest.sessions_attended // t.no_improvement_sessions),
+        f"{latest.sessions_attended} sessions in, wellbeing averages {recent:.1f}/10 against a "
+        f"baseline of {baseline:.1f}.",
+        tuple(_ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[: t.baseline_checkins])
+        + tuple(_ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[-t.recent_checkins :]),
+    )
+
+
+def worse_after_flag(history, current_week, t):
+    count = felt_worse_count(history, t)
+    if count < t.worse_after_sessions:
+        return None
+    window = history[-t.worse_after_window :]
+    return Finding(
+        FlagKind.WORSE_AFTER_SESSIONS,
+        Severity.MEDIUM,
+        float(count),
+        f"Felt worse after a session in {count} of the last {len(window)} check-ins.",
+        tuple(
+            _ev(c, "Felt worse after a session", "yes" if c.felt_worse_after_session else "no")
+            for c in window
+        ),
+    )
+
+
+def homework_flag(history, current_week, t):
+    if not homework_falling_off(history, t):
+        return None
+    shares = homework_shares(history)
+    before = mean(shares[: -t.homework_window])
+    recent = mean(shares[-t.homework_window :])
+    set_weeks = [c for c in history if c.homework_share is not None]
+    return Finding(
+        FlagKind.HOMEWORK_FALLING,
+        Severity.LOW,
+        round(1 - recent / before, 2),
+        f"Homework done fell from {before:.0%} to {recent:.0%} of what was set.",
+        tuple(
+            _ev(c, "Homework", c.get_homework_display())
+            for c in set_weeks[-2 * t.homework_window :]
+        ),
+    )
+
+
+def barriers_flag(history, current_week, t):
+    latest = history[-1]
+    if not latest.barriers:
+        return None
+    labels = latest.barrier_labels
+    return Finding(
+        FlagKind.BARRIERS,
+        Severity.LOW,
+        float(len(labels)),
+        "Reported getting in the way: " + ", ".join(label.lower() for label in labels) + ".",
+        tuple(_ev(latest, "Got in the way", label) for label in labels),
+    )
+
+
+FLAG_RULES = [
+    crisis_flag,
+    deterioration_flag,
+    discomfort_flag,
+    checkins_stopped_flag,
+    expectations_flag,
+    no_improvement_flag,
+    worse_after_flag,
+    homework_flag,
+    barriers_flag,
+]
+
+
+def evaluate(history: Sequence[CheckInLike], *, current_week, t: Thresholds) -> dict[str, Finding]:
+    """Every flag the history supports as of `current_week`, by kind."""
+    if not history:
+        return {}
+    findings = (rule(history, current_week, t) for rule in FLAG_RULES)
+    return {finding.kind: finding for finding in findings if finding is not None}

@@ -12,7 +12,7 @@ use, so advice and flags never disagree.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from checkins.models import Homework
+from checkins.models import FlagKind, Homework
 from checkins.trends import (
     CheckInLike,
     Thresholds,
@@ -390,3 +390,23 @@ def closing_match() -> Match:
         1000,
         "Your next session is the place to bring up anything you noticed this week.",
     )
+
+
+# The therapist pieces that fit each trend flag, most useful first. Every
+# flag's list ends on opening the conversation, as both articles do.
+FLAG_ADVICE: dict[str, list[str]] = {
+    FlagKind.CRISIS: ["therapist-deterioration", "therapist-not-ready"],
+    FlagKind.DETERIORATION: ["therapist-deterioration", "therapist-medication-and-other-care"],
+    FlagKind.DISCOMFORT: ["therapist-alliance-rupture"],
+    FlagKind.CHECKINS_STOPPED: ["therapist-dropout-risk"],
+    FlagKind.EXPECTATIONS_UNMET: ["therapist-unmet-expectations", "therapist-early-sessions"],
+    FlagKind.NO_IMPROVEMENT: ["therapist-no-improvement", "therapist-change-the-approach"],
+    FlagKind.WORSE_AFTER_SESSIONS: ["therapist-worse-after-sessions"],
+    FlagKind.HOMEWORK_FALLING: ["therapist-homework-falling-off"],
+    FlagKind.BARRIERS: ["therapist-barriers", "therapist-not-ready"],
+}
+FLAG_ADVICE_CLOSING = "therapist-open-the-conversation"
+
+
+def advice_keys_for_flag(kind: str) -> list[str]:
+    return [*FLAG_ADVICE.get(kind, []), FLAG_ADVICE_CLOSING]

@@ -84,3 +84,26 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class RaiseFlagForm(forms.Form):
+    raised_on = forms.DateField(
+        label="Raised in session on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Please enter a date, like 2026-11-20."},
+    )
+    note = forms.CharField(
+        label="Short note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please add a short note about what was discussed."},
+    )
+
+
+class DismissFlagForm(forms.Form):
+    reason = forms.CharField(
+        label="Why dismiss it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please give a reason for dismissing this flag."},
+    )

@@ -19,6 +19,19 @@ urlpatterns = [
         "caseload/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
+    path("clients/<uuid:client_id>/prep/", views.session_prep, name="session_prep"),
+    path(
+        "clients/<uuid:client_id>/flags/<int:pk>/raise/",
+        views.flag_action,
+        {"action": "raise"},
+        name="flag_raise",
+    ),
+    path(
+        "clients/<uuid:client_id>/flags/<int:pk>/dismiss/",
+        views.flag_action,
+        {"action": "dismiss"},
+        name="flag_dismiss",
+    ),
     path("checkin/", include("checkins.urls")),
     path("advice/", include("guidance.urls")),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),

@@ -1,13 +1,19 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from checkins.charts import client_charts
-from checkins.models import CheckIn, week_start_for
+from checkins.models import CheckIn, Flag, week_start_for
+from checkins.services import dismiss_flag, raise_flag
+from guidance.models import Advice
+from guidance.rules import advice_keys_for_flag
 
 from .access import (
     client_for_therapist_or_404,
@@ -15,8 +21,9 @@ from .access import (
     invitation_for_therapist_or_404,
     therapist_required,
 )
-from .forms import AcceptInvitationForm, InviteClientForm
-from .models import Invitation, User
+from .dashboard import caseload_rows
+from .forms import AcceptInvitationForm, DismissFlagForm, InviteClientForm, RaiseFlagForm
+from .models import Invitation
 from .services import (
     SIGNED_IN_ALREADY,
     InvitationError,
@@ -55,22 +62,102 @@ def client_home(request):
     )
 
 
+DASHBOARD_FILTERS = {
+    "all": "Everyone",
+    "flagged": "Flagged",
+    "overdue": "Overdue",
+}
+
+
 @therapist_required
 def caseload(request):
-    clients = User.objects.caseload_of(request.user).order_by("first_name", "last_name", "email")
+    """The dashboard: the caseload ranked by what is most worth raising."""
+    show = request.GET.get("show", "all")
+    if show not in DASHBOARD_FILTERS:
+        show = "all"
+    rows = caseload_rows(request.user, now=timezone.now(), show=show)
     invitations = Invitation.objects.pending().filter(therapist=request.user)
-    return render(request, "portal/caseload.html", {"clients": clients, "invitations": invitations})
+    return render(
+        request,
+        "portal/caseload.html",
+        {
+            "rows": rows,
+            "show": show,
+            "show_label": DASHBOARD_FILTERS[show],
+            "filters": DASHBOARD_FILTERS,
+            "invitations": invitations,
+        },
+    )
+
+
+def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
+    """Everything the therapist's client page and session-prep page show."""
+    checkins = list(CheckIn.objects.for_client(client).order_by("week_start"))
+    flags = list(Flag.objects.active().filter(client=client).select_related("handled_by"))
+    flags.sort(key=lambda flag: (not flag.is_open, -flag.severity))
+    keys = {key for flag in flags for key in advice_keys_for_flag(flag.kind)}
+    library = {advice.key: advice for advice in Advice.objects.active().filter(key__in=keys)}
+    bound = bound or {}
+    today = timezone.localdate()
+    items = [
+        {
+            "flag": flag,
+            "advice": [library[k] for k in advice_keys_for_flag(flag.kind) if k in library],
+            "raise_form": bound.get(("raise", flag.pk))
+            or RaiseFlagForm(prefix=f"raise-{flag.pk}", initial={"raised_on": today}),
+            "dismiss_form": bound.get(("dismiss", flag.pk))
+            or DismissFlagForm(prefix=f"dismiss-{flag.pk}"),
+        }
+        for flag in flags
+    ]
+    marks = {
+        date.fromisoformat(flag.evidence[-1]["week"]): flag.get_kind_display()
+        for flag in flags
+        if flag.is_open and flag.evidence
+    }
+    return render(
+        request,
+        template,
+        {
+            "client": client,
+            "checkins": checkins[::-1],
+            "charts": client_charts(checkins, marks=marks),
+            "flag_items": items,
+        },
+        status=status,
+    )
 
 
 @therapist_required
 def client_detail(request, client_id):
     client = client_for_therapist_or_404(request.user, client_id)
-    checkins = list(CheckIn.objects.for_client(client).order_by("week_start"))
-    return render(
-        request,
-        "portal/client_detail.html",
-        {"client": client, "checkins": checkins[::-1], "charts": client_charts(checkins)},
-    )
+    return _client_page(request, client)
+
+
+@therapist_required
+def session_prep(request, client_id):
+    client = client_for_therapist_or_404(request.user, client_id)
+    return _client_page(request, client, template="portal/session_prep.html")
+
+
+@therapist_required
+@require_POST
+def flag_action(request, client_id, pk, action):
+    client = client_for_therapist_or_404(request.user, client_id)
+    flag = Flag.objects.active().filter(client=client, pk=pk).first()
+    if flag is None:
+        raise Http404
+    form_class = RaiseFlagForm if action == "raise" else DismissFlagForm
+    form = form_class(request.POST, prefix=f"{action}-{flag.pk}")
+    if not form.is_valid():
+        return _client_page(request, client, bound={(action, flag.pk): form}, status=400)
+    if action == "raise":
+        raise_flag(flag=flag, by=request.user, **form.cleaned_data)
+        messages.success(request, f"“{flag.get_kind_display()}” marked as raised in session.")
+    else:
+        dismiss_flag(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"“{flag.get_kind_display()}” dismissed.")
+    return redirect("client_detail", client_id=client.public_id)
 
 
 @therapist_required

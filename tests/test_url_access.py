@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from checkins.models import Flag, FlagKind
 from tests.factories import checkin_history, invitation_with_token
 
 PUBLIC = "public"  # anyone, signed in or not
@@ -26,6 +27,8 @@ class Route:
     access: str
     kwargs: Callable[[dict], dict] = field(default=lambda world: {})
     post_only: bool = False
+    # What the right person posts to a POST-only page.
+    data: Callable[[dict], dict] = field(default=lambda world: {})
 
 
 ROUTES: dict[str, Route] = {
@@ -42,6 +45,22 @@ ROUTES: dict[str, Route] = {
     "checkin_history": Route(CLIENT),
     "checkin_week": Route(CLIENT, lambda w: {"week_start": w["past_checkin"].week_start}),
     "advice_library": Route(SIGNED_IN),
+    "session_prep": Route(THERAPIST, lambda w: {"client_id": w["client_a"].public_id}),
+    "flag_raise": Route(
+        THERAPIST,
+        lambda w: {"client_id": w["client_a"].public_id, "pk": w["flag"].pk},
+        post_only=True,
+        data=lambda w: {
+            f"raise-{w['flag'].pk}-raised_on": "2026-11-20",
+            f"raise-{w['flag'].pk}-note": "Talked it through",
+        },
+    ),
+    "flag_dismiss": Route(
+        THERAPIST,
+        lambda w: {"client_id": w["client_a"].public_id, "pk": w["flag"].pk},
+        post_only=True,
+        data=lambda w: {f"dismiss-{w['flag'].pk}-reason": "Already known"},
+    ),
     "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}),
     # Sign-in, reset and related account pages from django-allauth.
     "account_login": Route(PUBLIC),
@@ -94,7 +113,9 @@ def world(therapist, other_therapist, client_a, client_b, staff):
     (past_checkin,) = checkin_history(
         client_a, [{}], last_week_at=timezone.now() - timedelta(weeks=3)
     )
+    checkin_history(client_a, [{"discomfort": 4}])
     return {
+        "flag": Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT),
         "past_checkin": past_checkin,
         "therapist": therapist,
         "other_therapist": other_therapist,
@@ -155,7 +176,7 @@ def test_the_right_person_gets_the_page(client, world, name):
     url = url_for(name, world)
     if route.post_only:
         assert client.get(url).status_code == 405
-        assert client.post(url).status_code == 302
+        assert client.post(url, route.data(world)).status_code == 302
     else:
         assert client.get(url).status_code in (200, 302)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from checkins.demo import PATTERNS
 from checkins.models import CheckIn, week_start_for
-from checkins.services import submit_checkin
+from checkins.services import recompute_flags, submit_checkin
 from portal.models import Practice, Role, User
 from portal.services import create_client
 
@@ -69,6 +69,9 @@ class Command(BaseCommand):
                 last_name=last,
             )
             self._history(client, PATTERNS[pattern](HISTORY_WEEKS), now=now)
+            # Flags that come from time passing (check-ins stopped) need a
+            # recompute as of today, as the daily job would do.
+            recompute_flags(client=client, now=now)
 
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")

@@ -1,0 +1,117 @@
+"""The therapist's dashboard: the caseload ranked by what is most worth raising.
+
+A fixed number of queries whatever the caseload or history size: the clients
+with their latest check-in (subqueries on the (client, week) index), the
+check-ins of a short recent window, and the active flags.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import OuterRef, Subquery
+
+from checkins.charts import LineChart, client_charts
+from checkins.models import CheckIn, Flag, FlagKind, FlagStatus, week_start_for
+
+from .models import User
+
+# Eight weeks of sparkline: two months shows a direction without crowding a
+# phone screen.
+SPARKLINE_WEEKS = 8
+SPARKLINE_SIZE = {"width": 96, "height": 28, "compact": True}
+
+
+@dataclass
+class DashboardRow:
+    client: User
+    current_week: date
+    last_week: date | None
+    sessions: int | None
+    flags: list[Flag] = field(default_factory=list)
+    sparklines: list[LineChart] = field(default_factory=list)
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [flag for flag in self.flags if flag.status == FlagStatus.OPEN]
+
+    @property
+    def handled_flags(self) -> list[Flag]:
+        return [flag for flag in self.flags if flag.status != FlagStatus.OPEN]
+
+    @property
+    def weeks_missed(self) -> int | None:
+        """Whole weeks without a check-in before the current (still open) week."""
+        if self.last_week is None:
+            return None
+        return max(0, (self.current_week - self.last_week).days // 7 - 1)
+
+    @property
+    def overdue(self) -> bool:
+        return self.last_week is None or self.weeks_missed >= 1
+
+    @property
+    def in_crisis(self) -> bool:
+        return any(flag.kind == FlagKind.CRISIS for flag in self.open_flags)
+
+    @property
+    def top_severity(self) -> int:
+        return max((flag.severity for flag in self.open_flags), default=0)
+
+    def rank_key(self):
+        # Crisis first, then the most severe open flag, then how many, then
+        # who has been quiet longest; names break ties so the order is stable.
+        return (
+            not self.in_crisis,
+            -self.top_severity,
+            -len(self.open_flags),
+            -(self.weeks_missed or 0),
+            self.client.display_name.lower(),
+        )
+
+
+def caseload_rows(therapist: User, *, now: datetime, show: str = "all") -> list[DashboardRow]:
+    latest = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
+    clients = list(
+        User.objects.caseload_of(therapist).annotate(
+            last_week=Subquery(latest.values("week_start")[:1]),
+            last_sessions=Subquery(latest.values("sessions_attended")[:1]),
+        )
+    )
+    if not clients:
+        return []
+    current = {client.pk: week_start_for(now, client.tz) for client in clients}
+    window_start = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
+    recent: dict[int, list[CheckIn]] = defaultdict(list)
+    for checkin in CheckIn.objects.filter(
+        client__in=clients, week_start__gte=window_start
+    ).order_by("week_start"):
+        recent[checkin.client_id].append(checkin)
+    flags: dict[int, list[Flag]] = defaultdict(list)
+    for flag in Flag.objects.active().filter(client__in=clients):
+        flags[flag.client_id].append(flag)
+
+    rows = []
+    for client in clients:
+        row = DashboardRow(
+            client=client,
+            current_week=current[client.pk],
+            last_week=client.last_week,
+            sessions=client.last_sessions,
+            flags=flags[client.pk],
+            sparklines=client_charts(
+                recent[client.pk],
+                weeks=[
+                    current[client.pk] - timedelta(weeks=n)
+                    for n in range(SPARKLINE_WEEKS - 1, -1, -1)
+                ],
+                **SPARKLINE_SIZE,
+            ),
+        )
+        if show == "flagged" and not row.open_flags:
+            continue
+        if show == "overdue" and not row.overdue:
+            continue
+        rows.append(row)
+    rows.sort(key=DashboardRow.rank_key)
+    return rows

@@ -1,0 +1,121 @@
+"""Flags are stored when a check-in is saved and follow their life cycle."""
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from checkins.models import Flag, FlagKind, FlagStatus
+from checkins.services import (
+    FLAG_NOTE_REQUIRED,
+    dismiss_flag,
+    raise_flag,
+    recompute_flags,
+    submit_checkin,
+)
+from tests.factories import answers, checkin_history
+
+NOW = timezone.now()
+
+
+def active(client, kind):
+    return Flag.objects.active().filter(client=client, kind=kind).first()
+
+
+def test_saving_a_check_in_opens_a_flag_with_its_evidence(client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = active(client_a, FlagKind.DISCOMFORT)
+    assert flag.status == FlagStatus.OPEN
+    assert flag.evidence[-1]["value"] == "4/4"
+
+
+def test_the_trend_ending_closes_the_flag(client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    submit_checkin(client=client_a, data=answers(discomfort=0))  # the same week, edited
+    assert active(client_a, FlagKind.DISCOMFORT) is None
+    assert Flag.objects.filter(client=client_a, closed_at__isnull=False).count() == 1
+
+
+def test_a_raised_flag_stays_quiet_until_the_trend_gets_worse(client_a, therapist):
+    checkin_history(client_a, [{"discomfort": 3}], last_week_at=NOW - timedelta(weeks=2))
+    flag = active(client_a, FlagKind.DISCOMFORT)
+    raise_flag(flag=flag, by=therapist, raised_on=date(2026, 11, 10), note="Talked about it")
+    # The same level next week: still there, still handled, no new flag.
+    checkin_history(client_a, [{"discomfort": 3}], last_week_at=NOW - timedelta(weeks=1))
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.RAISED
+    assert flag.closed_at is None
+    # Worse: the handled flag is closed and a new open flag takes its place.
+    submit_checkin(client=client_a, data=answers(discomfort=4), now=NOW)
+    flag.refresh_from_db()
+    assert flag.closed_at is not None
+    new = active(client_a, FlagKind.DISCOMFORT)
+    assert new.pk != flag.pk
+    assert new.status == FlagStatus.OPEN
+
+
+def test_a_dismissed_flag_keeps_its_reason_and_stays_quiet(client_a, therapist):
+    checkin_history(client_a, [{"barrier_money": True}], last_week_at=NOW - timedelta(weeks=1))
+    flag = active(client_a, FlagKind.BARRIERS)
+    dismiss_flag(flag=flag, by=therapist, reason="Fee already reduced")
+    submit_checkin(client=client_a, data=answers(barrier_money=True), now=NOW)
+    flag.refresh_from_db()
+    assert (flag.status, flag.note, flag.closed_at) == (
+        FlagStatus.DISMISSED,
+        "Fee already reduced",
+        None,
+    )
+    # Two barriers instead of one is worse.
+    submit_checkin(client=client_a, data=answers(barrier_money=True, barrier_time=True), now=NOW)
+    assert active(client_a, FlagKind.BARRIERS).status == FlagStatus.OPEN
+
+
+def test_a_crisis_stays_until_the_therapist_clears_it(client_a, therapist):
+    checkin_history(client_a, [{"in_crisis": True}], last_week_at=NOW - timedelta(weeks=1))
+    submit_checkin(client=client_a, data=answers(in_crisis=False), now=NOW)
+    crisis = active(client_a, FlagKind.CRISIS)
+    assert crisis is not None and crisis.is_open, "a calmer week does not clear a crisis"
+    raise_flag(flag=crisis, by=therapist, raised_on=date(2026, 11, 20), note="Called; safety plan")
+    recompute_flags(client=client_a, now=NOW)
+    assert active(client_a, FlagKind.CRISIS) is None
+    # A new crisis answer later is a new alert.
+    submit_checkin(client=client_a, data=answers(in_crisis=True), now=NOW + timedelta(weeks=1))
+    assert active(client_a, FlagKind.CRISIS).is_open
+
+
+def test_a_crisis_answer_is_flagged_in_the_same_transaction_as_the_check_in(client_a):
+    checkin = submit_checkin(client=client_a, data=answers(in_crisis=True))
+    assert checkin.pk and active(client_a, FlagKind.CRISIS).is_open
+
+
+def test_handling_needs_a_note(client_a, therapist):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = active(client_a, FlagKind.DISCOMFORT)
+    with pytest.raises(ValueError, match=FLAG_NOTE_REQUIRED):
+        raise_flag(flag=flag, by=therapist, raised_on=date(2026, 11, 1), note="  ")
+    with pytest.raises(ValueError, match=FLAG_NOTE_REQUIRED):
+        dismiss_flag(flag=flag, by=therapist, reason="")
+    flag.refresh_from_db()
+    assert flag.is_open
+
+
+def test_the_daily_recompute_flags_clients_who_stopped_checking_in(client_a):
+    checkin_history(client_a, [{}, {}], last_week_at=NOW - timedelta(weeks=4))
+    assert active(client_a, FlagKind.CHECKINS_STOPPED) is None, "nothing is saved for silence"
+    out = StringIO()
+    call_command("recompute_flags", stdout=out)
+    assert "1/1" in out.getvalue()
+    assert active(client_a, FlagKind.CHECKINS_STOPPED).summary.startswith("No check-in for 3 weeks")
+    # Checking in again ends it.
+    submit_checkin(client=client_a, data=answers())
+    assert active(client_a, FlagKind.CHECKINS_STOPPED) is None
+
+
+def test_recompute_applies_new_thresholds(client_a, settings):
+    submit_checkin(client=client_a, data=answers(discomfort=3))
+    assert active(client_a, FlagKind.DISCOMFORT)
+    settings.TREND_THRESHOLDS = {"discomfort_high": 4}
+    call_command("recompute_flags", stdout=StringIO())
+    assert active(client_a, FlagKind.DISCOMFORT) is None

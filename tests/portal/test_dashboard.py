@@ -1,0 +1,191 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from checkins.models import Flag, FlagKind, FlagStatus
+from checkins.services import submit_checkin
+from tests.factories import ClientFactory, answers, checkin_history
+
+NOW = timezone.now()
+
+
+@pytest.fixture
+def signed_in(client, therapist):
+    client.force_login(therapist)
+    return client
+
+
+def names(response):
+    return [row.client.display_name for row in response.context["rows"]]
+
+
+def test_the_caseload_is_ranked_by_what_is_most_worth_raising(signed_in, therapist):
+    calm = ClientFactory(therapist=therapist, first_name="Calm", last_name="One")
+    checkin_history(calm, [{"expectations": 4, "discomfort": 0, "homework": "all"}])
+    uneasy = ClientFactory(therapist=therapist, first_name="Uneasy", last_name="Two")
+    checkin_history(uneasy, [{"discomfort": 4}, {"discomfort": 4}])
+    crisis = ClientFactory(therapist=therapist, first_name="Zed", last_name="Crisis")
+    checkin_history(crisis, [{"in_crisis": True}])
+    money = ClientFactory(therapist=therapist, first_name="Aaron", last_name="Money")
+    checkin_history(money, [{"barrier_money": True, "homework": "all"}])
+
+    response = signed_in.get(reverse("caseload"))
+    assert names(response) == [
+        crisis.display_name,
+        uneasy.display_name,
+        money.display_name,
+        calm.display_name,
+    ]
+    assert "Crisis answer" in response.text
+    assert "Discomfort with you rated 4/4 for 2 check-ins in a row." in response.text
+
+
+def test_each_row_shows_last_check_in_sessions_and_trend_lines(signed_in, therapist):
+    person = ClientFactory(therapist=therapist)
+    checkin_history(person, [{"sessions_attended": 5}, {"sessions_attended": 6, "wellbeing": 8}])
+    (row,) = signed_in.get(reverse("caseload")).context["rows"]
+    assert row.sessions == 6
+    assert row.last_week == person.checkins.latest("week_start").week_start
+    assert [chart.key for chart in row.sparklines] == [
+        "wellbeing",
+        "expectations",
+        "discomfort",
+        "homework",
+    ]
+    assert [p.value for p in row.sparklines[0].points] == [6, 8]
+
+
+def test_filters_flagged_and_overdue(signed_in, therapist):
+    flagged = ClientFactory(therapist=therapist)
+    checkin_history(flagged, [{"discomfort": 4}])
+    quiet = ClientFactory(therapist=therapist)
+    checkin_history(
+        quiet, [{"discomfort": 0, "homework": "all"}], last_week_at=NOW - timedelta(weeks=2)
+    )
+    fine = ClientFactory(therapist=therapist)
+    checkin_history(fine, [{"discomfort": 0, "homework": "all"}])
+
+    flagged_only = signed_in.get(reverse("caseload"), {"show": "flagged"})
+    assert names(flagged_only) == [flagged.display_name]
+    overdue = signed_in.get(reverse("caseload"), {"show": "overdue"})
+    assert names(overdue) == [quiet.display_name]
+    bogus = signed_in.get(reverse("caseload"), {"show": "<script>"})
+    assert len(names(bogus)) == 3
+
+
+def test_a_handled_flag_leaves_the_dashboard_list_of_open_flags(signed_in, therapist, client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT)
+    response = signed_in.post(
+        reverse("flag_raise", args=[client_a.public_id, flag.pk]),
+        {f"raise-{flag.pk}-raised_on": "2026-11-20", f"raise-{flag.pk}-note": "Discussed pacing"},
+    )
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.RAISED
+    assert flag.note == "Discussed pacing"
+    assert flag.handled_by == therapist
+    (row,) = signed_in.get(reverse("caseload"), {"show": "all"}).context["rows"]
+    assert row.open_flags == []
+    assert names(signed_in.get(reverse("caseload"), {"show": "flagged"})) == []
+
+
+def test_a_bad_raise_form_keeps_what_was_typed(signed_in, client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT)
+    response = signed_in.post(
+        reverse("flag_raise", args=[client_a.public_id, flag.pk]),
+        {f"raise-{flag.pk}-raised_on": "not a date", f"raise-{flag.pk}-note": "Kept words"},
+    )
+    assert response.status_code == 400
+    assert "Please enter a date" in response.text
+    assert "Kept words" in response.text
+    flag.refresh_from_db()
+    assert flag.is_open
+
+
+def test_another_therapist_cannot_handle_the_flag(client, other_therapist, client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT)
+    client.force_login(other_therapist)
+    response = client.post(
+        reverse("flag_dismiss", args=[client_a.public_id, flag.pk]),
+        {f"dismiss-{flag.pk}-reason": "not mine"},
+    )
+    assert response.status_code == 404
+    flag.refresh_from_db()
+    assert flag.is_open
+
+
+def test_a_flag_of_another_client_is_not_reachable_through_mine(signed_in, therapist, client_a):
+    mine_too = ClientFactory(therapist=therapist)
+    submit_checkin(client=mine_too, data=answers(discomfort=4))
+    flag = Flag.objects.get(client=mine_too)
+    response = signed_in.post(
+        reverse("flag_dismiss", args=[client_a.public_id, flag.pk]),
+        {f"dismiss-{flag.pk}-reason": "wrong client"},
+    )
+    assert response.status_code == 404
+
+
+def test_the_client_page_shows_evidence_advice_and_questions(signed_in, client_a):
+    checkin_history(client_a, [{"discomfort": 1}, {"discomfort": 4}])
+    page = signed_in.get(reverse("client_detail", args=[client_a.public_id]))
+    assert "Discomfort with the therapist" in page.text
+    assert "4/4" in page.text
+    assert "Rising discomfort: explore the relationship" in page.text  # therapist advice
+    assert "How has it felt to come here lately?" in page.text  # a question to open dialogue
+    assert "Name the stall before the client does" in page.text  # every flag ends on dialogue
+    assert 'class="chart-mark"' in page.text, "the flag is marked on the charts"
+    prep = signed_in.get(reverse("session_prep", args=[client_a.public_id]))
+    assert "Session prep" in prep.text
+    assert "How has it felt to come here lately?" in prep.text
+    assert "Mark as raised" not in prep.text
+
+
+def test_clients_never_see_flags(client, client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    client.force_login(client_a)
+    for url in (reverse("checkin_saved"), reverse("checkin_history"), reverse("client_home")):
+        text = client.get(url).text
+        assert "Discomfort with the therapist" not in text
+        assert "Raise this session" not in text
+        assert "Worth raising" not in text
+
+
+def query_count(client, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(25) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_dashboard_costs_the_same_for_5_or_50_clients(
+    signed_in, therapist, django_assert_max_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            person = ClientFactory(therapist=therapist)
+            checkin_history(person, [{"discomfort": 4}, {"expectations": 1}, {"in_crisis": True}])
+
+    url = reverse("caseload")
+    add(5)
+    few = query_count(signed_in, url, django_assert_max_num_queries)
+    add(45)
+    assert query_count(signed_in, url, django_assert_max_num_queries) == few
+
+
+@pytest.mark.parametrize("page", ["caseload", "client_detail", "session_prep"])
+def test_pages_cost_the_same_for_4_or_100_weeks(
+    signed_in, client_a, django_assert_max_num_queries, page
+):
+    url = reverse(page) if page == "caseload" else reverse(page, args=[client_a.public_id])
+    checkin_history(client_a, [{"discomfort": 4}] * 4)
+    short = query_count(signed_in, url, django_assert_max_num_queries)
+    checkin_history(
+        client_a,
+        [{"wellbeing": n % 11, "discomfort": n % 5} for n in range(100)],
+        last_week_at=NOW,
+    )
+    assert query_count(signed_in, url, django_assert_max_num_queries) == short
