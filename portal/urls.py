@@ -35,6 +35,7 @@ urlpatterns = [
     path("checkin/", include("checkins.urls")),
     path("advice/", include("guidance.urls")),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

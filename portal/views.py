@@ -1,5 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -231,4 +232,19 @@ def accept_invitation_view(request, token):
         return redirect("home")
     return render(
         request, "portal/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
+
+
+@login_not_required
+def security_txt(request):
+    """How to report a security problem (RFC 9116)."""
+    return render(
+        request,
+        "security.txt",
+        {
+            "contact": settings.SECURITY_CONTACT,
+            "expires": (timezone.now() + timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z"),
+            "canonical": settings.SITE_URL + "/.well-known/security.txt",
+        },
+        content_type="text/plain; charset=utf-8",
     )

@@ -46,11 +46,13 @@ def test_edit_allowed_until_sunday_night_then_read_only(client, client_a):
     with time_machine.travel(sunday_night.replace(hour=9)):
         client.post(reverse("checkin"), form_data(wellbeing=5))
     with time_machine.travel(sunday_night):
+        client.force_login(client_a)  # hours later: the earlier session has timed out
         # Still the same week: the answers can be changed.
         response = client.post(reverse("checkin"), form_data(wellbeing=7))
         assert response.status_code == 302
         assert CheckIn.objects.get(client=client_a).wellbeing == 7
     with time_machine.travel(sunday_night.replace(day=23, hour=0, minute=30)):
+        client.force_login(client_a)
         # Monday: last week's check-in is read-only, and a post starts the new week.
         page = client.get(reverse("checkin_week", args=["2026-11-16"]))
         assert page.status_code == 200

@@ -134,6 +134,7 @@ def test_resend_sends_a_new_link_and_kills_the_old_one(client, therapist):
     client.force_login(therapist)
     mail.outbox.clear()
     with time_machine.travel(timezone.now() + timedelta(days=6)):
+        client.force_login(therapist)
         client.post(reverse("invitation_resend", args=[issued.invitation.pk]))
         assert len(mail.outbox) == 1
         new_token = link_token(mail.outbox[0])

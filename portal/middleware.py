@@ -1,0 +1,70 @@
+"""Request-wide safety policies: caching, session lifetime, two-factor sign-in."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for a signed-in person may show client data: no cache may keep them,
+    not the browser's back button on a shared computer nor a proxy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, no_cache=True, private=True)
+        return response
+
+
+SESSION_STARTED = "_portal_started"
+SESSION_SEEN = "_portal_seen"
+SEEN_PRECISION = 60
+SESSION_ENDED_MESSAGE = "You were signed out after a period of inactivity. Please sign in again."
+
+
+def idle_timeout_for(user) -> int:
+    """Seconds of inactivity allowed: shorter for those who can see many clients' data."""
+    if user.is_staff or user.is_therapist:
+        return settings.SESSION_IDLE_TIMEOUT_STAFF
+    return settings.SESSION_IDLE_TIMEOUT_CLIENT
+
+
+def stamp_session(sender, request, user, **kwargs):
+    """On sign-in, start the session's clocks (receiver of user_logged_in)."""
+    now = time.time()
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_SEEN] = now
+
+
+class SessionPolicyMiddleware:
+    """An idle timeout and an absolute lifetime for every signed-in session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, now)
+            if (
+                now - seen > idle_timeout_for(user)
+                or now - started > settings.SESSION_ABSOLUTE_LIFETIME
+            ):
+                logout(request)
+                messages.info(request, SESSION_ENDED_MESSAGE)
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            # Refresh at most once a minute: the timeout needs no finer grain,
+            # and this spares a session write on most requests.
+            if now - seen >= SEEN_PRECISION or SESSION_SEEN not in request.session:
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)
