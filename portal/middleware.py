@@ -2,6 +2,7 @@
 
 import time
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -27,6 +28,9 @@ class NoStoreForSignedInMiddleware:
 SESSION_STARTED = "_portal_started"
 SESSION_SEEN = "_portal_seen"
 SEEN_PRECISION = 60
+# Sign-in, sign-out, password and two-factor pages stay reachable while
+# two-factor set-up is pending; nothing else does.
+ACCOUNT_PATHS = ("/accounts/", "/static/")
 SESSION_ENDED_MESSAGE = "You were signed out after a period of inactivity. Please sign in again."
 
 
@@ -67,4 +71,35 @@ class SessionPolicyMiddleware:
             # and this spares a session write on most requests.
             if now - seen >= SEEN_PRECISION or SESSION_SEEN not in request.session:
                 request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+TWO_FACTOR_REQUIRED_MESSAGE = (
+    "Before you can see client information, please set up two-factor sign-in "
+    "with an authenticator app."
+)
+
+
+def needs_two_factor(user) -> bool:
+    return user.is_therapist or user.is_staff
+
+
+class RequireTwoFactorMiddleware:
+    """Therapists and staff reach no page but their account settings until they
+    have an authenticator app set up; sign-in then asks for its code."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and needs_two_factor(user)
+            and not request.path.startswith(ACCOUNT_PATHS)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            messages.warning(request, TWO_FACTOR_REQUIRED_MESSAGE)
+            return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -6,6 +7,10 @@ from checkins.converters import IsoDateConverter
 from . import views
 
 register_converter(IsoDateConverter, "isodate")
+
+# Staff sign in through the portal's own sign-in (with its lockout and
+# two-factor step), never through the admin's plain login form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     ClientFactory,
@@ -12,6 +13,15 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache holds sign-in failure counts and used two-factor codes: no test
+    may see another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,13 @@ import secrets
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.utils import timezone
 
 from checkins.demo import NEUTRAL
@@ -39,11 +46,31 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
-class TherapistFactory(UserFactory):
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - test-only
+
+
+def current_totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app would show now for `secret`."""
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+class TwoFactorMixin(factory.django.DjangoModelFactory):
+    """Therapists and staff must have two-factor sign-in; pass two_factor=False
+    for one who has not set it up yet."""
+
+    @factory.post_generation
+    def two_factor(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            TOTP.activate(self, TOTP_SECRET)
+            RecoveryCodes.activate(self)
+
+
+class TherapistFactory(UserFactory, TwoFactorMixin):
     role = Role.THERAPIST
 
 
-class StaffFactory(UserFactory):
+class StaffFactory(UserFactory, TwoFactorMixin):
     role = ""
     is_staff = True
     is_superuser = True
@@ -119,3 +146,13 @@ def checkin_history(client, rows: list[dict], *, last_week_at=None):
             submit_checkin(client=client, data=answers(**row), now=end - timedelta(weeks=weeks_ago))
         )
     return made
+
+
+def sign_in(http, user, password: str = PASSWORD, code: str | None = None):
+    """Sign in through the real forms, answering the two-factor step if asked."""
+    from django.urls import reverse
+
+    response = http.post(reverse("account_login"), {"login": user.email, "password": password})
+    if response.status_code == 302 and response.url == reverse("mfa_authenticate"):
+        response = http.post(reverse("mfa_authenticate"), {"code": code or current_totp_code()})
+    return response

@@ -30,6 +30,8 @@ class Route:
     post_only: bool = False
     # What the right person posts to a POST-only page.
     data: Callable[[dict], dict] = field(default=lambda world: {})
+    # Who the right person is, when not the first one the access level allows.
+    person: str | None = None
 
 
 ROUTES: dict[str, Route] = {
@@ -82,6 +84,15 @@ ROUTES: dict[str, Route] = {
         PUBLIC, lambda w: {"uidb36": "zz", "key": "not-a-real-key"}
     ),
     "account_reset_password_done": Route(PUBLIC),
+    # Two-factor sign-in (allauth.mfa).
+    "mfa_authenticate": Route(PUBLIC),
+    "mfa_reauthenticate": Route(SIGNED_IN),
+    "mfa_index": Route(SIGNED_IN),
+    "mfa_activate_totp": Route(SIGNED_IN),
+    "mfa_deactivate_totp": Route(SIGNED_IN, person="therapist"),  # needs two-factor set up
+    "mfa_view_recovery_codes": Route(SIGNED_IN, person="therapist"),  # needs two-factor set up
+    "mfa_generate_recovery_codes": Route(SIGNED_IN),
+    "mfa_download_recovery_codes": Route(SIGNED_IN, person="therapist"),  # needs two-factor set up
 }
 
 
@@ -173,7 +184,10 @@ def test_client_pages_refuse_other_roles(client, world, name, who):
 @pytest.mark.parametrize("name", names_with(THERAPIST, CLIENT, SIGNED_IN))
 def test_the_right_person_gets_the_page(client, world, name):
     route = ROUTES[name]
-    person = {CLIENT: "client_a", THERAPIST: "therapist", SIGNED_IN: "client_a"}[route.access]
+    person = (
+        route.person
+        or {CLIENT: "client_a", THERAPIST: "therapist", SIGNED_IN: "client_a"}[route.access]
+    )
     client.force_login(world[person])
     url = url_for(name, world)
     if route.post_only:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.SessionPolicyMiddleware",
+    "portal.middleware.RequireTwoFactorMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -152,6 +154,37 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+
+# Two-factor sign-in: an authenticator app (TOTP) with recovery codes. It is
+# required for therapists and staff (portal.middleware.RequireTwoFactorMiddleware)
+# and optional for clients.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("PORTAL_NAME", "Check-in portal")
+
+# Repeated failed sign-ins are refused for a cool-off period, counted both per
+# address and per account, so neither guessing many passwords for one person
+# nor one password across many people works. allauth shows the same message
+# for an unknown email and a wrong password.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("LOGIN_FAILED_LIMIT", "10/15m/ip,5/15m/key"),
+    "login": "30/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
+
+# The cache also holds the sign-in failure counts and the TOTP codes already
+# used, so every worker must share it: Redis when REDIS_URL is set (required in
+# production), this process's memory otherwise.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")

@@ -4,13 +4,15 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, current_totp_code
 
 
 def test_sign_in_with_email_and_password(client, therapist):
     response = client.post(
         reverse("account_login"), {"login": therapist.email.upper(), "password": PASSWORD}
     )
+    assert response.url == reverse("mfa_authenticate"), "therapists give a code too"
+    response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
     assert response.status_code == 302
     assert client.get(reverse("home")).url == reverse("caseload")
 

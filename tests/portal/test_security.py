@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign_in
 
 
 def test_strict_content_security_policy_without_inline_script(client, db):
@@ -85,7 +85,7 @@ def test_idle_timeout(client, request, who, idle_minutes, still_in):
     person = request.getfixturevalue(who)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+        sign_in(client, person)
         assert client.get(reverse("home")).status_code == 302
     with time_machine.travel(start + timedelta(minutes=idle_minutes), tick=False):
         response = client.get(reverse("account_change_password"))
@@ -97,7 +97,7 @@ def test_idle_timeout(client, request, who, idle_minutes, still_in):
 def test_activity_keeps_the_session_alive_but_not_beyond_its_lifetime(client, therapist):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        client.post(reverse("account_login"), {"login": therapist.email, "password": PASSWORD})
+        sign_in(client, therapist)
     # Active every 20 minutes: never idle for 30.
     for step in range(1, 36):
         with time_machine.travel(start + timedelta(minutes=20 * step), tick=False):
@@ -137,7 +137,7 @@ def test_a_password_change_signs_out_every_other_session(client, client_a):
 
 
 def test_deactivating_an_account_ends_its_sessions(client, therapist):
-    client.post(reverse("account_login"), {"login": therapist.email, "password": PASSWORD})
+    sign_in(client, therapist)
     assert not old_cookie_is_dead(client)
     therapist.is_active = False
     therapist.save()

@@ -1,6 +1,7 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from checkins.models import CheckIn
 from portal.management.commands.seed_demo import CLIENTS, DEMO_PASSWORD, THERAPISTS
@@ -36,3 +37,17 @@ def test_demo_history_spans_months_with_each_pattern(db):
             assert weeks >= 12, pattern
     crisis = User.objects.get(email=next(e for e, p in by_email.items() if p == "crisis answer"))
     assert CheckIn.objects.filter(client=crisis, in_crisis=True).exists()
+
+
+def test_demo_therapists_have_two_factor_and_the_command_prints_the_code(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--totp-code", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    therapist = User.objects.get(email=THERAPISTS[0][0])
+    response = client.post(
+        reverse("account_login"), {"login": therapist.email, "password": DEMO_PASSWORD}
+    )
+    client.post(response.url, {"code": code})
+    assert client.get(reverse("caseload")).status_code == 200

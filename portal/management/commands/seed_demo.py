@@ -7,6 +7,14 @@ for weeks that have none.
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -43,12 +51,32 @@ HISTORY_WEEKS = 16
 
 ADMIN_EMAIL = "admin@demo.example"
 
+# Therapists and staff must use two-factor sign-in. The demo accounts share
+# this published secret: add it to an authenticator app, or run
+# `manage.py seed_demo --totp-code` for the current code.
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # noqa: S105 - published demo secret
+
+
+def demo_totp_code() -> str:
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+
 
 class Command(BaseCommand):
     help = "Create (or top up) the demo practice and print its sign-ins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--totp-code",
+            action="store_true",
+            help="Only print the current two-factor code of the demo therapists and admin.",
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, totp_code=False, **options):
+        if totp_code:
+            self.stdout.write(demo_totp_code())
+            return
         practice, _ = Practice.objects.get_or_create(name=PRACTICE_NAME)
         admin = self._person(ADMIN_EMAIL, "Practice", "Admin", role="", practice=practice)
         if not admin.is_staff:
@@ -74,7 +102,16 @@ class Command(BaseCommand):
             recompute_flags(client=client, now=now)
 
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
+        for person in [admin, *therapists]:
+            if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(person, DEMO_TOTP_SECRET)
+                RecoveryCodes.activate(person)
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Therapists and the administrator also give a two-factor code: add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "`python manage.py seed_demo --totp-code`."
+        )
         self.stdout.write(f"  administrator  {ADMIN_EMAIL}  (Django admin at /admin/)")
         for email, *_ in THERAPISTS:
             self.stdout.write(f"  therapist      {email}")
