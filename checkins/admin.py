@@ -1,12 +1,25 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CheckIn
+from portal.admin import ClientDataAdminMixin
+
+from .models import CheckIn, Flag
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ClientDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["client", "week_start", "wellbeing", "expectations", "discomfort", "in_crisis"]
     list_filter = ["in_crisis", "week_start"]
+    list_select_related = ["client"]
     search_fields = ["client__email"]
     date_hierarchy = "week_start"
     raw_id_fields = ["client"]
+
+
+@admin.register(Flag)
+class FlagAdmin(ClientDataAdminMixin, SimpleHistoryAdmin):
+    list_display = ["client", "kind", "severity", "status", "opened_at", "closed_at"]
+    list_filter = ["kind", "status", "severity"]
+    list_select_related = ["client"]
+    search_fields = ["client__email"]
+    raw_id_fields = ["client", "handled_by"]

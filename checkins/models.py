@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 # Limits on free text: long enough for a few honest sentences, short enough
 # that a therapist reads it before a session.
@@ -100,6 +101,7 @@ class CheckIn(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CheckInQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-week_start"]
@@ -219,6 +221,7 @@ class Flag(models.Model):
     note = models.TextField(max_length=1000, blank=True)
 
     objects = FlagQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-severity", "-opened_at"]

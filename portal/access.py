@@ -9,7 +9,8 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Invitation, Role, User
+from .audit import record_access
+from .models import AccessLog, Invitation, Role, User
 
 
 def role_required(role: Role):
@@ -35,11 +36,18 @@ client_required = role_required(Role.CLIENT)
 therapist_required = role_required(Role.THERAPIST)
 
 
-def client_for_therapist_or_404(therapist: User, public_id) -> User:
-    """The client with `public_id` if they are on `therapist`'s caseload now."""
-    client = User.objects.caseload_of(therapist).filter(public_id=public_id).first()
+def client_for_therapist_or_404(request, public_id) -> User:
+    """The client with `public_id` if they are on the signed-in therapist's caseload.
+
+    Every call is written to the access log, a refusal too (with the client,
+    if the id names one), so probing for other people's ids leaves a trace.
+    """
+    client = User.objects.caseload_of(request.user).filter(public_id=public_id).first()
     if client is None:
+        named = User.objects.clients().filter(public_id=public_id).first()
+        record_access(request, [named], outcome=AccessLog.Outcome.DENIED)
         raise Http404
+    record_access(request, [client])
     return client
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import CaseloadAssignment, Invitation, Practice, User
+from .audit import record_access
+from .models import AccessLog, CaseloadAssignment, Invitation, Practice, User
 from .services import assign_therapist
 
 
@@ -78,3 +79,40 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["therapist"]
     search_fields = ["email"]
     readonly_fields = ["token_hash", "accepted_by"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Staff read the access log here; nobody can add, change or delete a row."""
+
+    list_display = ["at", "actor_email", "view", "client_ref", "outcome", "ip_address"]
+    list_filter = ["outcome", "view"]
+    search_fields = ["actor_email", "client_ref"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClientDataAdminMixin:
+    """For admin pages that show a client's data: log each client shown."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            record_access(request, {row.client for row in changelist.result_list})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            record_access(request, [obj.client])
+        return response

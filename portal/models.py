@@ -246,3 +246,51 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLog(models.Model):
+    """One view of one client's data by a therapist or staff member.
+
+    Append-only: rows are never changed or deleted by the application, and the
+    admin offers no way to. It records who, whom, which view and when; never
+    any check-in content.
+    """
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        DENIED = "denied", "Denied"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_email = models.EmailField()
+    client = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept when the client's account is gone, so the trail still reads.
+    client_ref = models.CharField(max_length=36, blank=True)
+    view = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["client", "at"], name="access_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_email} {self.outcome} {self.view} {self.client_ref} at {self.at:%c}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")

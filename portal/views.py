@@ -22,6 +22,7 @@ from .access import (
     invitation_for_therapist_or_404,
     therapist_required,
 )
+from .audit import record_access
 from .dashboard import caseload_rows
 from .forms import AcceptInvitationForm, DismissFlagForm, InviteClientForm, RaiseFlagForm
 from .models import Invitation
@@ -77,6 +78,7 @@ def caseload(request):
     if show not in DASHBOARD_FILTERS:
         show = "all"
     rows = caseload_rows(request.user, now=timezone.now(), show=show)
+    record_access(request, [row.client for row in rows])
     invitations = Invitation.objects.pending().filter(therapist=request.user)
     return render(
         request,
@@ -131,20 +133,20 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
 
 @therapist_required
 def client_detail(request, client_id):
-    client = client_for_therapist_or_404(request.user, client_id)
+    client = client_for_therapist_or_404(request, client_id)
     return _client_page(request, client)
 
 
 @therapist_required
 def session_prep(request, client_id):
-    client = client_for_therapist_or_404(request.user, client_id)
+    client = client_for_therapist_or_404(request, client_id)
     return _client_page(request, client, template="portal/session_prep.html")
 
 
 @therapist_required
 @require_POST
 def flag_action(request, client_id, pk, action):
-    client = client_for_therapist_or_404(request.user, client_id)
+    client = client_for_therapist_or_404(request, client_id)
     flag = Flag.objects.active().filter(client=client, pk=pk).first()
     if flag is None:
         raise Http404
