@@ -294,3 +294,29 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+class DeletionRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(cancelled_at__isnull=True, completed_at__isnull=True)
+
+
+class DeletionRequest(models.Model):
+    """A client's request to delete their data, and the record that it was done."""
+
+    client = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="deletion_requests"
+    )
+    client_ref = models.CharField(max_length=36)
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeletionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Deletion of {self.client_ref} due {self.due_at:%Y-%m-%d}"

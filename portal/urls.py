@@ -15,6 +15,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.client_home, name="client_home"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("me/data/export.json", views.my_data_export, {"fmt": "json"}, name="my_data_json"),
+    path("me/data/export.csv", views.my_data_export, {"fmt": "csv"}, name="my_data_csv"),
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/invite/", views.invite, name="invite_client"),
     path(

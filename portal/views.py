@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -24,8 +24,14 @@ from .access import (
 )
 from .audit import record_access
 from .dashboard import caseload_rows
+from .data_rights import (
+    cancel_deletion,
+    export_checkins_csv,
+    export_client_data,
+    request_deletion,
+)
 from .forms import AcceptInvitationForm, DismissFlagForm, InviteClientForm, RaiseFlagForm
-from .models import Invitation
+from .models import DeletionRequest, Invitation
 from .services import (
     SIGNED_IN_ALREADY,
     InvitationError,
@@ -250,3 +256,40 @@ def security_txt(request):
         },
         content_type="text/plain; charset=utf-8",
     )
+
+
+@client_required
+def my_data(request):
+    """Download everything, or ask for it to be deleted (and change one's mind)."""
+    client = request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            deletion = request_deletion(client=client)
+            messages.success(
+                request,
+                f"Your data will be deleted on {deletion.due_at:%B %-d, %Y}. "
+                "You can cancel until then.",
+            )
+        elif request.POST.get("action") == "cancel":
+            cancel_deletion(client=client)
+            messages.success(request, "Deletion cancelled. Your data stays.")
+        return redirect("my_data")
+    return render(
+        request,
+        "portal/my_data.html",
+        {"pending": DeletionRequest.objects.pending().filter(client=client).first()},
+    )
+
+
+@client_required
+def my_data_export(request, fmt):
+    client = request.user
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = JsonResponse(export_client_data(client), json_dumps_params={"indent": 2})
+        name = f"my-check-ins-{stamp}.json"
+    else:
+        response = HttpResponse(export_checkins_csv(client), content_type="text/csv; charset=utf-8")
+        name = f"my-check-ins-{stamp}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -65,6 +65,9 @@ ROUTES: dict[str, Route] = {
         data=lambda w: {f"dismiss-{w['flag'].pk}-reason": "Already known"},
     ),
     "security_txt": Route(PUBLIC),
+    "my_data": Route(CLIENT),
+    "my_data_json": Route(CLIENT),
+    "my_data_csv": Route(CLIENT),
     "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}),
     # Sign-in, reset and related account pages from django-allauth.
     "account_login": Route(PUBLIC),

@@ -265,5 +265,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# A client who asks for their data to be deleted has this long to change
+# their mind; then `manage.py erase_due_clients` (run daily) erases it.
+DELETION_GRACE_DAYS = int(os.environ.get("DELETION_GRACE_DAYS", "30"))
+
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "security@localhost")
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Check-in portal")

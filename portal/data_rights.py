@@ -1,0 +1,172 @@
+"""A client's rights over their data: a full export, and deletion after a grace period."""
+
+import csv
+import io
+import uuid
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from checkins.models import CheckIn, Flag
+from checkins.services import ANSWER_FIELDS
+from guidance.models import ShownAdvice
+
+from .models import AccessLog, CaseloadAssignment, DeletionRequest, Invitation, User
+
+CHECKIN_FIELDS = ["week_start", "submitted_at", *ANSWER_FIELDS]
+FLAG_FIELDS = [
+    "kind",
+    "severity",
+    "summary",
+    "evidence",
+    "status",
+    "opened_at",
+    "closed_at",
+    "raised_on",
+    "note",
+]
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_client_data(client: User) -> dict:
+    """Every record tied to `client`, as plain JSON-ready data."""
+    checkins = CheckIn.objects.filter(client=client).order_by("week_start")
+    shown = ShownAdvice.objects.filter(checkin__client=client).order_by(
+        "checkin__week_start", "position"
+    )
+    by_checkin: dict[int, list[dict]] = {}
+    for item in shown:
+        by_checkin.setdefault(item.checkin_id, []).append(
+            {
+                "title": item.title,
+                "body": item.body,
+                "source": item.source,
+                "reason": item.reason,
+                "for": item.audience,
+            }
+        )
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": client.email,
+            "first_name": client.first_name,
+            "last_name": client.last_name,
+            "time_zone": client.time_zone,
+            "date_joined": client.date_joined.isoformat(),
+            "practice": client.practice.name if client.practice else None,
+        },
+        "therapists": [
+            {
+                "therapist": a.therapist.display_name,
+                "from": _iso(a.started_at),
+                "until": _iso(a.ended_at),
+            }
+            for a in CaseloadAssignment.objects.filter(client=client).select_related("therapist")
+        ],
+        "checkins": [
+            {
+                **{name: _iso(getattr(c, name)) for name in CHECKIN_FIELDS},
+                "advice_shown": by_checkin.get(c.pk, []),
+            }
+            for c in checkins
+        ],
+        "flags": [
+            {name: _iso(getattr(f, name)) for name in FLAG_FIELDS}
+            for f in Flag.objects.filter(client=client).order_by("opened_at")
+        ],
+        "access_log": [
+            {"at": _iso(e.at), "by": e.actor_email, "view": e.view, "outcome": e.outcome}
+            for e in AccessLog.objects.filter(client=client).order_by("at")
+        ],
+        "deletion_requests": [
+            {
+                "requested_at": _iso(d.requested_at),
+                "due_at": _iso(d.due_at),
+                "cancelled_at": _iso(d.cancelled_at),
+            }
+            for d in DeletionRequest.objects.filter(client=client)
+        ],
+    }
+
+
+# A spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_checkins_csv(client: User) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CHECKIN_FIELDS)
+    for checkin in CheckIn.objects.filter(client=client).order_by("week_start"):
+        writer.writerow([csv_safe(_iso(getattr(checkin, name))) for name in CHECKIN_FIELDS])
+    return out.getvalue()
+
+
+@transaction.atomic
+def request_deletion(*, client: User) -> DeletionRequest:
+    """Schedule the client's data for deletion after the grace period (once)."""
+    pending = DeletionRequest.objects.pending().filter(client=client).first()
+    if pending:
+        return pending
+    now = timezone.now()
+    return DeletionRequest.objects.create(
+        client=client,
+        client_ref=str(client.public_id),
+        requested_at=now,
+        due_at=now + timedelta(days=settings.DELETION_GRACE_DAYS),
+    )
+
+
+@transaction.atomic
+def cancel_deletion(*, client: User) -> None:
+    DeletionRequest.objects.pending().filter(client=client).update(cancelled_at=timezone.now())
+
+
+@transaction.atomic
+def erase_client(*, request: DeletionRequest) -> None:
+    """Delete the client's check-ins, advice, flags and their edit history, and
+    pseudonymise the account. The deletion request itself stays, as the record
+    that it happened; the access log keeps only the pseudonymous id."""
+    client = request.client
+    CheckIn.objects.filter(client=client).delete()  # cascades to the advice shown
+    Flag.objects.filter(client=client).delete()
+    # Last, as deleting the rows above writes one more (deletion) snapshot each.
+    CheckIn.history.filter(client_id=client.pk).delete()
+    Flag.history.filter(client_id=client.pk).delete()
+    Invitation.objects.filter(accepted_by=client).update(
+        email="erased@invalid", first_name="", last_name=""
+    )
+    EmailAddress.objects.filter(user=client).delete()
+    Authenticator.objects.filter(user=client).delete()
+    CaseloadAssignment.objects.filter(client=client, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+    client.email = f"erased-{uuid.uuid4().hex}@invalid"
+    client.first_name = ""
+    client.last_name = ""
+    client.is_active = False
+    client.set_unusable_password()
+    client.save()
+    request.completed_at = timezone.now()
+    request.save(update_fields=["completed_at"])
+
+
+def erase_due(*, now=None) -> int:
+    """Carry out every deletion whose grace period has ended."""
+    now = now or timezone.now()
+    due = list(DeletionRequest.objects.pending().filter(due_at__lte=now).select_related("client"))
+    for request in due:
+        erase_client(request=request)
+    return len(due)

@@ -1,0 +1,121 @@
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from checkins.models import CheckIn, Flag
+from guidance.models import ShownAdvice
+from portal.data_rights import csv_safe
+from portal.models import AccessLog, DeletionRequest, User
+from tests.factories import PASSWORD, checkin_history
+
+
+@pytest.fixture
+def history_of_a(client_a, therapist, client):
+    checkin_history(
+        client_a,
+        [
+            {"discomfort": 4, "to_raise": '=HYPERLINK("http://x")'},
+            {"discomfort": 4, "hoped_for": "+sleep", "share_text_with_therapist": False},
+            {"in_crisis": True, "to_raise": "@home it is hard"},
+        ],
+    )
+    client.force_login(therapist)
+    client.get(reverse("client_detail", args=[client_a.public_id]))
+    client.logout()
+    return client_a
+
+
+def test_the_json_export_holds_every_record_tied_to_the_client(client, history_of_a):
+    client.force_login(history_of_a)
+    response = client.get(reverse("my_data_json"))
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == history_of_a.email
+    assert len(data["checkins"]) == CheckIn.objects.filter(client=history_of_a).count() == 3
+    assert {c["to_raise"] for c in data["checkins"]} >= {"@home it is hard"}
+    shown = sum(len(c["advice_shown"]) for c in data["checkins"])
+    assert shown == ShownAdvice.objects.filter(checkin__client=history_of_a).count() > 0
+    assert len(data["flags"]) == Flag.objects.filter(client=history_of_a).count() > 0
+    assert len(data["access_log"]) == AccessLog.objects.filter(client=history_of_a).count() == 1
+    assert data["therapists"][0]["until"] is None
+
+
+def test_the_csv_export_escapes_formulas(client, history_of_a):
+    client.force_login(history_of_a)
+    response = client.get(reverse("my_data_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 3
+    cells = [cell for row in rows for cell in row.values()]
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert "'+sleep" in cells
+    assert "'@home it is hard" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("-2", "'-2"),
+        ("+x", "'+x"),
+        ("@a", "'@a"),
+        ("\tx", "'\tx"),
+        ("ok", "ok"),
+        (None, ""),
+    ],
+)
+def test_csv_safe(value, expected):
+    assert csv_safe(value) == expected
+
+
+def test_a_client_exports_only_their_own_data(client, history_of_a, client_b):
+    client.force_login(client_b)
+    data = json.loads(client.get(reverse("my_data_json")).content)
+    assert data["account"]["email"] == client_b.email
+    assert data["checkins"] == []
+
+
+def test_deletion_waits_for_the_grace_period_then_leaves_nothing(client, history_of_a):
+    client.force_login(history_of_a)
+    client.post(reverse("my_data"), {"action": "delete"})
+    request = DeletionRequest.objects.get()
+    assert request.due_at - request.requested_at == timedelta(days=30)
+    assert "Keep my data" in client.get(reverse("my_data")).text
+    call_command("erase_due_clients", stdout=io.StringIO())
+    assert CheckIn.objects.filter(client=history_of_a).count() == 3, "not before the grace period"
+
+    with time_machine.travel(request.due_at + timedelta(minutes=1)):
+        call_command("erase_due_clients", stdout=io.StringIO())
+    pk = history_of_a.pk
+    assert not CheckIn.objects.filter(client_id=pk).exists()
+    assert not CheckIn.history.filter(client_id=pk).exists()
+    assert not Flag.objects.filter(client_id=pk).exists()
+    assert not Flag.history.filter(client_id=pk).exists()
+    assert not ShownAdvice.objects.filter(checkin__client_id=pk).exists()
+    erased = User.objects.get(pk=pk)
+    assert erased.email.endswith("@invalid") and not erased.first_name and not erased.is_active
+    request.refresh_from_db()
+    assert request.completed_at is not None, "the record that it happened stays"
+    assert request.client_ref == str(erased.public_id)
+    response = client.post(reverse("account_login"), {"login": "whatever", "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_a_client_can_change_their_mind(client, history_of_a):
+    client.force_login(history_of_a)
+    client.post(reverse("my_data"), {"action": "delete"})
+    client.post(reverse("my_data"), {"action": "cancel"})
+    request = DeletionRequest.objects.get()
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        call_command("erase_due_clients", stdout=io.StringIO())
+    assert CheckIn.objects.filter(client=history_of_a).count() == 3
+    assert request.cancelled_at is not None
+    assert request.completed_at is None
