@@ -9,6 +9,7 @@ from guidance.services import attach_advice
 from portal.models import User
 
 from .models import CheckIn, Flag, FlagKind, FlagStatus, week_start_for
+from .notifications import send_crisis_alert
 from .trends import Finding, Thresholds, evaluate, thresholds
 
 # The rules look at most this many recent check-ins (plus the first few, for
@@ -111,6 +112,8 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
             flag = None
         if flag is None:
             flag = Flag(client=client, kind=kind, opened_at=now)
+            if kind == FlagKind.CRISIS:
+                _alert_therapist_on_commit(client)
         flag.severity = finding.severity
         flag.score = finding.score
         flag.summary = finding.summary
@@ -118,6 +121,14 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
         flag.save()
         result.append(flag)
     return result
+
+
+def _alert_therapist_on_commit(client: User) -> None:
+    """Email the therapist once the crisis flag is safely stored."""
+    therapist = client.current_therapist()
+    if therapist is not None:
+        email = therapist.email
+        transaction.on_commit(lambda: send_crisis_alert(therapist_email=email))
 
 
 FLAG_NOTE_REQUIRED = "Please add a short note."

@@ -14,7 +14,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from checkins.models import Flag, FlagKind
+from checkins.models import CheckIn, Flag, FlagKind
+from portal.models import DeletionRequest, Invitation, User
 from tests.factories import checkin_history, invitation_with_token
 
 PUBLIC = "public"  # anyone, signed in or not
@@ -32,6 +33,8 @@ class Route:
     data: Callable[[dict], dict] = field(default=lambda world: {})
     # Who the right person is, when not the first one the access level allows.
     person: str | None = None
+    # Someone with the right role whose object this is not: gets a 404.
+    intruder: str | None = None
 
 
 ROUTES: dict[str, Route] = {
@@ -46,13 +49,18 @@ ROUTES: dict[str, Route] = {
     "checkin": Route(CLIENT),
     "checkin_saved": Route(CLIENT),
     "checkin_history": Route(CLIENT),
-    "checkin_week": Route(CLIENT, lambda w: {"week_start": w["past_checkin"].week_start}),
+    "checkin_week": Route(
+        CLIENT, lambda w: {"week_start": w["past_checkin"].week_start}, intruder="client_b"
+    ),
     "advice_library": Route(SIGNED_IN),
-    "session_prep": Route(THERAPIST, lambda w: {"client_id": w["client_a"].public_id}),
+    "session_prep": Route(
+        THERAPIST, lambda w: {"client_id": w["client_a"].public_id}, intruder="other_therapist"
+    ),
     "flag_raise": Route(
         THERAPIST,
         lambda w: {"client_id": w["client_a"].public_id, "pk": w["flag"].pk},
         post_only=True,
+        intruder="other_therapist",
         data=lambda w: {
             f"raise-{w['flag'].pk}-raised_on": "2026-11-20",
             f"raise-{w['flag'].pk}-note": "Talked it through",
@@ -62,6 +70,7 @@ ROUTES: dict[str, Route] = {
         THERAPIST,
         lambda w: {"client_id": w["client_a"].public_id, "pk": w["flag"].pk},
         post_only=True,
+        intruder="other_therapist",
         data=lambda w: {f"dismiss-{w['flag'].pk}-reason": "Already known"},
     ),
     "security_txt": Route(PUBLIC),
@@ -234,3 +243,52 @@ def test_home_sends_each_role_to_their_start_page(client, world, who, lands_on):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url == reverse(lands_on)
+
+
+PERSONAS = ["anonymous", "client_a", "client_b", "therapist", "other_therapist", "staff"]
+
+
+def snapshot():
+    """Everything a stray POST could change (the access log aside: it records the try)."""
+    return (
+        sorted(CheckIn.objects.values_list("client_id", "week_start", "wellbeing")),
+        sorted(Flag.objects.values_list("pk", "status", "note", "closed_at")),
+        sorted(Invitation.objects.values_list("pk", "token_hash", "revoked_at", "accepted_at")),
+        sorted(User.objects.values_list("pk", "email", "is_active", "password")),
+        sorted(DeletionRequest.objects.values_list("pk", "cancelled_at")),
+    )
+
+
+def allowed(route: Route, persona: str) -> bool:
+    if route.access == PUBLIC:
+        return True
+    if persona == "anonymous":
+        return False
+    if route.access == SIGNED_IN:
+        return True
+    return (
+        persona
+        in {CLIENT: {"client_a", "client_b"}, THERAPIST: {"therapist", "other_therapist"}}[
+            route.access
+        ]
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_matrix_of_every_page_person_and_method(client, world, persona):
+    if persona != "anonymous":
+        client.force_login(world[persona])
+    for name, route in ROUTES.items():
+        if route.access == PUBLIC:
+            continue
+        url = url_for(name, world)
+        before = snapshot()
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, route.data(world) if method == "post" else {})
+            assert response.status_code < 500, (name, persona, method)
+            if persona == route.intruder and not (route.post_only and method == "get"):
+                assert response.status_code == 404, (name, persona, method)
+            if not allowed(route, persona) or persona == route.intruder:
+                assert snapshot() == before, f"{persona} changed data with {method} {name}"
+        if persona != "anonymous" and not client.session.get("_auth_user_id"):
+            client.force_login(world[persona])  # a page signed them out (sign-out, say)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from checkins.models import Flag, FlagKind, FlagStatus
+from checkins.models import CheckIn, Flag, FlagKind, FlagStatus
 from checkins.services import (
     FLAG_NOTE_REQUIRED,
     dismiss_flag,
@@ -119,3 +119,38 @@ def test_recompute_applies_new_thresholds(client_a, settings):
     settings.TREND_THRESHOLDS = {"discomfort_high": 4}
     call_command("recompute_flags", stdout=StringIO())
     assert active(client_a, FlagKind.DISCOMFORT) is None
+
+
+def test_a_crisis_emails_the_therapist_once_without_client_data(
+    client_a, therapist, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_checkin(
+            client=client_a, data=answers(in_crisis=True, to_raise="I cannot go on", wellbeing=1)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_checkin(client=client_a, data=answers(in_crisis=True, wellbeing=2))  # edited
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [therapist.email]
+    assert message.subject == "A client needs your attention"
+    assert "/caseload/" in message.body
+    for private in (client_a.first_name, client_a.last_name, client_a.email, "cannot go on"):
+        assert private not in message.subject + message.body
+
+
+def test_no_crisis_email_if_the_check_in_is_rolled_back(
+    client_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        submit_checkin(client=client_a, data=answers(in_crisis=True))
+        raise RuntimeError("the request failed after the save")
+    assert callbacks == []
+    assert mailoutbox == []
+    assert not CheckIn.objects.filter(client=client_a).exists()
