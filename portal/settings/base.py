@@ -163,12 +163,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("PORTAL_NAME", "Check-in portal")
 
-# Repeated failed sign-ins are refused for a cool-off period, counted both per
-# address and per account, so neither guessing many passwords for one person
-# nor one password across many people works. allauth shows the same message
-# for an unknown email and a wrong password.
+# Repeated failed sign-ins are first slowed (three a minute per account), then
+# refused for a cool-off period (five in 15 minutes per account, ten per
+# address), so neither guessing many passwords for one person nor one password
+# across many people works, and nobody is locked out for good. allauth shows
+# the same message for an unknown email and a wrong password.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("LOGIN_FAILED_LIMIT", "10/15m/ip,5/15m/key"),
+    "login_failed": os.environ.get("LOGIN_FAILED_LIMIT", "10/15m/ip,3/m/key,5/15m/key"),
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",

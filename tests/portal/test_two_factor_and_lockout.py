@@ -105,12 +105,25 @@ def test_unknown_email_and_wrong_password_get_the_same_message(client, client_a)
     assert unknown.context["form"].errors == wrong.context["form"].errors
 
 
-def test_repeated_failures_lock_the_account_then_it_cools_off(client_a):
+def test_failures_are_first_slowed_to_three_a_minute(client_a):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        for _ in range(5):
+        for _ in range(3):
             failed_attempt(Client(REMOTE_ADDR="10.0.0.1"), client_a.email)
-        # From another address, even the right password is refused now.
+        slowed = failed_attempt(Client(REMOTE_ADDR="10.0.0.2"), client_a.email, PASSWORD)
+        assert "Too many failed login attempts" in slowed.text
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert failed_attempt(Client(), client_a.email, PASSWORD).status_code == 302
+
+
+def test_repeated_failures_lock_the_account_then_it_cools_off(client_a):
+    start = timezone.now()
+    for minute, tries in ((0, 3), (2, 2)):
+        with time_machine.travel(start + timedelta(minutes=minute), tick=False):
+            for _ in range(tries):
+                failed_attempt(Client(REMOTE_ADDR="10.0.0.1"), client_a.email)
+    with time_machine.travel(start + timedelta(minutes=4), tick=False):
+        # Five failures: from another address, even the right password is refused now.
         locked = failed_attempt(Client(REMOTE_ADDR="10.0.0.2"), client_a.email, PASSWORD)
         assert locked.status_code == 200
         assert "Too many failed login attempts" in locked.text
