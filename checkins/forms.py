@@ -2,7 +2,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
-from portal.forms import PortalFormHelper
+from portal.forms import PortalFormHelper, time_zone_choices
 
 from .models import (
     SESSIONS_MAX,
@@ -11,8 +11,11 @@ from .models import (
     Barrier,
     CheckIn,
     Homework,
+    NotificationPreference,
 )
 from .services import ANSWER_FIELDS
+
+HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 SESSIONS_LOWER_NEEDS_REASON = (
     "This is fewer sessions than you told us last week ({previous}). "
@@ -202,3 +205,35 @@ class CheckInForm(forms.ModelForm):
         for barrier in Barrier:
             data[f"barrier_{barrier.value}"] = barrier.value in chosen
         return data
+
+
+class ReminderForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label="Your time zone")
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["reminders_enabled", "reminder_weekday", "reminder_hour"]
+        widgets = {"reminder_hour": forms.Select(choices=HOUR_CHOICES)}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["time_zone"].choices = time_zone_choices()
+        self.fields["time_zone"].initial = user.time_zone
+        self.helper = PortalFormHelper("Save")
+
+    def save(self, commit=True):
+        self.user.time_zone = self.cleaned_data["time_zone"]
+        self.user.save(update_fields=["time_zone"])
+        return super().save(commit)
+
+
+class DigestForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["digest_enabled", "digest_hour"]
+        widgets = {"digest_hour": forms.Select(choices=HOUR_CHOICES)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = PortalFormHelper("Save")

@@ -246,3 +246,75 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == FlagStatus.OPEN
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+# Friday evening leaves the weekend to fill a check-in that closes on Sunday,
+# with room for the follow-up two days later, still inside the week.
+DEFAULT_REMINDER_WEEKDAY = Weekday.FRIDAY
+DEFAULT_REMINDER_HOUR = 18
+# Before a typical working day starts, so the digest is read before sessions.
+DEFAULT_DIGEST_HOUR = 7
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to be reminded: clients of their check-in, therapists
+    by a morning digest. Times are in the person's own time zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    reminders_enabled = models.BooleanField("Send me a weekly reminder", default=True)
+    reminder_weekday = models.PositiveSmallIntegerField(
+        "On", choices=Weekday.choices, default=DEFAULT_REMINDER_WEEKDAY
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        "At", default=DEFAULT_REMINDER_HOUR, validators=[MaxValueValidator(23)]
+    )
+    digest_enabled = models.BooleanField("Email me a morning digest on working days", default=True)
+    digest_hour = models.PositiveSmallIntegerField(
+        "At", default=DEFAULT_DIGEST_HOUR, validators=[MaxValueValidator(23)]
+    )
+
+    def __str__(self) -> str:
+        return f"Notifications for {self.user}"
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", "Check-in reminder"
+    FOLLOW_UP = "follow_up", "Check-in follow-up"
+    DIGEST = "digest", "Therapist digest"
+
+
+class SentNotification(models.Model):
+    """One email of one kind for one period (the week of a reminder, the day of a
+    digest). The unique constraint is what makes sending idempotent: a task
+    claims the row before it sends, so a repeated schedule or two racing
+    workers still send once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications_sent"
+    )
+    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    period = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "period"], name="one_notification_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.user} for {self.period}"

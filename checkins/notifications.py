@@ -1,12 +1,36 @@
-"""Emails about check-ins. They carry no client data: an email can be read by
-anyone who sees the therapist's inbox or lock screen."""
+"""Emails about check-ins: reminders, the therapist digest and crisis alerts.
+
+None of them carries client data: an email can be read by anyone who sees an
+inbox or a lock screen. Reminders and digests are claimed in SentNotification
+before they are sent, so each goes out once whatever runs twice.
+"""
+
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portal.emails import send_templated_email
+from portal.models import Role, User
+
+from .models import (
+    CheckIn,
+    Flag,
+    NotificationKind,
+    NotificationPreference,
+    SentNotification,
+    week_start_for,
+)
+from .reminders import digest_due, reminder_due
+
 CRISIS_SUBJECT = "A client needs your attention"
+UNSUBSCRIBE_SALT = "portal.unsubscribe"
+UNSUBSCRIBE_REMINDERS = "reminders"
+UNSUBSCRIBE_DIGEST = "digest"
 
 
 def send_crisis_alert(*, therapist_email: str) -> None:
@@ -15,3 +39,187 @@ def send_crisis_alert(*, therapist_email: str) -> None:
         {"sign_in_url": settings.SITE_URL + reverse("caseload")},
     )
     send_mail(CRISIS_SUBJECT, body, None, [therapist_email])
+
+
+def preference_for(user: User) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.get_or_create(user=user)
+    return preference
+
+
+def unsubscribe_url(user: User, what: str) -> str:
+    """A link that turns one kind of email off for `user`; signed, so it cannot
+    be altered to name someone else."""
+    token = signing.dumps({"u": str(user.public_id), "w": what}, salt=UNSUBSCRIBE_SALT)
+    return settings.SITE_URL + reverse("unsubscribe", args=[token])
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(public_id=data.get("u"), is_active=True).first()
+    if user is None or data.get("w") not in (UNSUBSCRIBE_REMINDERS, UNSUBSCRIBE_DIGEST):
+        return None
+    return user, data["w"]
+
+
+def unsubscribe(user: User, what: str) -> None:
+    preference = preference_for(user)
+    field = "reminders_enabled" if what == UNSUBSCRIBE_REMINDERS else "digest_enabled"
+    setattr(preference, field, False)
+    preference.save(update_fields=[field])
+
+
+def _claim(user: User, kind: str, period: date) -> SentNotification | None:
+    try:
+        with transaction.atomic():
+            return SentNotification.objects.create(user=user, kind=kind, period=period)
+    except IntegrityError:
+        return None
+
+
+def _send_claimed(claim: SentNotification, send) -> bool:
+    """Send, and give the claim back if sending fails so a later run retries."""
+    try:
+        send()
+    except Exception:
+        claim.delete()
+        raise
+    return True
+
+
+def deliver_reminder(*, client: User, kind: str, week_start: date) -> bool:
+    """Send `client` the week's reminder or follow-up, unless it is no longer due
+    (checked in meanwhile, reminders turned off) or was already sent."""
+    preference = preference_for(client)
+    if not client.is_active or not preference.reminders_enabled:
+        return False
+    if CheckIn.objects.filter(client=client, week_start=week_start).exists():
+        return False
+    claim = _claim(client, kind, week_start)
+    if claim is None:
+        return False
+    context = {
+        "client": client,
+        "follow_up": kind == NotificationKind.FOLLOW_UP,
+        "checkin_url": settings.SITE_URL + reverse("checkin"),
+        "week_end": week_start + timedelta(days=6),
+    }
+    return _send_claimed(
+        claim,
+        lambda: send_templated_email(
+            to=client.email,
+            template="checkins/email/reminder",
+            context=context,
+            unsubscribe_url=unsubscribe_url(client, UNSUBSCRIBE_REMINDERS),
+        ),
+    )
+
+
+def new_flag_count(therapist: User, since: datetime) -> int:
+    """How many of the therapist's clients have a flag opened since `since`."""
+    return (
+        Flag.objects.open()
+        .filter(
+            client__in=User.objects.caseload_of(therapist),
+            opened_at__gt=since,
+        )
+        .values("client")
+        .distinct()
+        .count()
+    )
+
+
+def deliver_digest(*, therapist: User, day: date, on_demand: bool = False) -> bool:
+    """Email the therapist how many clients have new flags, with a link; no names.
+
+    A scheduled digest with nothing new is not sent; one asked for is.
+    """
+    last = (
+        SentNotification.objects.filter(user=therapist, kind=NotificationKind.DIGEST)
+        .order_by("-sent_at")
+        .first()
+    )
+    # The first digest reports every open flag: none has been reported yet.
+    since = last.sent_at if last else datetime.min.replace(tzinfo=UTC)
+    count = new_flag_count(therapist, since)
+    if not on_demand and count == 0:
+        return False
+    context = {
+        "therapist": therapist,
+        "count": count,
+        "dashboard_url": settings.SITE_URL + reverse("caseload") + "?show=flagged",
+    }
+
+    def send():
+        send_templated_email(
+            to=therapist.email,
+            template="checkins/email/digest",
+            context=context,
+            unsubscribe_url=unsubscribe_url(therapist, UNSUBSCRIBE_DIGEST),
+        )
+
+    if on_demand:
+        send()
+        return True
+    claim = _claim(therapist, NotificationKind.DIGEST, day)
+    return claim is not None and _send_claimed(claim, send)
+
+
+def due_notifications(now: datetime) -> list[dict]:
+    """Every reminder and digest due at `now`, as task arguments.
+
+    A fixed handful of queries whatever the number of people; the decisions
+    themselves are the pure functions in reminders.py.
+    """
+    people = list(
+        User.objects.filter(is_active=True, role__in=[Role.CLIENT, Role.THERAPIST]).select_related(
+            "notification_preference"
+        )
+    )
+    weeks = {p.pk: week_start_for(now, p.tz) for p in people}
+    earliest = min(weeks.values(), default=now.date()) - timedelta(days=1)
+    checked_in = set(
+        CheckIn.objects.filter(week_start__gte=earliest).values_list("client_id", "week_start")
+    )
+    sent: dict[tuple[int, date], dict[str, datetime]] = {}
+    for user_id, kind, period, sent_at in SentNotification.objects.filter(
+        period__gte=earliest
+    ).values_list("user_id", "kind", "period", "sent_at"):
+        sent.setdefault((user_id, period), {})[kind] = sent_at
+
+    due = []
+    for person in people:
+        preference = getattr(person, "notification_preference", None) or NotificationPreference()
+        if person.role == Role.CLIENT:
+            if not preference.reminders_enabled:
+                continue
+            week = weeks[person.pk]
+            kind = reminder_due(
+                now=now,
+                tz=person.tz,
+                week_start=week,
+                weekday=preference.reminder_weekday,
+                hour=preference.reminder_hour,
+                checked_in=(person.pk, week) in checked_in,
+                sent=sent.get((person.pk, week), {}),
+            )
+            if kind:
+                due.append({"user_id": person.pk, "kind": kind, "period": week.isoformat()})
+        elif preference.digest_enabled:
+            today = now.astimezone(person.tz).date()
+            if digest_due(
+                now=now,
+                tz=person.tz,
+                hour=preference.digest_hour,
+                sent_today=NotificationKind.DIGEST in sent.get((person.pk, today), {}),
+            ):
+                due.append(
+                    {
+                        "user_id": person.pk,
+                        "kind": NotificationKind.DIGEST,
+                        "period": today.isoformat(),
+                    }
+                )
+    return due

@@ -7,4 +7,5 @@ urlpatterns = [
     path("saved/", views.checkin_saved, name="checkin_saved"),
     path("history/", views.history, name="checkin_history"),
     path("week/<isodate:week_start>/", views.checkin_week, name="checkin_week"),
+    path("reminders/", views.reminders, name="reminders"),
 ]

@@ -1,14 +1,21 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from guidance.services import client_advice
-from portal.access import client_required
+from portal.access import client_required, therapist_required
 
 from .charts import client_charts
-from .forms import CheckInForm
+from .forms import CheckInForm, DigestForm, ReminderForm
 from .models import CheckIn, week_start_for
+from .notifications import preference_for, read_unsubscribe_token, unsubscribe
 from .services import submit_checkin
+from .tasks import send_notification
 
 
 @client_required
@@ -69,3 +76,52 @@ def checkin_week(request, week_start):
         "checkins/checkin_detail.html",
         {"checkin": checkin, "advice": client_advice(checkin)},
     )
+
+
+def _preference_page(request, form_class, template, **form_kwargs):
+    """Show and save the signed-in person's notification preferences."""
+    instance = preference_for(request.user)
+    form = form_class(request.POST or None, instance=instance, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your settings are saved.")
+        return redirect(request.path)
+    return render(request, template, {"form": form})
+
+
+@client_required
+def reminders(request):
+    return _preference_page(request, ReminderForm, "checkins/reminders.html", user=request.user)
+
+
+@therapist_required
+def digest_settings(request):
+    return _preference_page(request, DigestForm, "checkins/digest_settings.html")
+
+
+@therapist_required
+@require_POST
+def digest_now(request):
+    today = timezone.localdate(timezone=request.user.tz)
+    transaction.on_commit(
+        lambda: send_notification.enqueue(
+            user_id=request.user.pk, kind="digest", period=today.isoformat(), on_demand=True
+        )
+    )
+    messages.success(request, "The digest is on its way to your inbox.")
+    return redirect("caseload")
+
+
+@login_not_required
+@csrf_exempt  # mail clients post the RFC 8058 one-click request without a form
+def unsubscribe_view(request, token):
+    """Confirm, then turn off one kind of email. No sign-in needed; the signed
+    token names the person and cannot be altered to name anyone else."""
+    found = read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "checkins/unsubscribe.html", {"invalid": True}, status=400)
+    user, what = found
+    if request.method == "POST":
+        unsubscribe(user, what)
+        return render(request, "checkins/unsubscribe.html", {"done": True, "what": what})
+    return render(request, "checkins/unsubscribe.html", {"what": what})

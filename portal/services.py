@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .emails import send_templated_email
 from .models import CaseloadAssignment, Invitation, Role, User, hash_token
 
 
@@ -46,22 +45,16 @@ def invitation_url(token: str) -> str:
 
 
 def _send_invitation_email(*, invitation: Invitation, url: str) -> None:
-    context = {
-        "invitation": invitation,
-        "therapist": invitation.therapist,
-        "url": url,
-        "valid_days": settings.INVITATION_VALID_DAYS,
-    }
-    subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("portal/email/invitation.txt", context),
-        to=[invitation.email],
+    send_templated_email(
+        to=invitation.email,
+        template="portal/email/invitation",
+        context={
+            "invitation": invitation,
+            "therapist": invitation.therapist,
+            "url": url,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
     )
-    message.attach_alternative(
-        render_to_string("portal/email/invitation.html", context), "text/html"
-    )
-    message.send()
 
 
 def _issue(invitation: Invitation) -> IssuedInvitation:

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from checkins import views as checkin_views
 from checkins.converters import IsoDateConverter
 
 from . import views
@@ -26,6 +27,9 @@ urlpatterns = [
     path(
         "caseload/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
+    path("caseload/digest/", checkin_views.digest_settings, name="digest_settings"),
+    path("caseload/digest/send/", checkin_views.digest_now, name="digest_now"),
+    path("unsubscribe/<str:token>/", checkin_views.unsubscribe_view, name="unsubscribe"),
     path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/prep/", views.session_prep, name="session_prep"),
     path(

@@ -11,7 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from checkins.charts import client_charts
-from checkins.models import CheckIn, Flag, week_start_for
+from checkins.models import (
+    CheckIn,
+    Flag,
+    NotificationKind,
+    NotificationPreference,
+    SentNotification,
+    week_start_for,
+)
 from checkins.services import dismiss_flag, raise_flag
 from guidance.models import Advice
 from guidance.rules import advice_keys_for_flag
@@ -132,6 +139,11 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
             "checkins": checkins[::-1],
             "charts": client_charts(checkins, marks=marks),
             "flag_items": items,
+            "reminders": NotificationPreference.objects.filter(user=client).first()
+            or NotificationPreference(),
+            "last_reminder": SentNotification.objects.filter(
+                user=client, kind__in=[NotificationKind.REMINDER, NotificationKind.FOLLOW_UP]
+            ).first(),
         },
         status=status,
     )

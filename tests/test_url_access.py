@@ -77,6 +77,10 @@ ROUTES: dict[str, Route] = {
     "my_data": Route(CLIENT),
     "my_data_json": Route(CLIENT),
     "my_data_csv": Route(CLIENT),
+    "reminders": Route(CLIENT),
+    "digest_settings": Route(THERAPIST),
+    "digest_now": Route(THERAPIST, post_only=True),
+    "unsubscribe": Route(PUBLIC, lambda w: {"token": "not-a-real-token"}),
     "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}),
     # Sign-in, reset and related account pages from django-allauth.
     "account_login": Route(PUBLIC),

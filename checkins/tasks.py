@@ -1,0 +1,32 @@
+"""Background tasks (django-tasks). Each is safe to run twice: delivery claims
+its SentNotification row first."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from portal.models import User
+
+from .models import NotificationKind
+from .notifications import deliver_digest, deliver_reminder, due_notifications
+
+
+@task()
+def send_notification(*, user_id: int, kind: str, period: str, on_demand: bool = False) -> bool:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    day = date.fromisoformat(period)
+    if kind == NotificationKind.DIGEST:
+        return deliver_digest(therapist=user, day=day, on_demand=on_demand)
+    return deliver_reminder(client=user, kind=kind, week_start=day)
+
+
+def enqueue_due_notifications(now=None) -> int:
+    """Queue every reminder and digest that is due; called by the scheduler."""
+    due = due_notifications(now or timezone.now())
+    for arguments in due:
+        transaction.on_commit(lambda arguments=arguments: send_notification.enqueue(**arguments))
+    return len(due)

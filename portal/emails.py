@@ -1,0 +1,26 @@
+"""Sending the portal's emails: a plain-text and an HTML part from templates,
+and an unsubscribe link in the headers where the email is optional."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def send_templated_email(
+    *, to: str, template: str, context: dict, unsubscribe_url: str | None = None
+) -> None:
+    """Render `<template>_subject.txt`, `.txt` and `.html` and send them to `to`."""
+    context = {**context, "unsubscribe_url": unsubscribe_url}
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    headers = {}
+    if unsubscribe_url:
+        # RFC 8058: mail clients can offer one-click unsubscribe with a POST.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()
