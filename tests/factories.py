@@ -3,6 +3,7 @@
 import secrets
 
 import factory
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
@@ -149,10 +150,15 @@ def checkin_history(client, rows: list[dict], *, last_week_at=None):
 
 
 def sign_in(http, user, password: str = PASSWORD, code: str | None = None):
-    """Sign in through the real forms, answering the two-factor step if asked."""
+    """Sign in through the real forms, answering the two-factor step if asked.
+
+    The clock stands still between reading the code and sending it, so the
+    code cannot expire at a 30-second boundary in between.
+    """
     from django.urls import reverse
 
     response = http.post(reverse("account_login"), {"login": user.email, "password": password})
     if response.status_code == 302 and response.url == reverse("mfa_authenticate"):
-        response = http.post(reverse("mfa_authenticate"), {"code": code or current_totp_code()})
+        with time_machine.travel(timezone.now(), tick=False):
+            response = http.post(reverse("mfa_authenticate"), {"code": code or current_totp_code()})
     return response

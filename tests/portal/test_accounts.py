@@ -1,7 +1,9 @@
 import re
 
+import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import User
 from tests.factories import PASSWORD, current_totp_code
@@ -12,7 +14,8 @@ def test_sign_in_with_email_and_password(client, therapist):
         reverse("account_login"), {"login": therapist.email.upper(), "password": PASSWORD}
     )
     assert response.url == reverse("mfa_authenticate"), "therapists give a code too"
-    response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
+    with time_machine.travel(timezone.now(), tick=False):  # the code cannot expire meanwhile
+        response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
     assert response.status_code == 302
     assert client.get(reverse("home")).url == reverse("caseload")
 
@@ -66,3 +69,9 @@ def test_sign_out_ends_the_session(client, client_a):
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
     assert client.get(reverse("client_home")).status_code == 302
+
+
+def test_the_sign_in_page_explains_the_way_in_is_an_invitation(client, db):
+    page = client.get(reverse("account_login"))
+    assert "Your therapist sends you an invitation" in page.text
+    assert "sign up" not in page.text.lower()
