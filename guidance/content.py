@@ -495,3 +495,23 @@ ADVICE = [
         "questions": [],
     },
 ]
+
+
+def load_advice(advice_model) -> int:
+    """Create the pieces above that are missing; leave existing ones (and any
+    edits made in the admin) alone. Takes the model so that the data migration
+    can pass its historical one. Returns how many were created."""
+    created = 0
+    for piece in ADVICE:
+        _, made = advice_model.objects.get_or_create(
+            key=piece["key"],
+            defaults={
+                "title": piece["title"],
+                "body": piece["body"],
+                "audience": piece["audience"],
+                "source": piece["source"],
+                "questions": "\n".join(piece["questions"]),
+            },
+        )
+        created += made
+    return created

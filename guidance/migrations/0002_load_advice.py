@@ -2,25 +2,10 @@ from django.db import migrations
 
 
 def load_advice(apps, schema_editor):
-    """Create the starting advice pieces that do not exist yet.
+    """Create the starting advice pieces; edits made later in the admin survive a re-run."""
+    from guidance.content import load_advice as load
 
-    Pieces already in the database are left alone, so edits made in the admin
-    survive a re-run.
-    """
-    from guidance.content import ADVICE
-
-    Advice = apps.get_model("guidance", "Advice")
-    for piece in ADVICE:
-        Advice.objects.get_or_create(
-            key=piece["key"],
-            defaults={
-                "title": piece["title"],
-                "body": piece["body"],
-                "audience": piece["audience"],
-                "source": piece["source"],
-                "questions": "\n".join(piece["questions"]),
-            },
-        )
+    load(apps.get_model("guidance", "Advice"))
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,222 @@
+"""What people do in the portal, done in a real browser as they would do it."""
+
+import json
+import re
+import time
+
+import pytest
+from django.core import mail
+
+from checkins.models import CheckIn, Flag, FlagKind, FlagStatus
+from guidance.content import load_advice
+from guidance.models import Advice
+from portal.models import User
+from tests.browser.conftest import PHONE, label, visit
+from tests.factories import PASSWORD, ClientFactory, checkin_history, current_totp_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TOTP_PERIOD = 30  # seconds, allauth's default
+
+
+@pytest.fixture(autouse=True)
+def advice_library(transactional_db):
+    """Transactional tests flush the database after them, the advice library the
+    data migration loaded included; put it back as the migration does."""
+    load_advice(Advice)
+
+
+def sign_in(page, user, password=PASSWORD):
+    page.goto("/accounts/login/")
+    visit(page, "sign-in")
+    page.get_by_label(label("Email")).fill(user.email)
+    page.get_by_label(label("Password")).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if "/2fa/authenticate/" in page.url:
+        visit(page, "two-factor-code")
+        # A real browser cannot run on a frozen clock: if the code's 30-second
+        # window is about to close, type the next one, as a person would.
+        if time.time() % TOTP_PERIOD > TOTP_PERIOD - 3:
+            time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.2)
+        page.get_by_label(label("Code")).fill(current_totp_code())
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state("networkidle")
+
+
+def choose(page, question: str, answer: str) -> None:
+    page.get_by_role("group", name=re.compile(re.escape(question))).get_by_label(
+        answer, exact=True
+    ).check()
+
+
+def test_therapist_invites_and_the_client_joins_from_the_email(new_page, therapist):
+    page = new_page()
+    sign_in(page, therapist)
+    visit(page, "dashboard-empty")
+    page.get_by_role("link", name="Invite a client").first.click()
+    visit(page, "invite")
+    page.get_by_label(label("Client's email address")).fill("robin@example.com")
+    page.get_by_label(label("First name")).fill("Robin")
+    page.get_by_role("button", name="Send invitation").click()
+    page.get_by_text("Invitation sent to robin@example.com").wait_for()
+    assert page.get_by_text("robin@example.com").count() >= 1
+
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/invitation/\S+/", message.body).group(0)
+    client_page = new_page(PHONE)
+    client_page.goto(link)
+    visit(client_page, "accept-invitation")
+    client_page.get_by_label(label("Choose a password")).fill("a calm river in spring")
+    client_page.get_by_label(label("Type the password again")).fill("a calm river in spring")
+    client_page.get_by_role("button", name="Create my account").click()
+    client_page.get_by_role("heading", name="Hello, Robin").wait_for()
+    visit(client_page, "client-home")
+    assert client_page.get_by_text(f"Your therapist is {therapist.display_name}").is_visible()
+    assert User.objects.get(email="robin@example.com").current_therapist() == therapist
+
+
+def test_client_fixes_a_mistake_on_a_phone_and_reads_the_advice(new_page, client_a):
+    checkin_history(client_a, [{"sessions_attended": 6}, None])
+    page = new_page(PHONE)
+    sign_in(page, client_a)
+    page.get_by_role("link", name="Start this week's check-in").click()
+    visit(page, "checkin-phone")
+    page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill("5")
+    choose(page, "Therapy is meeting what I hoped for", "2")
+    choose(page, "uneasy with my therapist", "1")
+    page.get_by_label("I did some of it").check()
+    choose(page, "How have you been this week", "4")
+    choose(page, "feel worse after a session", "No")
+    page.get_by_label("Money").check()
+    raise_box = page.get_by_label(re.compile("something you want to raise"))
+    raise_box.fill("I want to talk about my sister")
+    choose(page, "in crisis", "No")
+    page.get_by_role("button", name="Save my check-in").click()
+
+    page.get_by_text("Some answers need another look").wait_for()
+    visit(page, "checkin-phone-error")
+    assert page.get_by_text("This is fewer sessions than you told us last week (6).").is_visible()
+    assert raise_box.input_value() == "I want to talk about my sister", "nothing typed is lost"
+    assert page.get_by_label("Money").is_checked()
+    page.get_by_label(re.compile("Why is the number lower")).fill("I miscounted last week")
+    page.get_by_role("button", name="Save my check-in").click()
+
+    page.get_by_role("heading", name="Thank you, your check-in is saved").wait_for()
+    visit(page, "advice-phone")
+    advice = page.locator(".advice-list > li")
+    assert 2 <= advice.count() <= 5
+    assert "A few sessions is too soon to judge" in advice.first.inner_text()
+    assert "Bring it to your next session" in advice.last.inner_text()
+    assert CheckIn.objects.filter(client=client_a).count() == 2
+
+
+def test_the_check_in_can_be_completed_with_the_keyboard_alone(new_page, client_a):
+    page = new_page(PHONE)
+    sign_in(page, client_a)
+    page.goto("/checkin/")
+
+    def tab_to(name: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.name") == name:
+                return
+        raise AssertionError(f"could not reach {name} with Tab")
+
+    def pick(name: str, steps: int) -> None:
+        tab_to(name)
+        page.keyboard.press("Space")
+        for _ in range(steps):
+            page.keyboard.press("ArrowRight")
+
+    tab_to("sessions_attended")
+    page.keyboard.type("3")
+    pick("expectations", 3)  # 4 of 5
+    pick("discomfort", 0)
+    pick("homework", 4)  # all of it
+    pick("wellbeing", 7)
+    pick("felt_worse_after_session", 1)  # No
+    tab_to("to_raise")
+    page.keyboard.type("Typed without a mouse")
+    pick("in_crisis", 1)  # No
+    tab_to("submit")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Thank you, your check-in is saved").wait_for()
+    saved = CheckIn.objects.get(client=client_a)
+    assert (saved.sessions_attended, saved.expectations, saved.homework) == (3, 4, "all")
+    assert (saved.wellbeing, saved.to_raise, saved.in_crisis) == (7, "Typed without a mouse", False)
+
+
+def test_therapist_reads_a_flag_raises_it_and_the_dashboard_updates(new_page, therapist):
+    calm = ClientFactory(therapist=therapist, first_name="Casey", last_name="Calm")
+    checkin_history(calm, [{"discomfort": 0, "homework": "all", "expectations": 4}] * 4)
+    uneasy = ClientFactory(therapist=therapist, first_name="Sam", last_name="Uneasy")
+    checkin_history(
+        uneasy, [{"discomfort": 0}, {"discomfort": 1}, {"discomfort": 3}, {"discomfort": 4}]
+    )
+
+    page = new_page()
+    sign_in(page, therapist)
+    visit(page, "dashboard")
+    rows = page.locator(".dashboard-row")
+    assert "Sam Uneasy" in rows.first.inner_text()
+    assert "Discomfort with the therapist" in rows.first.inner_text()
+    assert "Discomfort with you rated 4/4 for 2 check-ins in a row." in rows.first.inner_text()
+
+    page.get_by_role("link", name="Sam Uneasy").click()
+    visit(page, "client-page")
+    assert page.get_by_role(
+        "heading", name=re.compile("Discomfort with the therapist")
+    ).is_visible()
+    assert page.get_by_text("How has it felt to come here lately?").is_visible()
+    form = page.get_by_role("form", name=re.compile("Mark Discomfort with the therapist as raised"))
+    form.get_by_label(label("Short note")).fill("Talked about how sessions end")
+    form.get_by_role("button", name="Mark as raised").click()
+    page.get_by_text("marked as raised in session").wait_for()
+    assert Flag.objects.get(client=uneasy, kind=FlagKind.DISCOMFORT).status == FlagStatus.RAISED
+
+    page.get_by_role("link", name="Session prep (printable)").click()
+    visit(page, "session-prep")
+    page.get_by_role("link", name="Caseload").click()
+    page.get_by_role("link", name="Flagged").click()
+    visit(page, "dashboard-flagged")
+    assert page.locator(".dashboard-row").count() == 0
+
+
+def test_a_crisis_answer_shows_help_at_once_and_tops_the_dashboard(new_page, therapist):
+    steady = ClientFactory(therapist=therapist, first_name="Avery", last_name="Steady")
+    checkin_history(steady, [{"discomfort": 4}, {"discomfort": 4}])
+    person = ClientFactory(therapist=therapist, first_name="Zed", last_name="Crisis")
+    page = new_page(PHONE)
+    sign_in(page, person)
+    page.goto("/checkin/")
+    page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill("7")
+    choose(page, "Therapy is meeting what I hoped for", "3 — partly")
+    choose(page, "uneasy with my therapist", "0 — not at all")
+    page.get_by_label("No homework was set").check()
+    choose(page, "How have you been this week", "1")
+    choose(page, "feel worse after a session", "Yes")
+    choose(page, "in crisis", "Yes")
+    page.get_by_role("button", name="Save my check-in").click()
+    page.get_by_role("heading", name="Please get help now").wait_for()
+    visit(page, "crisis-help")
+    assert page.get_by_text("call or text 988").first.is_visible()
+
+    therapist_page = new_page()
+    sign_in(therapist_page, therapist)
+    first = therapist_page.locator(".dashboard-row").first
+    assert "Zed Crisis" in first.inner_text()
+    assert "Needs attention now" in first.inner_text()
+    visit(therapist_page, "dashboard-crisis")
+
+
+def test_a_client_downloads_their_data(new_page, client_a):
+    checkin_history(client_a, [{"to_raise": "Notes for my records"}])
+    page = new_page(PHONE)
+    sign_in(page, client_a)
+    page.get_by_role("button", name="Toggle navigation").click()
+    page.get_by_role("link", name="My data").click()
+    visit(page, "my-data")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download everything (JSON)").click()
+    data = json.loads(download.value.path().read_text())
+    assert data["account"]["email"] == client_a.email
+    assert data["checkins"][0]["to_raise"] == "Notes for my records"
