@@ -8,6 +8,9 @@ chart's description says the first and last values in words.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
 from .models import (
     DISCOMFORT_MAX,
     DISCOMFORT_MIN,
@@ -67,6 +70,24 @@ class LineChart:
     @property
     def empty(self) -> bool:
         return not self.points
+
+    def sparkline_svg(self) -> str:
+        """The chart as a small inline SVG with no axes.
+
+        Built here rather than in a template: a dashboard draws hundreds of
+        points, and a template loop per point made rendering most of the
+        page's cost. Only numbers and the escaped description go in.
+        """
+        parts = [
+            f'<svg viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
+            f'height="{self.height}" role="img" aria-label="{escape(self.description)}">'
+        ]
+        parts += [f'<polyline points="{segment}" class="chart-line"/>' for segment in self.segments]
+        parts += [
+            f'<circle cx="{p.x}" cy="{p.y}" r="1.8" class="chart-point"/>' for p in self.points
+        ]
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
 
 def _fmt(value: float) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from guidance.services import attach_advice
@@ -50,12 +50,7 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     now = now or timezone.now()
     answers = {field: data[field] for field in ANSWER_FIELDS if field in data}
     week_start = week_start_for(now, client.tz)
-    checkin, _ = CheckIn.objects.update_or_create(
-        client=client,
-        week_start=week_start,
-        defaults=answers,
-        create_defaults={**answers, "submitted_at": now},
-    )
+    checkin = _save_week(client=client, week_start=week_start, answers=answers, now=now)
     t = thresholds()
     history = rules_history(checkin, t)
     attach_advice(checkin=checkin, history=history, t=t)
@@ -63,10 +58,51 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     return checkin
 
 
+def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> CheckIn:
+    """Update the week's row if there is one (locked, so two submits queue),
+    else create it; a concurrent create loses to the unique constraint and
+    updates the row that won."""
+    checkin = (
+        CheckIn.objects.select_for_update().filter(client=client, week_start=week_start).first()
+    )
+    if checkin is None:
+        try:
+            with transaction.atomic():
+                return CheckIn.objects.create(
+                    client=client, week_start=week_start, submitted_at=now, **answers
+                )
+        except IntegrityError:
+            checkin = CheckIn.objects.select_for_update().get(client=client, week_start=week_start)
+    for name, value in answers.items():
+        setattr(checkin, name, value)
+    checkin.save(update_fields=[*answers, "updated_at"])
+    return checkin
+
+
+# What the rules read of a check-in; the free text stays in the database.
+RULES_READ = [
+    "client_id",
+    "week_start",
+    "sessions_attended",
+    "expectations",
+    "discomfort",
+    "homework",
+    "wellbeing",
+    "felt_worse_after_session",
+    "barrier_time",
+    "barrier_money",
+    "barrier_energy",
+    "barrier_life_events",
+    "in_crisis",
+]
+
+
 def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     """The check-ins the rules read for `checkin`, oldest first, ending with it:
     the client's first few (their baseline) and the most recent window."""
-    upto = CheckIn.objects.filter(client_id=checkin.client_id, week_start__lte=checkin.week_start)
+    upto = CheckIn.objects.filter(
+        client_id=checkin.client_id, week_start__lte=checkin.week_start
+    ).only(*RULES_READ)
     first = list(upto.order_by("week_start")[: t.baseline_checkins])
     recent = list(upto.order_by("-week_start")[:HISTORY_WINDOW])
     by_week = {c.week_start: c for c in first + recent}
@@ -114,11 +150,19 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
             flag = Flag(client=client, kind=kind, opened_at=now)
             if kind == FlagKind.CRISIS:
                 _alert_therapist_on_commit(client)
-        flag.severity = finding.severity
-        flag.score = finding.score
-        flag.summary = finding.summary
-        flag.evidence = [item.as_dict() for item in finding.evidence]
-        flag.save()
+        evidence = [item.as_dict() for item in finding.evidence]
+        unchanged = flag.pk is not None and (
+            flag.severity,
+            flag.score,
+            flag.summary,
+            flag.evidence,
+        ) == (finding.severity, finding.score, finding.summary, evidence)
+        if not unchanged:  # an unchanged flag is not rewritten, nor its history grown
+            flag.severity = finding.severity
+            flag.score = finding.score
+            flag.summary = finding.summary
+            flag.evidence = evidence
+            flag.save()
         result.append(flag)
     return result
 

@@ -70,7 +70,18 @@ class DashboardRow:
         )
 
 
-def caseload_rows(therapist: User, *, now: datetime, show: str = "all") -> list[DashboardRow]:
+@dataclass
+class CaseloadData:
+    """What the dashboard reads from the database, before any of it is shaped."""
+
+    clients: list[User]
+    current_weeks: dict[int, date]
+    recent: dict[int, list[CheckIn]]
+    flags: dict[int, list[Flag]]
+
+
+def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
+    """Three queries, whatever the caseload or history size."""
     latest = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
     clients = list(
         User.objects.caseload_of(therapist).annotate(
@@ -78,33 +89,36 @@ def caseload_rows(therapist: User, *, now: datetime, show: str = "all") -> list[
             last_sessions=Subquery(latest.values("sessions_attended")[:1]),
         )
     )
-    if not clients:
-        return []
     current = {client.pk: week_start_for(now, client.tz) for client in clients}
-    window_start = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
     recent: dict[int, list[CheckIn]] = defaultdict(list)
-    for checkin in CheckIn.objects.filter(
-        client__in=clients, week_start__gte=window_start
-    ).order_by("week_start"):
-        recent[checkin.client_id].append(checkin)
     flags: dict[int, list[Flag]] = defaultdict(list)
-    for flag in Flag.objects.active().filter(client__in=clients):
-        flags[flag.client_id].append(flag)
+    if clients:
+        window_start = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
+        # Only what the trend lines draw: the free text stays in the database.
+        window = CheckIn.objects.filter(client__in=clients, week_start__gte=window_start).only(
+            "client_id", "week_start", "wellbeing", "expectations", "discomfort", "homework"
+        )
+        for checkin in window.order_by("week_start"):
+            recent[checkin.client_id].append(checkin)
+        for flag in Flag.objects.active().filter(client__in=clients):
+            flags[flag.client_id].append(flag)
+    return CaseloadData(clients, current, recent, flags)
 
+
+def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
+    """Shape the fetched data into ranked rows with their trend lines (no database)."""
     rows = []
-    for client in clients:
+    for client in data.clients:
+        current = data.current_weeks[client.pk]
         row = DashboardRow(
             client=client,
-            current_week=current[client.pk],
+            current_week=current,
             last_week=client.last_week,
             sessions=client.last_sessions,
-            flags=flags[client.pk],
+            flags=data.flags.get(client.pk, []),
             sparklines=client_charts(
-                recent[client.pk],
-                weeks=[
-                    current[client.pk] - timedelta(weeks=n)
-                    for n in range(SPARKLINE_WEEKS - 1, -1, -1)
-                ],
+                data.recent.get(client.pk, []),
+                weeks=[current - timedelta(weeks=n) for n in range(SPARKLINE_WEEKS - 1, -1, -1)],
                 **SPARKLINE_SIZE,
             ),
         )
@@ -115,3 +129,7 @@ def caseload_rows(therapist: User, *, now: datetime, show: str = "all") -> list[
         rows.append(row)
     rows.sort(key=DashboardRow.rank_key)
     return rows
+
+
+def caseload_rows(therapist: User, *, now: datetime, show: str = "all") -> list[DashboardRow]:
+    return build_rows(fetch_caseload(therapist, now=now), show=show)

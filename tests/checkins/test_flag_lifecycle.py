@@ -154,3 +154,11 @@ def test_no_crisis_email_if_the_check_in_is_rolled_back(
     assert callbacks == []
     assert mailoutbox == []
     assert not CheckIn.objects.filter(client=client_a).exists()
+
+
+def test_an_unchanged_flag_is_not_rewritten(client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = active(client_a, FlagKind.DISCOMFORT)
+    versions = flag.history.count()
+    submit_checkin(client=client_a, data=answers(discomfort=4, to_raise="edited text"))
+    assert flag.history.count() == versions, "the history shows only real changes"
