@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate demo check-migrations deploy-check clean
+.PHONY: run test lint install migrate demo check-migrations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,9 @@ check-migrations: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Benchmarks at practice scale on PostgreSQL (not part of the tests): seeds
+# 200 therapists x 30 clients x 104 weeks into DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/portal_bench) on first use.
+bench: install
+	$(BIN)/python bench/run.py

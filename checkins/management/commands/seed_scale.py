@@ -1,0 +1,241 @@
+"""Generate a large synthetic practice quickly, for benchmarks.
+
+Bulk inserts throughout: people, caseloads, weekly check-ins and the flags
+the trend rules find in them (computed with the same pure rules, in memory).
+The advice shown for each past week is not generated: it would multiply the
+rows fivefold and no page that is benchmarked reads it.
+
+Besides the practice's therapists, three fixed "bench" therapists are made
+for like-for-like comparisons: 30 clients with 104 weeks, 150 clients with
+104 weeks, and 30 clients with 4 weeks.
+"""
+
+import random
+import time
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from checkins.models import CheckIn, Flag, week_start_for
+from checkins.trends import evaluate, thresholds
+from portal.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from portal.models import CaseloadAssignment, Practice, Role, User
+
+BATCH = 5000
+PRACTICE_NAME = "Scale test practice"
+BENCH_THERAPISTS = {
+    "bench-30@scale.example": (30, 104),
+    "bench-150@scale.example": (150, 104),
+    "bench-30-short@scale.example": (30, 4),
+}
+
+# Shares of clients following each pattern: most are doing fine; about one in
+# five shows a trend at any time, near the 10-15% of clients that outcome-
+# monitoring systems flag at once (plus the noise of real answers).
+PATTERNS = [
+    ("improving", 0.55),
+    ("steady", 0.27),
+    ("rising_discomfort", 0.03),
+    ("expectations_unmet", 0.03),
+    ("homework_dropping", 0.03),
+    ("stalled", 0.03),
+    ("deteriorating", 0.02),
+    ("worse_after_sessions", 0.02),
+    ("stopped", 0.015),
+    ("barriers", 0.005),
+]
+
+
+def pick_pattern(rng: random.Random) -> str:
+    roll, total = rng.random(), 0.0
+    for name, share in PATTERNS:
+        total += share
+        if roll < total:
+            return name
+    return PATTERNS[0][0]
+
+
+def week_answers(pattern: str, i: int, n: int, rng: random.Random) -> dict | None:
+    """One week's answers for a client following `pattern`, week i of n."""
+    late = i - (n - 6)  # the last six weeks carry the pattern's trend
+    noise = rng.choice([-1, 0, 0, 1])
+    row = {
+        "sessions_attended": 1 + i,
+        "expectations": 3 + (i > n // 3),
+        "discomfort": rng.choice([0, 0, 1]),
+        "homework": rng.choice(["most", "most", "all", "all", "some"]),
+        "wellbeing": max(0, min(10, 4 + min(3, i // 4) + noise)),
+        "felt_worse_after_session": rng.random() < 0.05,
+        "barrier_time": False,
+        "barrier_money": False,
+        "barrier_energy": False,
+        "barrier_life_events": False,
+        "in_crisis": False,
+    }
+    if pattern == "steady":
+        # A modest early gain, then holding: improved, so not "stalled".
+        row["wellbeing"] = max(0, min(10, 5 + min(2, i // 3) + noise))
+    elif pattern == "rising_discomfort" and late >= 0:
+        row["discomfort"] = min(4, 1 + late // 2)
+    elif pattern == "expectations_unmet" and late >= 0:
+        row["expectations"] = rng.choice([1, 2])
+    elif pattern == "homework_dropping" and late >= 0:
+        row["homework"] = "not_done" if late >= 3 else "some"
+    elif pattern == "stalled":
+        row["wellbeing"] = max(0, min(10, 4 + noise))
+        row["expectations"] = 2 if late >= 0 else 3
+    elif pattern == "deteriorating" and late >= 0:
+        row["wellbeing"] = max(0, 7 - late - 1)
+        row["in_crisis"] = late == 5 and rng.random() < 0.2
+    elif pattern == "worse_after_sessions" and late >= 2:
+        row["felt_worse_after_session"] = True
+    elif pattern == "stopped" and late >= 3:
+        return None
+    elif pattern == "barriers" and late == 5:
+        row["barrier_money"] = True
+    return row
+
+
+class Command(BaseCommand):
+    help = "Generate a large synthetic practice with bulk inserts (for benchmarks)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--therapists", type=int, default=200)
+        parser.add_argument("--clients-per-therapist", type=int, default=30)
+        parser.add_argument("--weeks", type=int, default=104)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, therapists, clients_per_therapist, weeks, seed, **options):
+        started = time.monotonic()
+        self.rng = random.Random(seed)
+        self.now = timezone.now()
+        self.password = make_password(DEMO_PASSWORD)
+        self.t = thresholds()
+        with transaction.atomic():
+            practice, _ = Practice.objects.get_or_create(name=PRACTICE_NAME)
+            if User.objects.filter(practice=practice).exists():
+                self.stdout.write("The scale practice exists already; delete it to regenerate.")
+                return
+            plan = [
+                (f"therapist{n}@scale.example", clients_per_therapist, weeks)
+                for n in range(therapists)
+            ]
+            plan += [(email, size, length) for email, (size, length) in BENCH_THERAPISTS.items()]
+            self.build(practice, plan)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum would gather after such a load;
+            # without them the planner guesses the tables are still empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Made {User.objects.filter(practice=practice).count()} people, "
+                f"{CheckIn.objects.filter(client__practice=practice).count()} check-ins and "
+                f"{Flag.objects.filter(client__practice=practice).count()} flags in {elapsed:.0f}s."
+            )
+        )
+
+    def build(self, practice, plan):
+        therapists = User.objects.bulk_create(
+            User(
+                email=email,
+                password=self.password,
+                first_name="Therapist",
+                last_name=str(n),
+                role=Role.THERAPIST,
+                practice=practice,
+            )
+            for n, (email, _, _) in enumerate(plan)
+        )
+        for therapist in therapists:
+            TOTP.activate(therapist, DEMO_TOTP_SECRET)
+        self.progress("therapists", len(therapists), len(therapists))
+
+        clients, owners, lengths = [], [], []
+        for therapist, (email, size, length) in zip(therapists, plan, strict=True):
+            for c in range(size):
+                clients.append(
+                    User(
+                        email=f"client{c}.{email}",
+                        password=self.password,
+                        first_name="Client",
+                        last_name=f"{therapist.last_name}-{c}",
+                        role=Role.CLIENT,
+                        practice=practice,
+                    )
+                )
+                owners.append(therapist)
+                lengths.append(length)
+        clients = User.objects.bulk_create(clients, batch_size=BATCH)
+        EmailAddress.objects.bulk_create(
+            (
+                EmailAddress(user=u, email=u.email, verified=True, primary=True)
+                for u in therapists + clients
+            ),
+            batch_size=BATCH,
+        )
+        CaseloadAssignment.objects.bulk_create(
+            (
+                CaseloadAssignment(client=c, therapist=t)
+                for c, t in zip(clients, owners, strict=True)
+            ),
+            batch_size=BATCH,
+        )
+        self.progress("clients", len(clients), len(clients))
+
+        pending_checkins, pending_flags, made = [], [], 0
+        for index, (client, length) in enumerate(zip(clients, lengths, strict=True)):
+            history = self.history(client, length)
+            pending_checkins += history
+            findings = evaluate(history, current_week=week_start_for(self.now, client.tz), t=self.t)
+            pending_flags += [
+                Flag(
+                    client=client,
+                    kind=f.kind,
+                    severity=f.severity,
+                    score=f.score,
+                    summary=f.summary,
+                    evidence=[e.as_dict() for e in f.evidence],
+                    opened_at=self.now,
+                )
+                for f in findings.values()
+            ]
+            if len(pending_checkins) >= BATCH or index == len(clients) - 1:
+                CheckIn.objects.bulk_create(pending_checkins, batch_size=BATCH)
+                Flag.objects.bulk_create(pending_flags, batch_size=BATCH)
+                made += len(pending_checkins)
+                pending_checkins, pending_flags = [], []
+                self.progress("clients with history", index + 1, len(clients), f"{made} check-ins")
+        assert Authenticator.objects.filter(user__in=therapists).count() == len(therapists)
+
+    def history(self, client, length: int) -> list[CheckIn]:
+        pattern = pick_pattern(self.rng)
+        this_week = week_start_for(self.now, client.tz)
+        rows = []
+        for i in range(length):
+            answers = week_answers(pattern, i, length, self.rng)
+            if answers is None:
+                continue
+            week = this_week - timedelta(weeks=length - i)
+            rows.append(
+                CheckIn(
+                    client=client,
+                    week_start=week,
+                    submitted_at=self.now - timedelta(weeks=length - i),
+                    share_text_with_therapist=True,
+                    **answers,
+                )
+            )
+        return rows
+
+    def progress(self, what: str, done: int, total: int, extra: str = "") -> None:
+        width = 30
+        bar = "#" * (width * done // max(total, 1))
+        self.stdout.write(f"[{bar:<{width}}] {done}/{total} {what} {extra}".rstrip())

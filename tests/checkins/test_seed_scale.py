@@ -1,0 +1,38 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from checkins.models import CheckIn, Flag
+from portal.models import User
+
+
+def test_seed_scale_builds_a_practice_in_bulk_with_flags(db, django_assert_max_num_queries):
+    out = StringIO()
+    with django_assert_max_num_queries(100_000) as ctx:
+        call_command(
+            "seed_scale",
+            "--therapists",
+            "3",
+            "--clients-per-therapist",
+            "20",
+            "--weeks",
+            "30",
+            stdout=out,
+        )
+    clients = User.objects.clients().filter(email__endswith="scale.example")
+    assert clients.count() == 3 * 20 + 30 + 150 + 30
+    weeks = CheckIn.objects.filter(client__in=clients).count()
+    assert weeks > 0.9 * (60 * 30 + 180 * 104 + 30 * 4)
+    inserts = [
+        q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "checkins_checkin"')
+    ]
+    # Bulk inserts, not one save per row (SQLite caps a statement at some 50
+    # rows of this width; PostgreSQL takes 5,000).
+    assert len(inserts) < weeks / 40
+    flagged = Flag.objects.values("client").distinct().count()
+    assert 0.05 * clients.count() < flagged < 0.5 * clients.count(), "a plausible share flagged"
+    assert Flag.objects.values("kind").distinct().count() >= 6
+    assert "check-ins" in out.getvalue()
+    call_command("seed_scale", stdout=out)
+    assert "exists already" in out.getvalue()
+    assert CheckIn.objects.filter(client__in=clients).count() == weeks
