@@ -7,13 +7,26 @@ from .models import CheckIn, Flag
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ClientDataAdminMixin, SimpleHistoryAdmin):
+class CheckInAdmin(ClientDataAdminMixin, admin.ModelAdmin):
+    """Practice staff see that check-ins exist and their scores, never what the
+    client wrote, and change nothing: every change goes through the client's
+    own form, which also updates flags and advice."""
+
     list_display = ["client", "week_start", "wellbeing", "expectations", "discomfort", "in_crisis"]
     list_filter = ["in_crisis", "week_start"]
     list_select_related = ["client"]
     search_fields = ["client__email"]
     date_hierarchy = "week_start"
-    raw_id_fields = ["client"]
+    exclude = ["hoped_for", "to_raise", "sessions_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Flag)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Advice, ShownAdvice
+from .models import Advice
 
 
 @admin.register(Advice)
@@ -13,12 +13,3 @@ class AdviceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The key ties a piece to the rules in code; it is set once.
         return ["key"] if obj else []
-
-
-@admin.register(ShownAdvice)
-class ShownAdviceAdmin(admin.ModelAdmin):
-    list_display = ["title", "checkin", "position", "audience"]
-    raw_id_fields = ["checkin", "advice"]
-
-    def has_change_permission(self, request, obj=None):
-        return False

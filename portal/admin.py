@@ -6,6 +6,40 @@ from .models import AccessLog, CaseloadAssignment, Invitation, Practice, User
 from .services import assign_therapist
 
 
+class ClientDataAdminMixin:
+    """For admin pages that show a client's data: log each client shown, on the
+    list, the form and (with django-simple-history) the edit-history pages."""
+
+    def client_of(self, obj):
+        return obj.client
+
+    def _log_one(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        client = self.client_of(obj) if obj is not None else None
+        if client is not None:
+            record_access(request, [client])
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            shown = {self.client_of(row) for row in changelist.result_list}
+            record_access(request, shown - {None})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._log_one(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._log_one(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._log_one(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
     list_display = ["name", "time_zone", "created_at"]
@@ -32,7 +66,7 @@ class MoveToTherapistForm(admin.helpers.ActionForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ClientDataAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "practice", "is_active", "is_staff"]
     list_filter = ["role", "practice", "is_active", "is_staff"]
@@ -58,6 +92,10 @@ class UserAdmin(BaseUserAdmin):
     ]
     inlines = [AssignmentInline]
     action_form = MoveToTherapistForm
+
+    def client_of(self, obj):
+        return obj if obj.is_client else None
+
     actions = ["move_to_therapist"]
 
     @admin.action(description="Move selected clients to the chosen therapist")
@@ -98,21 +136,3 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ClientDataAdminMixin:
-    """For admin pages that show a client's data: log each client shown."""
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            record_access(request, {row.client for row in changelist.result_list})
-        return response
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            record_access(request, [obj.client])
-        return response

@@ -1,15 +1,32 @@
 """Recording who looked at which client's data."""
 
+import ipaddress
 from collections.abc import Iterable
+
+from django.conf import settings
 
 from .models import AccessLog, User
 
 
 def client_ip(request) -> str | None:
-    # Behind the proxy that production settings trust, REMOTE_ADDR is the
-    # proxy; the client's address is the first X-Forwarded-For entry.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    """The address the request came from, as far as it can be trusted.
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so the
+    client's address is the one the outermost trusted proxy appended,
+    counting from the right; anything further left was written by the
+    client and could say anything. Invalid values are not recorded.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def record_access(

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.SessionPolicyMiddleware",
+    "portal.middleware.UserTimeZoneMiddleware",
     "portal.middleware.RequireTwoFactorMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -284,6 +285,10 @@ LOGGING = {
 # A client who asks for their data to be deleted has this long to change
 # their mind; then `manage.py erase_due_clients` (run daily) erases it.
 DELETION_GRACE_DAYS = int(os.environ.get("DELETION_GRACE_DAYS", "30"))
+
+# How many proxies in front of the portal append to X-Forwarded-For. With 0
+# the access log records REMOTE_ADDR; production behind one proxy uses 1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "security@localhost")
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Check-in portal")

@@ -104,3 +104,52 @@ def test_edits_to_check_ins_and_flags_keep_their_history(client, therapist, clie
     latest = flag.history.order_by("-history_date").first()
     assert latest.status == "dismissed"
     assert latest.history_user == therapist, "who changed it is recorded"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "remote", "recorded"),
+    [
+        (0, "6.6.6.6", "10.0.0.5", "10.0.0.5"),  # no proxy: the header is the client's own
+        (1, "6.6.6.6, 203.0.113.9", "10.0.0.1", "203.0.113.9"),  # what our proxy saw
+        (1, "unknown", "10.0.0.1", None),
+        (1, "203.0.113.5:4711", "10.0.0.1", None),
+        (0, "", "not-an-ip", None),
+    ],
+)
+def test_the_logged_address_cannot_be_forged_or_break_the_page(
+    client, therapist, client_a, settings, proxies, forwarded, remote, recorded
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    client.force_login(therapist)
+    response = client.get(
+        reverse("client_detail", args=[client_a.public_id]),
+        HTTP_X_FORWARDED_FOR=forwarded,
+        REMOTE_ADDR=remote,
+    )
+    assert response.status_code == 200
+    assert AccessLog.objects.get().ip_address == recorded
+
+
+def test_staff_never_read_what_a_client_wrote_and_change_no_check_in(client, staff, client_a):
+    checkin = submit_checkin(client=client_a, data=answers(to_raise="my private words"))
+    client.force_login(staff)
+    page = client.get(reverse("admin:checkins_checkin_change", args=[checkin.pk]))
+    assert page.status_code == 200
+    assert "my private words" not in page.text
+    response = client.post(
+        reverse("admin:checkins_checkin_change", args=[checkin.pk]), {"wellbeing": 0}
+    )
+    assert response.status_code == 403
+    checkin.refresh_from_db()
+    assert checkin.wellbeing == 6
+
+
+def test_history_pages_and_the_user_admin_are_logged_too(client, staff, client_a):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = Flag.objects.get(client=client_a)
+    client.force_login(staff)
+    client.get(reverse("admin:checkins_flag_history", args=[flag.pk]))
+    client.get(reverse("admin:portal_user_change", args=[client_a.pk]))
+    views = [r[2] for r in rows()]
+    assert views == ["admin:checkins_flag_history", "admin:portal_user_change"]
+    assert {r[1] for r in rows()} == {str(client_a.public_id)}
