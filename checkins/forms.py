@@ -22,6 +22,10 @@ SESSIONS_LOWER_NEEDS_REASON = (
     "If that is right, please say why in the box below."
 )
 SESSIONS_TOO_MANY = f"Please enter a number between 0 and {SESSIONS_MAX}."
+WEEK_CLOSED = (
+    "The week you were filling in has just closed. Your answers are still here: "
+    "check them and save them for this week."
+)
 
 EXPECTATION_CHOICES = [
     (1, "1 — not at all"),
@@ -99,8 +103,11 @@ class CheckInForm(forms.ModelForm):
         coerce=_to_bool,
         widget=forms.RadioSelect,
         initial=True,
-        help_text="This covers both text boxes on this page.",
+        help_text="This covers every text box on this page.",
     )
+    # The week the form was opened for: a post that arrives after that week
+    # closed must not silently land in the next one.
+    week = forms.DateField(widget=forms.HiddenInput, required=False)
     in_crisis = forms.TypedChoiceField(
         label="Are you in crisis or thinking about harming yourself right now?",
         choices=YES_NO,
@@ -137,9 +144,11 @@ class CheckInForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, previous: CheckIn | None = None, **kwargs):
+    def __init__(self, *args, previous: CheckIn | None = None, week_start=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.previous = previous
+        self.week_start = week_start
+        self.initial["week"] = week_start
         required_choice = "Please choose one answer."
         for name in (
             "expectations",
@@ -179,10 +188,17 @@ class CheckInForm(forms.ModelForm):
                 "share_text_with_therapist",
                 InlineRadios("in_crisis"),
             ),
+            "week",
         )
 
     def clean(self):
         cleaned = super().clean()
+        posted_week = cleaned.get("week")
+        if posted_week and self.week_start and posted_week != self.week_start:
+            # Show the answers again, now for the open week.
+            self.data = self.data.copy()
+            self.data["week"] = self.week_start.isoformat()
+            raise forms.ValidationError(WEEK_CLOSED)
         sessions = cleaned.get("sessions_attended")
         reason = (cleaned.get("sessions_reason") or "").strip()
         previous = self.previous

@@ -29,7 +29,9 @@ def checkin(request):
         .order_by("-week_start")
         .first()
     )
-    form = CheckInForm(request.POST or None, instance=current, previous=previous)
+    form = CheckInForm(
+        request.POST or None, instance=current, previous=previous, week_start=week_start
+    )
     if request.method == "POST" and form.is_valid():
         submit_checkin(client=client, data=form.answers())
         return redirect("checkin_saved")

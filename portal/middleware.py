@@ -6,9 +6,12 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class NoStoreForSignedInMiddleware:
@@ -48,6 +51,17 @@ def stamp_session(sender, request, user, **kwargs):
     request.session[SESSION_SEEN] = now
 
 
+def return_to(request) -> str:
+    """Where to come back to after signing in again: the page itself for a
+    GET; for a form post (which cannot be replayed), the page it came from."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return referer
+    return reverse("home")
+
+
 class SessionPolicyMiddleware:
     """An idle timeout and an absolute lifetime for every signed-in session."""
 
@@ -66,7 +80,7 @@ class SessionPolicyMiddleware:
             ):
                 logout(request)
                 messages.info(request, SESSION_ENDED_MESSAGE)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return redirect_to_login(return_to(request))
             # Refresh at most once a minute: the timeout needs no finer grain,
             # and this spares a session write on most requests.
             if now - seen >= SEEN_PRECISION or SESSION_SEEN not in request.session:
@@ -102,4 +116,19 @@ class RequireTwoFactorMiddleware:
         ):
             messages.warning(request, TWO_FACTOR_REQUIRED_MESSAGE)
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class UserTimeZoneMiddleware:
+    """Show times in the signed-in person's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(user.tz)
+        else:
+            timezone.deactivate()
         return self.get_response(request)

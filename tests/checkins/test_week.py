@@ -69,3 +69,28 @@ def test_the_open_week_page_sends_the_client_to_the_form(client, client_a):
     response = client.get(reverse("checkin_week", args=[checkin.week_start.isoformat()]))
     assert response.status_code == 302
     assert response.url == reverse("checkin")
+
+
+def test_a_check_in_posted_after_its_week_closed_is_shown_again_not_misfiled(client, client_a):
+    client_a.time_zone = "America/New_York"
+    client_a.save()
+    tz = ZoneInfo("America/New_York")
+    with time_machine.travel(datetime(2026, 11, 22, 23, 58, tzinfo=tz)):
+        client.force_login(client_a)
+        page = client.get(reverse("checkin"))
+        assert page.context["form"]["week"].value() == date(2026, 11, 16)
+    with time_machine.travel(datetime(2026, 11, 23, 0, 1, tzinfo=tz)):
+        response = client.post(
+            reverse("checkin"), {**form_data(to_raise="typed on Sunday"), "week": "2026-11-16"}
+        )
+        assert response.status_code == 200
+        assert "The week you were filling in has just closed" in response.text
+        form = response.context["form"]
+        assert form["to_raise"].value() == "typed on Sunday"
+        assert form["week"].value() == "2026-11-23"
+        assert not CheckIn.objects.exists()
+        # Saving again files it under the open week.
+        client.post(
+            reverse("checkin"), {**form_data(to_raise="typed on Sunday"), "week": "2026-11-23"}
+        )
+    assert list(CheckIn.objects.values_list("week_start", flat=True)) == [date(2026, 11, 23)]

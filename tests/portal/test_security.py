@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -152,3 +152,39 @@ def test_sign_in_gives_a_new_session_key(client, client_a):
     client.post(reverse("account_login"), {"login": client_a.email, "password": PASSWORD})
     assert client.cookies["sessionid"].value != session.session_key
     assert client.session.get("_auth_user_id") == str(client_a.pk)
+
+
+def test_after_a_timeout_a_get_comes_back_to_the_same_page(client, therapist):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, therapist)
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        response = client.get(reverse("caseload") + "?show=flagged")
+    assert response.url == reverse("account_login") + "?next=/caseload/%3Fshow%3Dflagged"
+
+
+def test_after_a_timeout_a_form_post_comes_back_to_its_page_not_to_a_405(client, therapist):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, therapist)
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        response = client.post(
+            "/clients/00000000-0000-0000-0000-000000000000/flags/1/raise/",
+            HTTP_REFERER="http://testserver/caseload/",
+        )
+    assert response.url == reverse("account_login") + "?next=http%3A//testserver/caseload/"
+
+
+def test_times_show_in_the_persons_own_time_zone(client, client_a):
+    from checkins.services import submit_checkin
+    from tests.factories import answers
+
+    client_a.time_zone = "Europe/Berlin"
+    client_a.save()
+    # 23:30 UTC on Sunday is already Monday 00:30 in Berlin.
+    moment = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        submit_checkin(client=client_a, data=answers())
+        client.force_login(client_a)
+        page = client.get(reverse("client_home"))
+    assert "You checked in on Monday, November 23" in page.text
