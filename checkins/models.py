@@ -57,13 +57,6 @@ class CheckInQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
-    def for_therapist(self, therapist):
-        """Check-ins of the clients currently on `therapist`'s caseload."""
-        return self.filter(
-            client__assignments__therapist=therapist,
-            client__assignments__ended_at__isnull=True,
-        )
-
 
 class CheckIn(models.Model):
     """One client's answers for one week (the week in the client's own time zone)."""

@@ -132,6 +132,9 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     - a trend that has ended closes its flag, except an open crisis flag,
       which stays until the therapist clears it.
     """
+    # Lock the client first: a submit and the daily recompute may run at once,
+    # and only one of them may open a flag the client has none of yet.
+    User.objects.select_for_update().filter(pk=client.pk).first()
     active = {
         flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
     }

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import logging
 import uuid
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from checkins.models import CheckIn, Flag
@@ -16,6 +18,8 @@ from checkins.services import ANSWER_FIELDS
 from guidance.models import ShownAdvice
 
 from .models import AccessLog, CaseloadAssignment, DeletionRequest, Invitation, User
+
+logger = logging.getLogger(__name__)
 
 CHECKIN_FIELDS = ["week_start", "submitted_at", *ANSWER_FIELDS]
 FLAG_FIELDS = [
@@ -140,12 +144,17 @@ def erase_client(*, request: DeletionRequest) -> None:
     pseudonymise the account. The deletion request itself stays, as the record
     that it happened; the access log keeps only the pseudonymous id."""
     client = request.client
+    if client is None:  # the account was deleted outright: nothing is left to erase
+        request.completed_at = timezone.now()
+        request.save(update_fields=["completed_at"])
+        return
     CheckIn.objects.filter(client=client).delete()  # cascades to the advice shown
     Flag.objects.filter(client=client).delete()
     # Last, as deleting the rows above writes one more (deletion) snapshot each.
     CheckIn.history.filter(client_id=client.pk).delete()
     Flag.history.filter(client_id=client.pk).delete()
-    Invitation.objects.filter(accepted_by=client).update(
+    # Every invitation to them, the expired and withdrawn ones too.
+    Invitation.objects.filter(Q(accepted_by=client) | Q(email__iexact=client.email)).update(
         email="erased@invalid", first_name="", last_name=""
     )
     EmailAddress.objects.filter(user=client).delete()
@@ -164,9 +173,17 @@ def erase_client(*, request: DeletionRequest) -> None:
 
 
 def erase_due(*, now=None) -> int:
-    """Carry out every deletion whose grace period has ended."""
+    """Carry out every deletion whose grace period has ended, each on its own:
+    one that fails is logged and retried next run, and does not hold up the rest."""
     now = now or timezone.now()
     due = list(DeletionRequest.objects.pending().filter(due_at__lte=now).select_related("client"))
+    done = 0
     for request in due:
-        erase_client(request=request)
-    return len(due)
+        try:
+            erase_client(request=request)
+            done += 1
+        except Exception:
+            logger.exception(
+                "Erasing the data of %s failed; it is retried next run", request.client_ref
+            )
+    return done

@@ -26,15 +26,6 @@ class InviteClientForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = PortalFormHelper("Send invitation")
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "This person already has an account. A practice administrator can move "
-                "them to your caseload."
-            )
-        return email
-
 
 def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]

@@ -26,8 +26,16 @@ INVALID_LINK = "This invitation link is not valid. Please ask your therapist to 
 EXPIRED_LINK = "This invitation has expired. Please ask your therapist to send a new one."
 USED_LINK = "This invitation has already been used. If it was you, please sign in."
 REVOKED_LINK = "This invitation was withdrawn. Please ask your therapist if you expected one."
+UNUSABLE_LINK = {
+    Invitation.Status.ACCEPTED: USED_LINK,
+    Invitation.Status.REVOKED: REVOKED_LINK,
+    Invitation.Status.EXPIRED: EXPIRED_LINK,
+}
 SIGNED_IN_ALREADY = "You are signed in already. Please sign out before accepting an invitation."
 ACCOUNT_EXISTS = "An account with this email address already exists. Please sign in."
+EMAIL_TAKEN = (
+    "This person already has an account. A practice administrator can move them to your caseload."
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ def invite_client(
         raise PermissionError("Only therapists invite clients.")
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise InvitationError(ACCOUNT_EXISTS)
+        raise InvitationError(EMAIL_TAKEN)
     Invitation.objects.pending().filter(therapist=therapist, email__iexact=email).update(
         revoked_at=timezone.now()
     )
@@ -125,12 +133,8 @@ def check_invitation(token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationError(INVALID_LINK)
-    if invitation.accepted_at:
-        raise InvitationError(USED_LINK)
-    if invitation.revoked_at:
-        raise InvitationError(REVOKED_LINK)
-    if invitation.expires_at <= timezone.now():
-        raise InvitationError(EXPIRED_LINK)
+    if not invitation.is_pending:
+        raise InvitationError(UNUSABLE_LINK[invitation.status])
     return invitation
 
 
@@ -169,8 +173,8 @@ def accept_invitation(*, token: str, password: str, time_zone: str | None = None
     """
     invitation = check_invitation(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at or invitation.revoked_at:
-        raise InvitationError(USED_LINK if invitation.accepted_at else REVOKED_LINK)
+    if not invitation.is_pending:
+        raise InvitationError(UNUSABLE_LINK[invitation.status])
     try:
         with transaction.atomic():
             client = create_client(

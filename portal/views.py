@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from checkins.models import (
     week_start_for,
 )
 from checkins.services import dismiss_flag, raise_flag
-from guidance.models import Advice
+from guidance.models import Advice, Audience, ShownAdvice
 from guidance.rules import advice_keys_for_flag
 
 from .access import (
@@ -108,7 +109,17 @@ def caseload(request):
 
 def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
     """Everything the therapist's client page and session-prep page show."""
-    checkins = list(CheckIn.objects.for_client(client).order_by("week_start"))
+    checkins = list(
+        CheckIn.objects.for_client(client)
+        .order_by("week_start")
+        .prefetch_related(
+            Prefetch(
+                "shown_advice",
+                ShownAdvice.objects.exclude(audience=Audience.THERAPIST),
+                to_attr="client_advice",
+            )
+        )
+    )
     flags = list(Flag.objects.active().filter(client=client).select_related("handled_by"))
     flags.sort(key=lambda flag: (not flag.is_open, -flag.severity))
     keys = {key for flag in flags for key in advice_keys_for_flag(flag.kind)}

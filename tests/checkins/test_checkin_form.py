@@ -168,6 +168,8 @@ def test_the_therapist_reads_free_text_only_when_shared(client, therapist, clien
             {
                 "to_raise": "Private thought about my mother",
                 "hoped_for": "Private hope",
+                "sessions_reason": "Private reason for the count",
+                "sessions_attended": 2,
                 "share_text_with_therapist": False,
             },
         ],
@@ -177,7 +179,10 @@ def test_the_therapist_reads_free_text_only_when_shared(client, therapist, clien
     assert "Shared worry about work" in page.text
     assert "Private thought about my mother" not in page.text
     assert "Private hope" not in page.text
+    assert "Private reason for the count" not in page.text
     assert "Kept private by the client" in page.text
+    prep = client.get(reverse("session_prep", args=[client_a.public_id]))
+    assert "Private" not in prep.text
 
 
 def test_a_client_cannot_read_another_clients_week(client, client_a, client_b):

@@ -162,3 +162,56 @@ def test_an_unchanged_flag_is_not_rewritten(client_a):
     versions = flag.history.count()
     submit_checkin(client=client_a, data=answers(discomfort=4, to_raise="edited text"))
     assert flag.history.count() == versions, "the history shows only real changes"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_and_the_daily_recompute_at_once_open_one_flag():
+    """One writer opens a flag and has not committed when the other starts: the
+    second must wait and then find the flag, not open a second one (on
+    PostgreSQL that would fail on the unique index once the first commits)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from checkins.services import sync_flags
+    from checkins.trends import evaluate, thresholds
+    from tests.factories import ClientFactory
+
+    person = ClientFactory()
+    checkin_history(person, [{"discomfort": 4}], last_week_at=NOW - timedelta(weeks=1))
+    Flag.objects.all().delete()  # as if the rules had just changed: no flag yet
+    history = list(CheckIn.objects.filter(client=person))
+    findings = evaluate(history, current_week=history[-1].week_start, t=thresholds())
+    opened, second_started = threading.Event(), threading.Event()
+    errors = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                sync_flags(client=person, findings=findings, now=NOW)
+                opened.set()
+                second_started.wait(timeout=10)
+                # Give the second writer time to reach its lock or insert.
+                threading.Event().wait(0.5)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            opened.wait(timeout=10)
+            second_started.set()
+            recompute_flags(client=person, now=NOW)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert Flag.objects.active().filter(client=person, kind=FlagKind.DISCOMFORT).count() == 1

@@ -84,6 +84,7 @@ def test_a_client_exports_only_their_own_data(client, history_of_a, client_b):
 
 
 def test_deletion_waits_for_the_grace_period_then_leaves_nothing(client, history_of_a):
+    email = history_of_a.email
     client.force_login(history_of_a)
     client.post(reverse("my_data"), {"action": "delete"})
     request = DeletionRequest.objects.get()
@@ -91,6 +92,7 @@ def test_deletion_waits_for_the_grace_period_then_leaves_nothing(client, history
     assert "Keep my data" in client.get(reverse("my_data")).text
     call_command("erase_due_clients", stdout=io.StringIO())
     assert CheckIn.objects.filter(client=history_of_a).count() == 3, "not before the grace period"
+    client.logout()
 
     with time_machine.travel(request.due_at + timedelta(minutes=1)):
         call_command("erase_due_clients", stdout=io.StringIO())
@@ -105,8 +107,9 @@ def test_deletion_waits_for_the_grace_period_then_leaves_nothing(client, history
     request.refresh_from_db()
     assert request.completed_at is not None, "the record that it happened stays"
     assert request.client_ref == str(erased.public_id)
-    response = client.post(reverse("account_login"), {"login": "whatever", "password": PASSWORD})
-    assert response.status_code == 200
+    response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+    assert response.status_code == 200, "the old sign-in no longer works"
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_client_can_change_their_mind(client, history_of_a):
@@ -119,3 +122,28 @@ def test_a_client_can_change_their_mind(client, history_of_a):
     assert CheckIn.objects.filter(client=history_of_a).count() == 3
     assert request.cancelled_at is not None
     assert request.completed_at is None
+
+
+def test_an_erasure_whose_account_is_gone_does_not_block_the_others(client_a, client_b):
+    from portal.data_rights import erase_due, request_deletion
+
+    first = request_deletion(client=client_a)
+    request_deletion(client=client_b)
+    User.objects.filter(pk=client_a.pk).delete()  # removed outright in the admin
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert erase_due() == 2
+    first.refresh_from_db()
+    assert first.completed_at is not None
+    assert User.objects.get(pk=client_b.pk).email.endswith("@invalid")
+
+
+def test_erasure_scrubs_every_invitation_to_the_client(client_a, therapist):
+    from portal.data_rights import erase_client, request_deletion
+    from portal.models import Invitation
+    from tests.factories import invitation_with_token
+
+    old, _ = invitation_with_token(therapist=therapist, email=client_a.email.upper())
+    old.revoked_at = timezone.now()
+    old.save()
+    erase_client(request=request_deletion(client=client_a))
+    assert not Invitation.objects.filter(email__iexact=client_a.email).exists()

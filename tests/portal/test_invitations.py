@@ -38,7 +38,9 @@ def test_therapist_invites_and_client_accepts_into_their_caseload(client, therap
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.person@example.com"]
-    assert therapist.display_name in message.subject
+    # A lock screen shows the subject: it does not say who the therapist is.
+    assert therapist.display_name not in message.subject
+    assert therapist.display_name in message.body
     assert message.alternatives, "the email has an HTML part"
     token = link_token(message)
 
