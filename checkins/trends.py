@@ -37,6 +37,11 @@ class CheckInLike(Protocol):
     @property
     def barriers(self) -> list[str]: ...
 
+    @property
+    def barrier_labels(self) -> list[str]: ...
+
+    def get_homework_display(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class Thresholds:

@@ -50,6 +50,12 @@ class Advice(models.Model):
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
 
 
+class ShownAdviceQuerySet(models.QuerySet):
+    def for_clients(self):
+        """What the client was shown (therapist-only pieces left out)."""
+        return self.filter(audience__in=[Audience.CLIENT, Audience.BOTH])
+
+
 class ShownAdvice(models.Model):
     """A piece of advice as it was shown for one check-in, kept word for word.
 
@@ -68,6 +74,8 @@ class ShownAdvice(models.Model):
     body = models.TextField()
     source = models.CharField(max_length=200)
     reason = models.TextField()
+
+    objects = ShownAdviceQuerySet.as_manager()
 
     class Meta:
         ordering = ["checkin", "position"]

@@ -64,8 +64,4 @@ def attach_advice(*, checkin, history: Sequence[CheckInLike], t: Thresholds) -> 
 
 
 def client_advice(checkin) -> list[ShownAdvice]:
-    return [
-        shown
-        for shown in checkin.shown_advice.all()
-        if shown.audience in (Audience.CLIENT, Audience.BOTH)
-    ]
+    return list(checkin.shown_advice.for_clients())

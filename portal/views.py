@@ -21,7 +21,7 @@ from checkins.models import (
     week_start_for,
 )
 from checkins.services import dismiss_flag, raise_flag
-from guidance.models import Advice, Audience, ShownAdvice
+from guidance.models import Advice, ShownAdvice
 from guidance.rules import advice_keys_for_flag
 
 from .access import (
@@ -115,7 +115,7 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
         .prefetch_related(
             Prefetch(
                 "shown_advice",
-                ShownAdvice.objects.exclude(audience=Audience.THERAPIST),
+                ShownAdvice.objects.for_clients(),
                 to_attr="client_advice",
             )
         )
