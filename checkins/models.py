@@ -1,5 +1,6 @@
 """The weekly check-in."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -174,10 +175,28 @@ class Severity(models.IntegerChoices):
     URGENT = 4, "Needs attention now"
 
 
+# Flags about the client's safety: their own actions (contacted, safety plan,
+# cleared) instead of "raised in session" or "dismissed", and escalation when
+# nobody acts in time.
+SAFETY_KINDS = frozenset({FlagKind.CRISIS})
+
+
+# What is worth the therapist raising, as opposed to worth a mention. Outcome
+# monitoring systems flag about one client in ten to one in five at a time;
+# past that, clinicians stop reading the flags. So only signals of risk or of
+# therapy going off track are "worth raising" (and count as flagged on the
+# dashboard): crisis, deterioration, discomfort with the therapist,
+# expectations unmet for weeks, no improvement after many sessions, feeling
+# worse after sessions repeatedly, check-ins stopped. Homework falling off and
+# barriers are context ("worth a mention"): shown, never counted as flagged.
+WORTH_RAISING = Severity.MEDIUM
+
+
 class FlagStatus(models.TextChoices):
     OPEN = "open", "Open"
     RAISED = "raised", "Raised in session"
     DISMISSED = "dismissed", "Dismissed"
+    CLEARED = "cleared", "Cleared"
 
 
 class FlagQuerySet(models.QuerySet):
@@ -187,6 +206,10 @@ class FlagQuerySet(models.QuerySet):
 
     def open(self):
         return self.active().filter(status=FlagStatus.OPEN)
+
+    def worth_raising(self):
+        """Open flags that count as "flagged": not the ones only worth a mention."""
+        return self.open().filter(severity__gte=WORTH_RAISING)
 
 
 class Flag(models.Model):
@@ -251,6 +274,103 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == FlagStatus.OPEN
+
+    @property
+    def is_safety(self) -> bool:
+        return self.kind in SAFETY_KINDS
+
+    @property
+    def tier(self) -> "Tier":
+        return TIERS[self.severity]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """How a severity looks, decided once: colour and words, never a badge alone."""
+
+    label: str
+    css: str  # the card's and the marker's class in portal.css
+    worth_raising: bool
+
+
+TIERS = {
+    Severity.URGENT: Tier("Needs attention now", "tier-urgent", True),
+    Severity.HIGH: Tier("Raise this session", "tier-high", True),
+    Severity.MEDIUM: Tier("Worth raising", "tier-medium", True),
+    Severity.LOW: Tier("Worth a mention", "tier-low", False),
+}
+
+
+class SafetyActionKind(models.TextChoices):
+    CONTACTED = "contacted", "Contacted the client"
+    SAFETY_PLAN = "safety_plan", "Safety plan reviewed"
+    CLEARED = "cleared", "Cleared"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", "In person"
+    EMAIL = "email", "Email"
+    OTHER = "other", "Other"
+
+
+class SafetyAction(models.Model):
+    """What the therapist did about a crisis flag: each step, when, how, and a note."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="safety_actions")
+    kind = models.CharField(max_length=16, choices=SafetyActionKind.choices)
+    done_at = models.DateTimeField(help_text="When it happened.")
+    method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
+    note = models.TextField(max_length=1000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.flag})"
+
+
+class SafetyAlertKind(models.TextChoices):
+    THERAPIST = "therapist", "Alert to the therapist"
+    ESCALATION = "escalation", "Escalation to the on-call contact"
+
+
+class SafetyAlert(models.Model):
+    """One email about a safety flag, kept until it is sent.
+
+    The row is written with the flag (or by the escalation sweep) and sent by a
+    background task after commit; a failed send leaves it unsent for the next
+    try, so an outage delays an alert but never loses it. The unique constraint
+    makes each kind go out once per flag.
+    """
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=16, choices=SafetyAlertKind.choices)
+    recipients = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["flag", "kind"], name="one_alert_per_flag_and_kind"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="unsent_alert_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for flag {self.flag_id}"
 
 
 class Weekday(models.IntegerChoices):

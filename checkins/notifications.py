@@ -1,4 +1,5 @@
-"""Emails about check-ins: reminders, the therapist digest and crisis alerts.
+"""Emails about check-ins: reminders and the therapist digest (crisis alerts are
+in checkins.safety).
 
 None of them carries client data: an email can be read by anyone who sees an
 inbox or a lock screen. Reminders and digests are claimed in SentNotification
@@ -9,9 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal.emails import send_templated_email
@@ -27,18 +26,9 @@ from .models import (
 )
 from .reminders import digest_due, reminder_due
 
-CRISIS_SUBJECT = "A client needs your attention"
 UNSUBSCRIBE_SALT = "portal.unsubscribe"
 UNSUBSCRIBE_REMINDERS = "reminders"
 UNSUBSCRIBE_DIGEST = "digest"
-
-
-def send_crisis_alert(*, therapist_email: str) -> None:
-    body = render_to_string(
-        "checkins/email/crisis_alert.txt",
-        {"sign_in_url": settings.SITE_URL + reverse("caseload")},
-    )
-    send_mail(CRISIS_SUBJECT, body, None, [therapist_email])
 
 
 def preference_for(user: User) -> NotificationPreference:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from guidance.services import attach_advice
 from portal.models import User
 
-from .models import CheckIn, Flag, FlagKind, FlagStatus, week_start_for
-from .notifications import send_crisis_alert
+from .models import SAFETY_KINDS, CheckIn, Flag, FlagStatus, week_start_for
+from .safety import alert_on_new_safety_flag
 from .trends import Finding, Thresholds, evaluate, thresholds
 
 # The rules look at most this many recent check-ins (plus the first few, for
@@ -129,8 +129,9 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     - a new trend opens a flag; an open flag takes the latest evidence;
     - a raised or dismissed flag stays quiet unless its score rises above the
       score it had when handled, which opens a new flag in its place;
-    - a trend that has ended closes its flag, except an open crisis flag,
-      which stays until the therapist clears it.
+    - a trend that has ended closes its flag, except an open safety (crisis)
+      flag, which stays until the therapist clears it;
+    - a new safety flag queues its alert in the same transaction.
     """
     # Lock the client first: a submit and the daily recompute may run at once,
     # and only one of them may open a flag the client has none of yet.
@@ -139,7 +140,7 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
         flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
     }
     for kind, flag in active.items():
-        if kind not in findings and not (kind == FlagKind.CRISIS and flag.is_open):
+        if kind not in findings and not (flag.is_safety and flag.is_open):
             flag.closed_at = now
             flag.save(update_fields=["closed_at", "updated_at"])
     result = []
@@ -149,10 +150,9 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
             flag.closed_at = now
             flag.save(update_fields=["closed_at", "updated_at"])
             flag = None
-        if flag is None:
+        new = flag is None
+        if new:
             flag = Flag(client=client, kind=kind, opened_at=now)
-            if kind == FlagKind.CRISIS:
-                _alert_therapist_on_commit(client)
         evidence = [item.as_dict() for item in finding.evidence]
         unchanged = flag.pk is not None and (
             flag.severity,
@@ -166,19 +166,20 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
             flag.summary = finding.summary
             flag.evidence = evidence
             flag.save()
+        if new and kind in SAFETY_KINDS:
+            alert_on_new_safety_flag(flag)
         result.append(flag)
     return result
 
 
-def _alert_therapist_on_commit(client: User) -> None:
-    """Email the therapist once the crisis flag is safely stored."""
-    therapist = client.current_therapist()
-    if therapist is not None:
-        email = therapist.email
-        transaction.on_commit(lambda: send_crisis_alert(therapist_email=email))
-
-
 FLAG_NOTE_REQUIRED = "Please add a short note."
+SAFETY_FLAG_NOT_RAISED = (
+    "A crisis flag is not raised or dismissed: record the contact, the safety plan, or clear it."
+)
+
+
+class FlagError(Exception):
+    """A flag action the rules refuse; the message is for the therapist."""
 
 
 @transaction.atomic
@@ -193,8 +194,10 @@ def dismiss_flag(*, flag: Flag, by: User, reason: str) -> Flag:
 
 
 def _handle(*, flag: Flag, by: User, status: str, note: str, raised_on) -> Flag:
+    if flag.is_safety:
+        raise FlagError(SAFETY_FLAG_NOT_RAISED)
     if not note.strip():
-        raise ValueError(FLAG_NOTE_REQUIRED)
+        raise FlagError(FLAG_NOTE_REQUIRED)
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     flag.status = status
     flag.note = note.strip()

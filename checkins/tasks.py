@@ -11,6 +11,7 @@ from portal.models import User
 
 from .models import NotificationKind
 from .notifications import deliver_digest, deliver_reminder, due_notifications
+from .safety import deliver_safety_alert, sweep_safety_alerts
 
 
 @task()
@@ -24,9 +25,18 @@ def send_notification(*, user_id: int, kind: str, period: str, on_demand: bool =
     return deliver_reminder(client=user, kind=kind, week_start=day)
 
 
+@task()
+def send_safety_alert(*, alert_id: int) -> bool:
+    """Send a crisis alert or escalation; a failure leaves it queued for a retry."""
+    return deliver_safety_alert(alert_id)
+
+
 def enqueue_due_notifications(now=None) -> int:
-    """Queue every reminder and digest that is due; called by the scheduler."""
-    due = due_notifications(now or timezone.now())
+    """Queue every reminder and digest that is due, every crisis escalation that is
+    overdue and every safety alert not yet sent; called by the scheduler."""
+    now = now or timezone.now()
+    safety = sweep_safety_alerts(now=now)
+    due = due_notifications(now)
     for arguments in due:
         transaction.on_commit(lambda arguments=arguments: send_notification.enqueue(**arguments))
-    return len(due)
+    return safety + len(due)

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from .models import FlagKind, Severity
+from .models import WORTH_RAISING, FlagKind, Severity
 
 
 class CheckInLike(Protocol):
@@ -60,10 +60,23 @@ class Thresholds:
     # Wellbeing (0-10) that has not risen by at least this much over baseline
     # counts as no improvement: a one-point move is within week-to-week noise.
     improvement_points: float = 1.0
-    # A recent mean this far below baseline (a fifth of the scale) is a clear
-    # drop. Clients rarely worsen before they improve (Lambert), so this is a
-    # flag, never something to reassure away.
+    # A recent mean this far below baseline is a clear drop. Two points on a
+    # 0-10 self-rating is the smallest change published as clinically important
+    # for single-item 0-10 rating scales (two points or 30%: Farrar et al.,
+    # 2001), and a fifth of the scale, beyond week-to-week noise. Clients rarely
+    # worsen before they improve (Lambert, 2007), so this is a flag, never
+    # something to reassure away.
     deterioration_points: float = 2.0
+    # Early decline: the last two check-ins each sit this many points below the
+    # client's own level in the check-ins just before them (same two-point
+    # figure as above). Two in a row is "sustained": one bad week is not a
+    # trend. It needs only three check-ins, because outcome-monitoring
+    # algorithms catch most clients who go on to deteriorate by the third
+    # session while clinicians foresaw 1 in 40 (Hannan et al., 2005).
+    decline_sustained_checkins: int = 2
+    # The client's level is the mean of up to this many check-ins before the
+    # sustained fall: their recent best, not one unusually good week.
+    decline_reference_checkins: int = 4
     # Expectations of 1-2 on the 1-5 scale mean therapy is not meeting hopes.
     expectations_low: int = 2
     # That many low answers in a row is "several weeks", not a passing mood.
@@ -84,6 +97,16 @@ class Thresholds:
     # Two or more weeks with no check-in is the dropout signal outcome
     # monitoring systems use (missed questionnaires predict dropout).
     missed_weeks: int = 2
+    # A barrier is a flag only when it repeats (in this many of the last
+    # `barrier_window` check-ins), when it is money, or beside another trend:
+    # one tick of "energy" in an otherwise good week is ordinary life.
+    barrier_repeats: int = 2
+    barrier_window: int = 3
+    # A finding rests on the latest check-in; once that is more than this many
+    # weeks old it no longer describes the client, and the flag closes (the
+    # check-ins-stopped flag speaks for the silence instead). Four weeks is a
+    # month of weekly sessions, twice the missed-weeks signal above.
+    evidence_recent_weeks: int = 4
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -120,9 +143,77 @@ def wellbeing_drop(history: Sequence[CheckInLike], t: Thresholds) -> float | Non
     return baseline - recent_wellbeing(history, t)
 
 
-def is_deteriorating(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+@dataclass(frozen=True)
+class Decline:
+    """A sustained fall in wellbeing: the weeks it is measured from and to."""
+
+    reference: float  # the client's level before the fall
+    drop: float  # how far below that level the fall sits (positive = worse)
+    before: tuple  # the check-ins that set the level
+    after: tuple  # the check-ins that sit below it
+
+
+def early_decline(history: Sequence[CheckInLike], t: Thresholds) -> Decline | None:
+    """The last check-ins each clearly below the client's own level just before them."""
+    n = t.decline_sustained_checkins
+    if len(history) < n + 1:
+        return None
+    after = tuple(history[-n:])
+    before = tuple(history[-n - t.decline_reference_checkins : -n])
+    reference = mean(c.wellbeing for c in before)
+    drop = min(reference - c.wellbeing for c in after)
+    if drop < t.deterioration_points:
+        return None
+    return Decline(reference, mean(reference - c.wellbeing for c in after), before, after)
+
+
+def baseline_decline(history: Sequence[CheckInLike], t: Thresholds) -> Decline | None:
+    """Recent wellbeing clearly below the client's first check-ins."""
     drop = wellbeing_drop(history, t)
-    return drop is not None and drop >= t.deterioration_points
+    if drop is None or drop < t.deterioration_points:
+        return None
+    return Decline(
+        baseline_wellbeing(history, t),
+        drop,
+        tuple(history[: t.baseline_checkins]),
+        tuple(history[-t.recent_checkins :]),
+    )
+
+
+def decline(history: Sequence[CheckInLike], t: Thresholds) -> Decline | None:
+    """The stronger of the two ways a client can be clearly getting worse."""
+    found = [d for d in (baseline_decline(history, t), early_decline(history, t)) if d]
+    return max(found, key=lambda d: d.drop, default=None)
+
+
+def is_deteriorating(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+    return decline(history, t) is not None
+
+
+def is_falling(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+    """Wellbeing clearly getting worse, or going down week on week by a clear margin
+    (two falls in a row adding up to the deterioration figure): not the moment for
+    "too soon to judge" or "hard sessions mean it is working"."""
+    if is_deteriorating(history, t):
+        return True
+    if len(history) < 3:
+        return False
+    a, b, c = (checkin.wellbeing for checkin in history[-3:])
+    return a > b > c and a - c >= t.deterioration_points
+
+
+def is_improving(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+    """Wellbeing clearly above where the client started, and therapy meeting their hopes.
+
+    The start and the latest are each the mean of up to three check-ins (fewer
+    when the history is short), so one good week is not "improving".
+    """
+    if len(history) < 3 or is_falling(history, t):
+        return False
+    window = min(t.recent_checkins, len(history) // 2)
+    start = mean(c.wellbeing for c in history[:window])
+    latest = mean(c.wellbeing for c in history[-window:])
+    return latest - start >= t.improvement_points and history[-1].expectations > t.expectations_low
 
 
 def is_stalled(history: Sequence[CheckInLike], t: Thresholds) -> bool:
@@ -134,7 +225,7 @@ def is_stalled(history: Sequence[CheckInLike], t: Thresholds) -> bool:
     if not history or history[-1].sessions_attended < t.no_improvement_sessions:
         return False
     drop = wellbeing_drop(history, t)
-    return drop is not None and -drop < t.improvement_points and drop < t.deterioration_points
+    return drop is not None and -drop < t.improvement_points and not is_deteriorating(history, t)
 
 
 def trailing_run(history: Sequence[CheckInLike], predicate) -> int:
@@ -217,23 +308,28 @@ def crisis_flag(history, current_week, t):
 
 
 def deterioration_flag(history, current_week, t):
-    if not is_deteriorating(history, t):
+    found = decline(history, t)
+    if found is None:
         return None
-    drop = wellbeing_drop(history, t)
-    baseline = baseline_wellbeing(history, t)
-    evidence = tuple(
-        _ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[: t.baseline_checkins]
-    )
-    evidence += tuple(
-        _ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[-t.recent_checkins :]
-    )
+    if found == baseline_decline(history, t):
+        summary = (
+            f"Wellbeing averages {found.reference - found.drop:.1f}/10 over the last "
+            f"{len(found.after)} check-ins, {found.drop:.1f} below their baseline of "
+            f"{found.reference:.1f}."
+        )
+    else:
+        latest = ", ".join(f"{c.wellbeing}/10" for c in found.after)
+        summary = (
+            f"Wellbeing {latest} in the last {len(found.after)} check-ins, "
+            f"{found.drop:.1f} below their level of {found.reference:.1f} just before."
+        )
+    weeks = {c.week_start: c for c in found.before + found.after}
     return Finding(
         FlagKind.DETERIORATION,
         Severity.HIGH,
-        round(drop, 2),
-        f"Wellbeing averages {baseline - drop:.1f}/10 over the last {t.recent_checkins} "
-        f"check-ins, {drop:.1f} below their baseline of {baseline:.1f}.",
-        evidence,
+        round(found.drop, 2),
+        summary,
+        tuple(_ev(c, "Wellbeing", f"{c.wellbeing}/10") for _, c in sorted(weeks.items())),
     )
 
 
@@ -347,36 +443,75 @@ def homework_flag(history, current_week, t):
     )
 
 
-def barriers_flag(history, current_week, t):
+def repeated_barriers(history: Sequence[CheckInLike], t: Thresholds) -> list[str]:
+    """Barriers of this week that were also reported often enough just before."""
+    window = history[-t.barrier_window :]
+    return [
+        barrier
+        for barrier in history[-1].barriers
+        if sum(barrier in c.barriers for c in window) >= t.barrier_repeats
+    ]
+
+
+def barriers_flag(history, current_week, t, *, other_trends: bool = False):
+    """Barriers are context, worth a mention: repeated, money, or beside another trend.
+
+    Money is a flag on its own because cost is a reason clients stop without
+    saying so; a single tick of anything else in a good week is not.
+    """
     latest = history[-1]
     if not latest.barriers:
         return None
+    repeated = repeated_barriers(history, t)
+    if not (repeated or "money" in latest.barriers or other_trends):
+        return None
     labels = latest.barrier_labels
+    window = history[-t.barrier_window :]
+    summary = "Reported getting in the way: " + ", ".join(label.lower() for label in labels)
+    if repeated:
+        summary += f" (in {len(window)} recent check-ins, some more than once)"
     return Finding(
         FlagKind.BARRIERS,
         Severity.LOW,
         float(len(labels)),
-        "Reported getting in the way: " + ", ".join(label.lower() for label in labels) + ".",
-        tuple(_ev(latest, "Got in the way", label) for label in labels),
+        summary + ".",
+        tuple(_ev(c, "Got in the way", label) for c in window for label in c.barrier_labels),
     )
 
 
-FLAG_RULES = [
+# The rules that read the client's latest answers; barriers come after them
+# because a barrier beside another trend is worth a mention.
+TREND_RULES = [
     crisis_flag,
     deterioration_flag,
     discomfort_flag,
-    checkins_stopped_flag,
     expectations_flag,
     no_improvement_flag,
     worse_after_flag,
     homework_flag,
-    barriers_flag,
 ]
 
 
 def evaluate(history: Sequence[CheckInLike], *, current_week, t: Thresholds) -> dict[str, Finding]:
-    """Every flag the history supports as of `current_week`, by kind."""
+    """Every flag the history supports as of `current_week`, by kind.
+
+    Findings rest on the latest check-in; when that is older than
+    `evidence_recent_weeks` only the silence itself is a finding.
+    """
     if not history:
         return {}
-    findings = (rule(history, current_week, t) for rule in FLAG_RULES)
-    return {finding.kind: finding for finding in findings if finding is not None}
+    findings = {}
+    stopped = checkins_stopped_flag(history, current_week, t)
+    if stopped is not None:
+        findings[stopped.kind] = stopped
+    age_weeks = (current_week - history[-1].week_start).days // 7
+    if age_weeks > t.evidence_recent_weeks:
+        return findings
+    trends = [f for f in (rule(history, current_week, t) for rule in TREND_RULES) if f]
+    barriers = barriers_flag(
+        history, current_week, t, other_trends=any(f.severity >= WORTH_RAISING for f in trends)
+    )
+    for finding in [*trends, barriers]:
+        if finding is not None:
+            findings[finding.kind] = finding
+    return findings

@@ -1,9 +1,12 @@
 """The advice library's starting content.
 
 Each piece restates advice from one of two articles in the portal's own words,
-and names that article. The data migration loads these into the database,
-where practice administrators can edit them; a later edit in the admin is
-never overwritten by this file.
+and names that article; a piece that states a research finding names the
+research (authors, year) in "research", since neither article makes such
+claims. The two crisis pieces come from neither article: they are the
+portal's safety guidance, with their research named. The data migrations load
+these into the database, where practice administrators can edit them; a later
+edit in the admin is never overwritten by this file.
 """
 
 SOURCES = {
@@ -30,6 +33,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "timeline-too-early",
@@ -43,6 +47,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "Howard et al., 1986",
     },
     {
         "key": "reassess-expectations",
@@ -57,6 +62,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "clinician-not-magician",
@@ -71,6 +77,7 @@ ADVICE = [
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "",
     },
     {
         "key": "short-term-goals",
@@ -84,6 +91,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "discomfort-with-therapist",
@@ -97,6 +105,7 @@ ADVICE = [
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "",
     },
     {
         "key": "new-therapist-not-failure",
@@ -111,6 +120,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "homework-between-sessions",
@@ -124,6 +134,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "life-outside-therapy",
@@ -137,20 +148,22 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "hard-sessions-vs-decline",
         "title": "Rough after a hard session, or worse week after week?",
         "body": (
             "After a session that stirs up painful memories, feeling raw or unsettled for a day or two "
-            "can be part of the process, and it helps to be patient with yourself. Progress is rarely a "
-            "straight line. But a clear drop in how you have been over several weeks is not something to "
-            "wait out: most people do not get worse before they get better. If that is happening, tell "
-            "your therapist soon."
+            "can be part of the process. Progress is rarely a straight line. But feeling clearly worse "
+            "check-in after check-in is different, and it is not something to wait out: research finds "
+            "that most people do not get worse before they get better. If that is happening, tell your "
+            "therapist this week, and if it becomes too much, use the crisis numbers on this page."
         ),
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "Lambert, 2007",
     },
     {
         "key": "working-but-unpleasant",
@@ -164,6 +177,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "not-ready-yet",
@@ -177,6 +191,7 @@ ADVICE = [
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "",
     },
     {
         "key": "time-and-money",
@@ -190,6 +205,7 @@ ADVICE = [
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "",
     },
     {
         "key": "other-kinds-of-therapy",
@@ -203,6 +219,7 @@ ADVICE = [
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "",
     },
     {
         "key": "change-the-approach",
@@ -216,6 +233,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "medication-as-complement",
@@ -229,6 +247,7 @@ ADVICE = [
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "",
     },
     {
         "key": "choosing-to-stop",
@@ -242,6 +261,7 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
     {
         "key": "therapists-role",
@@ -254,10 +274,62 @@ ADVICE = [
         "audience": "client",
         "source": WHY,
         "questions": [],
+        "research": "",
+    },
+    {
+        "key": "keep-it-going",
+        "title": "Things are moving: notice it and keep going",
+        "body": (
+            "Your check-ins show you are doing better than when you started. That is real progress, "
+            "and it is worth noticing, because it came from work you are doing. Keep doing what helps "
+            "between sessions, and tell your therapist what has made the difference, so you can build "
+            "on it together and set the next small goal."
+        ),
+        "audience": "client",
+        "source": WHEN,
+        "questions": [],
+        "research": "",
+    },
+    # ------------------------------------------------------------------
+    # Crisis week (the portal's safety guidance, from neither article)
+    # ------------------------------------------------------------------
+    {
+        "key": "crisis-you-did-the-right-thing",
+        "title": "Telling someone was the right thing to do",
+        "body": (
+            "Saying that you are in crisis takes courage, and it was the right thing to do. Your "
+            "therapist has been told to look at your check-in, but this portal is not watched all the "
+            "time, so please do not wait for them: call or text one of the numbers above now, or go to "
+            "your nearest emergency room if you are in danger."
+        ),
+        "audience": "client",
+        "source": "",
+        "questions": [],
+        "research": "",
     },
     # ------------------------------------------------------------------
     # Therapist pieces
     # ------------------------------------------------------------------
+    {
+        "key": "therapist-crisis-safety",
+        "title": "Crisis answer: reach the client today",
+        "body": (
+            "Contact the client the same day, by phone if you can, and follow your practice's risk "
+            "procedure. Ask directly about thoughts of suicide or self-harm: asking does not put the "
+            "idea there. Review or write a safety plan together (warning signs, ways to cope, people "
+            "and places that help, professional and crisis contacts, making the surroundings safer). "
+            "Record each step here; if nothing is recorded in time, the practice's on-call contact is "
+            "told."
+        ),
+        "audience": "therapist",
+        "source": "",
+        "questions": [
+            "I saw your check-in. Are you safe right now?",
+            "Are you having thoughts of ending your life, or of harming yourself?",
+            "Who can be with you today, and what has helped you get through before?",
+        ],
+        "research": "Dazzi et al., 2014; Stanley & Brown, 2012",
+    },
     {
         "key": "therapist-open-the-conversation",
         "title": "Name the stall before the client does",
@@ -274,13 +346,15 @@ ADVICE = [
             "How close or far from that do you feel at the moment?",
             "Is there anything about our sessions you have wanted to tell me but held back?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-alliance-rupture",
         "title": "Rising discomfort: explore the relationship",
         "body": (
             "Growing unease or dread about coming to sessions usually points to strain in the working "
-            "relationship, and a weakening alliance predicts dropout. Invite the client to tell you "
+            "relationship. Research links the alliance to outcome across hundreds of studies, and a "
+            "weak alliance to dropping out. Invite the client to tell you "
             "about it without defending yourself; the reaction may echo a pattern in their other "
             "relationships that is worth exploring. If the strain persists, help them find a better "
             "fit rather than letting them drift away."
@@ -292,6 +366,7 @@ ADVICE = [
             "Is there something I do or say in sessions that makes it harder for you?",
             "Does this feeling remind you of other relationships in your life?",
         ],
+        "research": "Flückiger et al., 2018; Sharf et al., 2010",
     },
     {
         "key": "therapist-unmet-expectations",
@@ -309,13 +384,14 @@ ADVICE = [
             "What would tell you, a few weeks from now, that things are moving?",
             "Which part of what you hoped for feels furthest away right now?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-homework-falling-off",
         "title": "Homework dropping off: find out why",
         "body": (
-            "Between-session tasks are where the work of the session reaches daily life, and how much "
-            "homework gets done relates to outcome. If completion is sliding, check both sides: were "
+            "Between-session tasks are where the work of the session reaches daily life, and research "
+            "finds that how much homework gets done relates to outcome. If completion is sliding, check both sides: were "
             "the tasks clear, relevant and sized right, and what got in the way? Adjust the tasks with "
             "the client rather than simply setting more, and tie them to a habit they want to change."
         ),
@@ -326,13 +402,14 @@ ADVICE = [
             "Did it feel useful, or did it feel beside the point?",
             "What would make something between sessions easier to fit into your week?",
         ],
+        "research": "Kazantzis et al., 2010",
     },
     {
         "key": "therapist-no-improvement",
         "title": "Many sessions, little change: review the plan",
         "body": (
-            "Most clients who will improve show some gain within the first dozen or so sessions, so a "
-            "flat trend beyond that deserves a review, not just more of the same. Revisit the "
+            "In the dose-effect research about half of clients improve by the eighth session and "
+            "three in four by the twenty-sixth, so a flat trend beyond a dozen sessions deserves a review, not just more of the same. Revisit the "
             "formulation and the treatment plan with the client. Consider whether a different approach, "
             "a group format, or a medication assessment would serve them better."
         ),
@@ -343,6 +420,7 @@ ADVICE = [
             "What has been most and least helpful in how we work?",
             "Would you be open to trying a different way of working?",
         ],
+        "research": "Howard et al., 1986",
     },
     {
         "key": "therapist-early-sessions",
@@ -359,14 +437,16 @@ ADVICE = [
             "What would you need to see to feel it is worth continuing?",
             "When shall we sit down and look at progress together?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-deterioration",
         "title": "Wellbeing is dropping: take it seriously",
         "body": (
-            "A clear decline in wellbeing over several weeks is a warning sign, not the expected dip "
-            "before recovery; clients rarely get reliably worse before they get better, and clinicians "
-            "tend to miss who is deteriorating unless shown the data. Do not reassure it away. Ask what "
+            "A clear decline in wellbeing over two or more check-ins is a warning sign, not the expected "
+            "dip before recovery: research finds clients rarely get reliably worse before they get "
+            "better, and clinicians tend to miss who is deteriorating unless shown the data. Do not "
+            "reassure it away. Ask what "
             "has changed, check risk, and review the treatment plan, including whether more support or "
             "another kind of care is needed."
         ),
@@ -377,6 +457,7 @@ ADVICE = [
             "Have you had thoughts of harming yourself, or of not wanting to be here?",
             "Is something in therapy itself making things harder right now?",
         ],
+        "research": "Lambert, 2007; Hannan et al., 2005",
     },
     {
         "key": "therapist-worse-after-sessions",
@@ -394,6 +475,7 @@ ADVICE = [
             "Is there a point in our sessions where it starts to feel like too much?",
             "What helps you settle after a hard session, and could we build more of that in?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-dropout-risk",
@@ -410,13 +492,14 @@ ADVICE = [
             "Have you been thinking about taking a break from therapy?",
             "If you did want to stop, how would you like us to finish?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-barriers",
-        "title": "Time, money or energy in the way",
+        "title": "Time or money in the way",
         "body": (
             "Therapy costs time, patience and often money, and those limits are real. When a client "
-            "reports barriers, ask about them plainly and look for practical adjustments such as "
+            "reports either, ask about it plainly and look for practical adjustments such as "
             "frequency, fees, session times or a lower-cost service, rather than reading them as "
             "resistance."
         ),
@@ -425,8 +508,9 @@ ADVICE = [
         "questions": [
             "What has made it hard to fit therapy in lately?",
             "Is the cost becoming a worry for you?",
-            "What would make it easier to keep coming?",
+            "Would a different time or a different rhythm of sessions make it easier to keep coming?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-not-ready",
@@ -444,6 +528,7 @@ ADVICE = [
             "What would feel most useful from our sessions while this is going on?",
             "Would it help to slow down, or to pause for a while?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-medication-and-other-care",
@@ -460,6 +545,7 @@ ADVICE = [
             "How much are your symptoms getting in the way of daily life right now?",
             "How would you feel about talking with a doctor about extra support?",
         ],
+        "research": "",
     },
     {
         "key": "therapist-change-the-approach",
@@ -477,6 +563,7 @@ ADVICE = [
             "Have you ever found it easier to express yourself through something other than words?",
             "How would you feel about working in a group with others who share similar struggles?",
         ],
+        "research": "",
     },
     # ------------------------------------------------------------------
     # Closing piece: always shown last
@@ -493,25 +580,39 @@ ADVICE = [
         "audience": "client",
         "source": WHEN,
         "questions": [],
+        "research": "",
     },
 ]
 
 
 def load_advice(advice_model) -> int:
     """Create the pieces above that are missing; leave existing ones (and any
-    edits made in the admin) alone. Takes the model so that the data migration
-    can pass its historical one. Returns how many were created."""
+    edits made in the admin) alone. Takes the model so that a data migration
+    can pass its historical one, and sets only the fields that model has.
+    Returns how many were created."""
+    has = {field.name for field in advice_model._meta.get_fields()}
     created = 0
     for piece in ADVICE:
+        defaults = {
+            "title": piece["title"],
+            "body": piece["body"],
+            "audience": piece["audience"],
+            "source": piece["source"],
+            "questions": "\n".join(piece["questions"]),
+            "research": piece["research"],
+        }
         _, made = advice_model.objects.get_or_create(
-            key=piece["key"],
-            defaults={
-                "title": piece["title"],
-                "body": piece["body"],
-                "audience": piece["audience"],
-                "source": piece["source"],
-                "questions": "\n".join(piece["questions"]),
-            },
+            key=piece["key"], defaults={k: v for k, v in defaults.items() if k in has}
         )
         created += made
     return created
+
+
+def credit(source: str, research: str) -> str:
+    """The line under a piece that says where it comes from, article and research apart."""
+    parts = []
+    if source:
+        parts.append(f"From the article “{SOURCES.get(source, source)}”.")
+    if research:
+        parts.append(f"Research: {research}.")
+    return " ".join(parts)

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .content import SOURCES
+from .content import SOURCES, credit
 
 
 class Audience(models.TextChoices):
@@ -26,7 +26,17 @@ class Advice(models.Model):
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=1200)
     audience = models.CharField(max_length=16, choices=Audience.choices)
-    source = models.CharField(max_length=64, choices=list(SOURCES.items()))
+    source = models.CharField(
+        max_length=64,
+        choices=list(SOURCES.items()),
+        blank=True,
+        help_text="The article the advice comes from; empty for the portal's own safety guidance.",
+    )
+    research = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Research the text states as fact, as authors and year (“Howard et al., 1986”).",
+    )
     questions = models.TextField(
         blank=True,
         help_text="Open questions for the therapist to ask, one per line.",
@@ -48,6 +58,10 @@ class Advice(models.Model):
     @property
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+    @property
+    def credit(self) -> str:
+        return credit(self.source, self.research)
 
 
 class ShownAdviceQuerySet(models.QuerySet):
@@ -72,7 +86,8 @@ class ShownAdvice(models.Model):
     audience = models.CharField(max_length=16, choices=Audience.choices)
     title = models.CharField(max_length=120)
     body = models.TextField()
-    source = models.CharField(max_length=200)
+    source = models.CharField(max_length=200)  # the article's title, as shown then
+    research = models.CharField(max_length=200, blank=True)
     reason = models.TextField()
 
     objects = ShownAdviceQuerySet.as_manager()
@@ -86,3 +101,7 @@ class ShownAdvice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.checkin})"
+
+    @property
+    def credit(self) -> str:
+        return credit(self.source, self.research)

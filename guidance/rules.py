@@ -2,8 +2,15 @@
 
 Each rule is a small pure function: it reads the check-in and its history
 (oldest first, the current check-in last) and returns the advice that fits,
-each with a rank (lower comes first) and a reason written for its reader.
+each with a weight (higher comes first) and a reason written for its reader.
 Client pieces speak to the client ("you"); therapist pieces to the therapist.
+
+Pieces are ranked by how strong the signal is in this client's own history
+(how far, how many weeks in a row), not by a fixed order of kinds. Two rules
+override the ranking, because they are about safety:
+- a crisis answer makes the week a safety week: the crisis pieces only;
+- while wellbeing is falling, nothing that tells the client to wait, be
+  patient or pause (WAIT_KEYS) is shown.
 
 Thresholds come from checkins.trends, the same ones the therapist's flags
 use, so advice and flags never disagree.
@@ -12,16 +19,18 @@ use, so advice and flags never disagree.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from checkins.models import FlagKind, Homework
+from checkins.models import SAFETY_KINDS, Barrier, FlagKind, Homework
 from checkins.trends import (
     CheckInLike,
     Thresholds,
+    decline,
     felt_worse_count,
     homework_falling_off,
-    is_deteriorating,
+    is_falling,
+    is_improving,
     is_stalled,
+    repeated_barriers,
     trailing_run,
-    wellbeing_drop,
 )
 
 # The piece every client list ends on: both articles close on the same point,
@@ -31,52 +40,95 @@ CLOSING_KEY = "raise-it-with-your-therapist"
 MAX_CLIENT_PIECES = 4
 MAX_THERAPIST_PIECES = 4
 
-# Ranks: what matters most for safety and for staying in therapy comes first.
-RANK_DETERIORATION = 10
-RANK_DISCOMFORT = 20
-RANK_STALLED = 30
-# Early on, "it is too soon to judge" is the most useful thing to hear, so the
-# timeline comes before the expectations pieces it explains.
-RANK_TIMELINE = 35
-RANK_EXPECTATIONS = 40
-RANK_WORSE_AFTER = 45
-RANK_HOMEWORK = 50
-RANK_BARRIERS = 60
-RANK_DIALOGUE = 90
+# A crisis week shows these and nothing else: help first, then one short piece
+# saying that telling someone was right and that the therapist will see it.
+CRISIS_CLIENT_KEY = "crisis-you-did-the-right-thing"
+CRISIS_THERAPIST_KEY = "therapist-crisis-safety"
+
+# Pieces that counsel waiting, patience or a pause. Never shown while
+# wellbeing is falling: a client who is clearly getting worse is not told to
+# give it time (clients rarely worsen before they improve: Lambert, 2007).
+WAIT_KEYS = frozenset(
+    {
+        "timeline-too-early",
+        "working-but-unpleasant",
+        "not-ready-yet",
+        "clinician-not-magician",
+        "therapist-early-sessions",
+        "therapist-not-ready",
+    }
+)
+
+# Base weights: how much each kind of signal matters before its strength is
+# added. A falling wellbeing outweighs everything; the alliance is the
+# best-studied predictor of outcome (r = .28, Flückiger et al., 2018), so
+# discomfort comes next; the rest add the strength of their own evidence
+# (weeks in a row, how many barriers) so a strong minor signal can pass a
+# weak major one.
+W_FALLING = 100
+W_DISCOMFORT = 50
+W_STALLED = 40
+W_IMPROVING = 35
+W_TIMELINE = 30
+W_BARRIERS = 20
+W_EXPECTATIONS = 20
+W_WORSE_AFTER = 15
+W_HOMEWORK = 10
+W_RETURNING = 20
+# Per week in a row (or per extra barrier): a run of three outweighs a kind's
+# head start of fifteen.
+W_PER_WEEK = 5
+# Past six weeks a run says nothing new, and it must not outgrow a falling
+# wellbeing.
+MAX_WEEKS_COUNTED = 6
+W_DIALOGUE = 1
 
 
 @dataclass(frozen=True)
 class Match:
     key: str
-    rank: int
+    weight: float
     reason: str
 
 
 Rule = Callable[[Sequence[CheckInLike], Thresholds], list[Match]]
 
 
+def _weeks(run: int) -> float:
+    return W_PER_WEEK * min(run, MAX_WEEKS_COUNTED)
+
+
 def _sessions(n: int) -> str:
     return f"{n} session{'s' if n != 1 else ''}"
 
 
-def deterioration(history, t):
-    """A clear, sustained drop in wellbeing: raise it, never reassure it away."""
-    if not is_deteriorating(history, t):
+def falling(history, t):
+    """A clear drop in wellbeing, or a steady fall: raise it, never reassure it away."""
+    if not is_falling(history, t):
         return []
-    drop = wellbeing_drop(history, t)
+    found = decline(history, t)
+    if found is not None:
+        client_reason = (
+            f"How you have been has dropped by about {found.drop:.0f} points over your last "
+            f"{len(found.after)} check-ins. That is worth telling your therapist this week, "
+            "not waiting out."
+        )
+        therapist_reason = (
+            f"Recent wellbeing is {found.drop:.1f} points below the client's own level of "
+            f"{found.reference:.1f}."
+        )
+        strength = found.drop
+    else:
+        scores = ", ".join(f"{c.wellbeing}" for c in history[-3:])
+        client_reason = (
+            f"How you have been went down in each of your last three check-ins ({scores} out "
+            "of 10). Tell your therapist this week rather than waiting to see."
+        )
+        therapist_reason = f"Wellbeing fell in each of the last three check-ins ({scores}/10)."
+        strength = history[-3].wellbeing - history[-1].wellbeing
     return [
-        Match(
-            "hard-sessions-vs-decline",
-            RANK_DETERIORATION,
-            f"How you have been has dropped by about {drop:.0f} points over your last "
-            f"{t.recent_checkins} check-ins. That is worth telling your therapist soon, "
-            "not waiting out.",
-        ),
-        Match(
-            "therapist-deterioration",
-            RANK_DETERIORATION,
-            f"Recent wellbeing is {drop:.1f} points below the client's own baseline.",
-        ),
+        Match("hard-sessions-vs-decline", W_FALLING + strength, client_reason),
+        Match("therapist-deterioration", W_FALLING + strength, therapist_reason),
     ]
 
 
@@ -85,16 +137,17 @@ def discomfort(history, t):
     if current.discomfort < t.discomfort_high:
         return []
     run = trailing_run(history, lambda c: c.discomfort >= t.discomfort_high)
+    weight = W_DISCOMFORT + _weeks(run) + current.discomfort
     matches = [
         Match(
             "discomfort-with-therapist",
-            RANK_DISCOMFORT,
+            weight,
             f"You rated feeling uneasy with your therapist {current.discomfort} out of 4 "
             "this week.",
         ),
         Match(
             "therapist-alliance-rupture",
-            RANK_DISCOMFORT,
+            weight,
             f"Discomfort with you rated {current.discomfort}/4"
             + (f", {run} check-ins in a row." if run > 1 else " this week."),
         ),
@@ -103,7 +156,7 @@ def discomfort(history, t):
         matches.append(
             Match(
                 "new-therapist-not-failure",
-                RANK_DISCOMFORT + 1,
+                weight - 1,
                 f"You have felt uneasy with your therapist for {run} check-ins in a row.",
             )
         )
@@ -115,26 +168,27 @@ def stalled(history, t):
     if not is_stalled(history, t):
         return []
     sessions = history[-1].sessions_attended
+    weight = W_STALLED + sessions / t.no_improvement_sessions
     matches = [
         Match(
             "change-the-approach",
-            RANK_STALLED,
+            weight,
             f"You have had {_sessions(sessions)} and how you have been has not moved much "
             "from where you started.",
         ),
         Match(
             "other-kinds-of-therapy",
-            RANK_STALLED + 1,
+            weight - 1,
             f"After {_sessions(sessions)}, it may be worth asking about other ways of working.",
         ),
         Match(
             "therapist-no-improvement",
-            RANK_STALLED,
+            weight,
             f"{_sessions(sessions)} in, wellbeing is no higher than the client's baseline.",
         ),
         Match(
             "therapist-change-the-approach",
-            RANK_STALLED + 1,
+            weight - 1,
             "No reliable gain after many sessions: another format may reach the client.",
         ),
     ]
@@ -142,12 +196,12 @@ def stalled(history, t):
         matches += [
             Match(
                 "medication-as-complement",
-                RANK_STALLED + 2,
+                weight - 2,
                 "You have been low for a while despite therapy; extra support may help.",
             ),
             Match(
                 "therapist-medication-and-other-care",
-                RANK_STALLED + 2,
+                weight - 2,
                 f"Wellbeing {history[-1].wellbeing}/10 with no gain after many sessions.",
             ),
         ]
@@ -156,7 +210,7 @@ def stalled(history, t):
         matches.append(
             Match(
                 "choosing-to-stop",
-                RANK_STALLED + 3,
+                weight - 3,
                 "If you are thinking of stopping, talking it over first leaves the most doors "
                 "open.",
             )
@@ -164,15 +218,33 @@ def stalled(history, t):
     return matches
 
 
+def improving(history, t):
+    """Doing clearly better than at the start: say so, and how to keep it going."""
+    if not is_improving(history, t):
+        return []
+    window = min(t.recent_checkins, len(history) // 2)
+    start = sum(c.wellbeing for c in history[:window]) / window
+    latest = sum(c.wellbeing for c in history[-window:]) / window
+    return [
+        Match(
+            "keep-it-going",
+            W_IMPROVING + latest - start,
+            f"How you have been is up from about {start:.0f} to {latest:.0f} out of 10 since "
+            "your first check-ins.",
+        )
+    ]
+
+
 def expectations(history, t):
     current = history[-1]
     if current.expectations > t.expectations_low:
         return []
     run = trailing_run(history, lambda c: c.expectations <= t.expectations_low)
+    weight = W_EXPECTATIONS + _weeks(run) + (t.expectations_low - current.expectations)
     matches = [
         Match(
             "reassess-expectations",
-            RANK_EXPECTATIONS,
+            weight,
             f"You rated therapy {current.expectations} out of 5 for meeting what you hoped for"
             + (f", {run} check-ins in a row." if run > 1 else " this week."),
         ),
@@ -181,7 +253,7 @@ def expectations(history, t):
         matches.append(
             Match(
                 "short-term-goals",
-                RANK_EXPECTATIONS + 1,
+                weight - 1,
                 "A small goal you could notice within a few weeks makes progress easier to see.",
             )
         )
@@ -189,7 +261,7 @@ def expectations(history, t):
         matches.append(
             Match(
                 "clinician-not-magician",
-                RANK_EXPECTATIONS + 3,
+                weight - 3,
                 f"You are {_sessions(current.sessions_attended)} in; change takes the two of "
                 "you working on it.",
             )
@@ -198,13 +270,13 @@ def expectations(history, t):
         matches += [
             Match(
                 "therapists-role",
-                RANK_EXPECTATIONS + 2,
+                weight - 2,
                 "Telling your therapist that therapy falls short is part of the work, not a "
                 "complaint.",
             ),
             Match(
                 "therapist-unmet-expectations",
-                RANK_EXPECTATIONS,
+                weight,
                 f"Expectations rated {t.expectations_low} or lower for {run} check-ins in a row.",
             ),
         ]
@@ -212,14 +284,15 @@ def expectations(history, t):
 
 
 def felt_worse(history, t):
-    """Feeling worse after sessions. Reassurance only when wellbeing is not dropping."""
-    if not history[-1].felt_worse_after_session or is_deteriorating(history, t):
+    """Feeling worse after sessions: reassurance only when wellbeing is not falling
+    (the falling rule speaks for that case)."""
+    if not history[-1].felt_worse_after_session:
         return []
     count = felt_worse_count(history, t)
     matches = [
         Match(
             "working-but-unpleasant",
-            RANK_WORSE_AFTER,
+            W_WORSE_AFTER + W_PER_WEEK * count,
             "You felt worse after a session this week"
             + (
                 f", and in {count} of your last {t.worse_after_window} check-ins."
@@ -233,7 +306,7 @@ def felt_worse(history, t):
         matches.append(
             Match(
                 "therapist-worse-after-sessions",
-                RANK_WORSE_AFTER,
+                W_WORSE_AFTER + W_PER_WEEK * count,
                 f"Felt worse after sessions in {count} of the last {t.worse_after_window} "
                 "check-ins.",
             )
@@ -245,25 +318,27 @@ def homework(history, t):
     current = history[-1]
     if current.homework not in (Homework.NOT_DONE, Homework.SOME):
         return []
+    falling_off = homework_falling_off(history, t)
+    weight = W_HOMEWORK + (current.homework == Homework.NOT_DONE) * 3 + falling_off * 2 * W_PER_WEEK
     matches = [
         Match(
             "homework-between-sessions",
-            RANK_HOMEWORK,
+            weight,
             "You did "
             + ("none" if current.homework == Homework.NOT_DONE else "some")
             + " of this week's homework.",
         )
     ]
-    if homework_falling_off(history, t):
+    if falling_off:
         matches += [
             Match(
                 "life-outside-therapy",
-                RANK_HOMEWORK + 1,
+                weight - 1,
                 "Less of the homework has got done in recent weeks than before.",
             ),
             Match(
                 "therapist-homework-falling-off",
-                RANK_HOMEWORK,
+                weight,
                 f"Homework done over the last {t.homework_window} weeks it was set is half or "
                 "less of what it was before.",
             ),
@@ -271,31 +346,54 @@ def homework(history, t):
     return matches
 
 
+def _named(barriers: list[str]) -> str:
+    return ", ".join(Barrier(b).label.lower() for b in barriers)
+
+
 def barriers(history, t):
+    """What got in the way, weighted by how much of it there is and whether it repeats.
+
+    Energy and life events mean the client may have little room for therapy
+    just now ("not ready yet"), most of all when the homework slipped too;
+    time and money are practical limits with practical answers. A client who
+    is improving and ticked one barrier is coping: no "not ready" piece.
+    """
     current = history[-1]
     found = set(current.barriers)
     if not found:
         return []
-    named = ", ".join(b.replace("_", " ") for b in current.barriers)
+    repeated = set(repeated_barriers(history, t))
+    strained = current.homework in (Homework.NOT_DONE, Homework.SOME) or current.wellbeing <= 4
     matches = []
-    if found & {"time", "money"}:
-        matches.append(
-            Match(
-                "time-and-money",
-                RANK_BARRIERS,
-                f"You said {named} got in the way this week.",
-            )
+    practical = sorted(found & {Barrier.TIME, Barrier.MONEY})
+    if practical:
+        weight = W_BARRIERS + W_PER_WEEK * (len(practical) + len(repeated & set(practical)))
+        reason = f"You said {_named(practical)} got in the way this week."
+        matches += [
+            Match("time-and-money", weight, reason),
+            Match("therapist-barriers", weight, f"Client reported: {_named(practical)}."),
+        ]
+    personal = sorted(found & {Barrier.ENERGY, Barrier.LIFE_EVENTS})
+    if personal and (strained or repeated & set(personal) or len(personal) > 1):
+        weight = (
+            W_BARRIERS
+            + W_PER_WEEK * (len(personal) + len(repeated & set(personal)))
+            + W_PER_WEEK * strained
         )
-    if found & {"energy", "life_events"}:
-        matches.append(
-            Match(
-                "not-ready-yet",
-                RANK_BARRIERS + 1,
-                f"You said {named} got in the way this week.",
+        reason = f"You said {_named(personal)} got in the way this week."
+        matches += [
+            Match("not-ready-yet", weight, reason),
+            Match("therapist-not-ready", weight, f"Client reported: {_named(personal)}."),
+        ]
+        if current.homework in (Homework.NOT_DONE, Homework.SOME):
+            matches.append(
+                Match(
+                    "life-outside-therapy",
+                    weight - 1,
+                    "With this much going on, small changes in your week may matter more than "
+                    "big ones.",
+                )
             )
-        )
-        matches.append(Match("therapist-not-ready", RANK_BARRIERS, f"Client reported: {named}."))
-    matches.append(Match("therapist-barriers", RANK_BARRIERS, f"Client reported: {named}."))
     return matches
 
 
@@ -309,7 +407,7 @@ def returning_after_gap(history, t):
     return [
         Match(
             "therapist-dropout-risk",
-            RANK_BARRIERS - 5,
+            W_RETURNING + gap_weeks,
             f"First check-in after {gap_weeks} weeks without one.",
         )
     ]
@@ -322,16 +420,18 @@ def timeline(history, t):
         return []
     if current.expectations > t.expectations_low and current.wellbeing > 4:
         return []
+    # Fewer sessions in: the timeline matters more.
+    weight = W_TIMELINE + (t.early_sessions - current.sessions_attended) / t.early_sessions
     return [
         Match(
             "timeline-too-early",
-            RANK_TIMELINE,
-            f"You have had {_sessions(current.sessions_attended)} so far; about half of people "
-            f"notice real change by their {t.early_sessions}th session.",
+            weight,
+            f"You have had {_sessions(current.sessions_attended)} so far; in the research, about "
+            f"half of people notice real change by their {t.early_sessions}th session.",
         ),
         Match(
             "therapist-early-sessions",
-            RANK_TIMELINE,
+            weight,
             f"{_sessions(current.sessions_attended)} in, with low expectations or wellbeing.",
         ),
     ]
@@ -342,21 +442,22 @@ def dialogue(history, t):
     return [
         Match(
             "open-a-dialogue",
-            RANK_DIALOGUE,
+            W_DIALOGUE,
             "Whatever is not working, telling your therapist is the quickest way to change it.",
         ),
         Match(
             "therapist-open-the-conversation",
-            RANK_DIALOGUE,
+            W_DIALOGUE,
             "Something in this check-in is worth opening up together.",
         ),
     ]
 
 
 RULES: list[Rule] = [
-    deterioration,
+    falling,
     discomfort,
     stalled,
+    improving,
     expectations,
     felt_worse,
     homework,
@@ -366,36 +467,58 @@ RULES: list[Rule] = [
 ]
 
 
-def match_advice(history: Sequence[CheckInLike], t: Thresholds) -> list[Match]:
-    """All advice that fits the latest check-in in `history`, best first, keys unique.
+def crisis_week() -> list[Match]:
+    return [
+        Match(
+            CRISIS_CLIENT_KEY,
+            W_FALLING,
+            "You told us this week that you are in crisis.",
+        ),
+        Match(
+            CRISIS_THERAPIST_KEY,
+            W_FALLING,
+            "The client answered that they are in crisis this week.",
+        ),
+    ]
 
-    Ties keep rule order. The dialogue pieces are added when any rule fired.
+
+def match_advice(history: Sequence[CheckInLike], t: Thresholds) -> list[Match]:
+    """All advice that fits the latest check-in in `history`, strongest first, keys unique.
+
+    A crisis week gets the crisis pieces only. While wellbeing is falling the
+    pieces that counsel waiting are left out. Ties keep rule order. The
+    dialogue pieces are added when any rule fired.
     """
     if not history:
         return []
+    if history[-1].in_crisis:
+        return crisis_week()
     found: dict[str, Match] = {}
     for rule in RULES:
         for match in rule(history, t):
-            if match.key not in found or match.rank < found[match.key].rank:
+            if match.key not in found or match.weight > found[match.key].weight:
                 found[match.key] = match
+    if is_falling(history, t):
+        found = {key: match for key, match in found.items() if key not in WAIT_KEYS}
     if found:
         for match in dialogue(history, t):
             found.setdefault(match.key, match)
-    return sorted(found.values(), key=lambda m: m.rank)
+    return sorted(found.values(), key=lambda m: -m.weight)
 
 
 def closing_match() -> Match:
     return Match(
         CLOSING_KEY,
-        1000,
+        0,
         "Your next session is the place to bring up anything you noticed this week.",
     )
 
 
 # The therapist pieces that fit each trend flag, most useful first. Every
-# flag's list ends on opening the conversation, as both articles do.
+# trend flag's list ends on opening the conversation, as both articles do; a
+# safety flag's does not, since safety comes first.
 FLAG_ADVICE: dict[str, list[str]] = {
-    FlagKind.CRISIS: ["therapist-deterioration", "therapist-not-ready"],
+    FlagKind.CRISIS: [CRISIS_THERAPIST_KEY],
     FlagKind.DETERIORATION: ["therapist-deterioration", "therapist-medication-and-other-care"],
     FlagKind.DISCOMFORT: ["therapist-alliance-rupture"],
     FlagKind.CHECKINS_STOPPED: ["therapist-dropout-risk"],
@@ -403,10 +526,23 @@ FLAG_ADVICE: dict[str, list[str]] = {
     FlagKind.NO_IMPROVEMENT: ["therapist-no-improvement", "therapist-change-the-approach"],
     FlagKind.WORSE_AFTER_SESSIONS: ["therapist-worse-after-sessions"],
     FlagKind.HOMEWORK_FALLING: ["therapist-homework-falling-off"],
-    FlagKind.BARRIERS: ["therapist-barriers", "therapist-not-ready"],
 }
 FLAG_ADVICE_CLOSING = "therapist-open-the-conversation"
+# Barrier flags take the piece whose questions fit what was named.
+BARRIER_ADVICE = {
+    Barrier.TIME.label: "therapist-barriers",
+    Barrier.MONEY.label: "therapist-barriers",
+    Barrier.ENERGY.label: "therapist-not-ready",
+    Barrier.LIFE_EVENTS.label: "therapist-not-ready",
+}
 
 
-def advice_keys_for_flag(kind: str) -> list[str]:
-    return [*FLAG_ADVICE.get(kind, []), FLAG_ADVICE_CLOSING]
+def advice_keys_for_flag(kind: str, evidence: Sequence[dict] = ()) -> list[str]:
+    if kind in SAFETY_KINDS:
+        return FLAG_ADVICE[kind]
+    if kind == FlagKind.BARRIERS:
+        named = [item["value"] for item in evidence]
+        keys = list(dict.fromkeys(BARRIER_ADVICE[v] for v in named if v in BARRIER_ADVICE))
+    else:
+        keys = FLAG_ADVICE.get(kind, [])
+    return [*keys, FLAG_ADVICE_CLOSING]

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 
 from checkins.trends import CheckInLike, Thresholds
 
-from .content import SOURCES
 from .models import Advice, Audience, ShownAdvice
 from .rules import (
     CLOSING_KEY,
@@ -36,7 +35,8 @@ def select_advice(
         ):
             therapist.append((advice, match.reason))
     closing = library.get(CLOSING_KEY)
-    if closing is not None:
+    # A crisis week ends on the crisis help, not on "bring it to your next session".
+    if closing is not None and history and not history[-1].in_crisis:
         client.append((closing, closing_match().reason))
     return client + therapist
 
@@ -56,7 +56,8 @@ def attach_advice(*, checkin, history: Sequence[CheckInLike], t: Thresholds) -> 
             audience=advice.audience,
             title=advice.title,
             body=advice.body,
-            source=SOURCES.get(advice.source, advice.source),
+            source=advice.source,
+            research=advice.research,
             reason=reason,
         )
         for position, (advice, reason) in enumerate(chosen)

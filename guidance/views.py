@@ -13,7 +13,10 @@ def library(request):
     if not request.user.is_therapist:
         pieces = pieces.for_clients()
     groups = [
-        (SOURCES.get(source, source), list(items))
+        (
+            f"From “{SOURCES[source]}”" if source in SOURCES else "The portal's safety guidance",
+            list(items),
+        )
         for source, items in groupby(pieces, key=lambda advice: advice.source)
     ]
     return render(request, "guidance/library.html", {"groups": groups})

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
-from .models import DEFAULT_CRISIS_HELP
+from .models import DEFAULT_CRISIS_HELP, crisis_contacts_for
 
 
 def portal(request):
@@ -12,4 +13,6 @@ def portal(request):
     if user is not None and user.is_authenticated and user.is_client:
         practice = user.practice
         context["crisis_help"] = practice.crisis_help if practice else DEFAULT_CRISIS_HELP
+        # Lazy: the query runs once, and only on the pages that show the contacts.
+        context["crisis_contacts"] = SimpleLazyObject(lambda: crisis_contacts_for(practice))
     return context

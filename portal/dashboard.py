@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import OuterRef, Subquery
 
 from checkins.charts import LineChart, client_charts
-from checkins.models import CheckIn, Flag, FlagKind, FlagStatus, week_start_for
+from checkins.models import CheckIn, Flag, FlagStatus, week_start_for
 
 from .models import User
 
@@ -33,7 +33,17 @@ class DashboardRow:
 
     @property
     def open_flags(self) -> list[Flag]:
-        return [flag for flag in self.flags if flag.status == FlagStatus.OPEN]
+        """Open flags worth raising: what makes a client "flagged"."""
+        return [flag for flag in self.flags if flag.is_open and flag.tier.worth_raising]
+
+    @property
+    def mentions(self) -> list[Flag]:
+        """Open flags only worth a mention: shown quietly, never counted as flagged."""
+        return [flag for flag in self.flags if flag.is_open and not flag.tier.worth_raising]
+
+    @property
+    def tier_css(self) -> str:
+        return self.open_flags[0].tier.css if self.open_flags else ""
 
     @property
     def handled_flags(self) -> list[Flag]:
@@ -52,7 +62,7 @@ class DashboardRow:
 
     @property
     def in_crisis(self) -> bool:
-        return any(flag.kind == FlagKind.CRISIS for flag in self.open_flags)
+        return any(flag.is_safety for flag in self.open_flags)
 
     @property
     def top_severity(self) -> int:
@@ -100,7 +110,7 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
         )
         for checkin in window.order_by("week_start"):
             recent[checkin.client_id].append(checkin)
-        for flag in Flag.objects.active().filter(client__in=clients):
+        for flag in Flag.objects.active().filter(client__in=clients).order_by("-severity", "pk"):
             flags[flag.client_id].append(flag)
     return CaseloadData(clients, current, recent, flags)
 

@@ -51,7 +51,7 @@ def export_client_data(client: User) -> dict:
             {
                 "title": item.title,
                 "body": item.body,
-                "source": item.source,
+                "source": item.credit,
                 "reason": item.reason,
                 "for": item.audience,
             }

@@ -5,6 +5,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 
+from checkins.models import ContactMethod, SafetyActionKind
+
 from .models import User
 
 
@@ -89,6 +91,42 @@ class RaiseFlagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Please add a short note about what was discussed."},
     )
+
+
+class SafetyActionForm(forms.Form):
+    """One step on a crisis flag: when it happened, how (for a contact), and a note
+    (required to clear)."""
+
+    done_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "Please enter a date and time, like 2026-11-20 14:30."},
+    )
+    method = forms.ChoiceField(label="How", choices=[("", "Choose…"), *ContactMethod.choices])
+    note = forms.CharField(
+        label="Note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind != SafetyActionKind.CONTACTED:
+            del self.fields["method"]
+        if kind == SafetyActionKind.CLEARED:
+            self.fields["note"].label = "Why it is cleared"
+            self.fields["note"].error_messages["required"] = (
+                "Please say why the crisis is cleared (what was done, what was agreed)."
+            )
+        else:
+            self.fields["note"].required = False
+            self.fields["note"].label = "Note (optional)"
+        if "method" in self.fields:
+            self.fields["method"].error_messages["required"] = (
+                "Please say how you contacted the client."
+            )
 
 
 class DismissFlagForm(forms.Form):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -24,12 +25,30 @@ DEFAULT_CRISIS_HELP = (
 )
 
 
+# A number someone can dial or text: digits, with an optional leading + and the
+# spaces, dots, dashes and brackets people write them with.
+phone_number_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ().-]{1,30}$", "Enter a phone number using digits (and + - . ( ) or spaces)."
+)
+
+
 class Practice(models.Model):
     name = models.CharField(max_length=200)
     crisis_help = models.TextField(
         "where to get help in a crisis",
         default=DEFAULT_CRISIS_HELP,
         help_text="Shown on every client page. Write it for where this practice's clients live.",
+    )
+    on_call_name = models.CharField(
+        "on-call contact",
+        max_length=200,
+        blank=True,
+        help_text="Who hears when a client's crisis answer has had no action in time.",
+    )
+    on_call_email = models.EmailField(
+        "on-call email",
+        blank=True,
+        help_text="Escalations go here. Left empty, they go to the practice's staff accounts.",
     )
     time_zone = models.CharField(
         max_length=64,
@@ -44,6 +63,73 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CrisisContact(models.Model):
+    """A crisis line or emergency number a practice's clients can call or text.
+
+    Shown with tap-to-call and tap-to-text links wherever a client may need
+    help now. A practice with none set shows DEFAULT_CRISIS_CONTACTS.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="crisis_contacts")
+    name = models.CharField(
+        max_length=120, help_text="For example “988 Suicide & Crisis Lifeline”."
+    )
+    call_number = models.CharField(
+        "number to call", max_length=32, blank=True, validators=[phone_number_validator]
+    )
+    text_number = models.CharField(
+        "number to text", max_length=32, blank=True, validators=[phone_number_validator]
+    )
+    hours = models.CharField("when it is open", max_length=120, default="24 hours a day, every day")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(call_number="") | ~Q(text_number=""),
+                name="crisis_contact_has_a_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if not self.call_number and not self.text_number:
+            raise ValidationError("Give a number to call, a number to text, or both.")
+
+    @staticmethod
+    def _uri_number(number: str) -> str:
+        return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+    @property
+    def tel_href(self) -> str:
+        return f"tel:{self._uri_number(self.call_number)}" if self.call_number else ""
+
+    @property
+    def sms_href(self) -> str:
+        return f"sms:{self._uri_number(self.text_number)}" if self.text_number else ""
+
+
+# Where a practice has set no contacts of its own: the US national lines.
+DEFAULT_CRISIS_CONTACTS = (
+    CrisisContact(
+        name="988 Suicide & Crisis Lifeline",
+        call_number="988",
+        text_number="988",
+        hours="24 hours a day, every day",
+    ),
+    CrisisContact(name="Emergency services", call_number="911", hours="24 hours a day, every day"),
+)
+
+
+def crisis_contacts_for(practice: "Practice | None") -> list[CrisisContact]:
+    """The contacts to show a practice's clients: its own, or the national defaults."""
+    own = list(practice.crisis_contacts.all()) if practice is not None else []
+    return own or list(DEFAULT_CRISIS_CONTACTS)
 
 
 class Role(models.TextChoices):
@@ -107,6 +193,10 @@ class User(AbstractUser):
     )
     time_zone = models.CharField(
         max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    # So the therapist can reach a client the same day after a crisis answer.
+    phone = models.CharField(
+        "phone number", max_length=32, blank=True, validators=[phone_number_validator]
     )
 
     USERNAME_FIELD = "email"

@@ -44,6 +44,11 @@ urlpatterns = [
         {"action": "dismiss"},
         name="flag_dismiss",
     ),
+    path(
+        "clients/<uuid:client_id>/flags/<int:pk>/safety/<slug:kind>/",
+        views.safety_action,
+        name="flag_safety_action",
+    ),
     path("checkin/", include("checkins.urls")),
     path("advice/", include("guidance.urls")),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),

@@ -17,9 +17,11 @@ from checkins.models import (
     Flag,
     NotificationKind,
     NotificationPreference,
+    SafetyActionKind,
     SentNotification,
     week_start_for,
 )
+from checkins.safety import SafetyError, record_safety_action
 from checkins.services import dismiss_flag, raise_flag
 from guidance.models import Advice, ShownAdvice
 from guidance.rules import advice_keys_for_flag
@@ -38,7 +40,13 @@ from .data_rights import (
     export_client_data,
     request_deletion,
 )
-from .forms import AcceptInvitationForm, DismissFlagForm, InviteClientForm, RaiseFlagForm
+from .forms import (
+    AcceptInvitationForm,
+    DismissFlagForm,
+    InviteClientForm,
+    RaiseFlagForm,
+    SafetyActionForm,
+)
 from .models import DeletionRequest, Invitation
 from .services import (
     SIGNED_IN_ALREADY,
@@ -107,6 +115,43 @@ def caseload(request):
     )
 
 
+def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
+    """One flag as the client page shows it, with its forms and, for a crisis flag,
+    the client's words from that week (only when the client shared them)."""
+    item = {
+        "flag": flag,
+        "advice": [
+            library[k] for k in advice_keys_for_flag(flag.kind, flag.evidence) if k in library
+        ],
+    }
+    if flag.is_safety:
+        week = date.fromisoformat(flag.evidence[-1]["week"]) if flag.evidence else None
+        checkin = checkins_by_week.get(week)
+        item["words"] = checkin.to_raise if checkin and checkin.share_text_with_therapist else None
+        item["words_private"] = bool(checkin and checkin.to_raise and not item["words"])
+        item["safety_forms"] = [
+            (
+                kind,
+                label,
+                bound.get((kind, flag.pk))
+                or SafetyActionForm(
+                    prefix=f"{kind}-{flag.pk}",
+                    kind=kind,
+                    initial={"done_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")},
+                ),
+            )
+            for kind, label in SafetyActionKind.choices
+        ]
+    else:
+        item["raise_form"] = bound.get(("raise", flag.pk)) or RaiseFlagForm(
+            prefix=f"raise-{flag.pk}", initial={"raised_on": today}
+        )
+        item["dismiss_form"] = bound.get(("dismiss", flag.pk)) or DismissFlagForm(
+            prefix=f"dismiss-{flag.pk}"
+        )
+    return item
+
+
 def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
     """Everything the therapist's client page and session-prep page show."""
     checkins = list(
@@ -120,21 +165,29 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
             )
         )
     )
-    flags = list(Flag.objects.active().filter(client=client).select_related("handled_by"))
-    flags.sort(key=lambda flag: (not flag.is_open, -flag.severity))
-    keys = {key for flag in flags for key in advice_keys_for_flag(flag.kind)}
+    flags = list(
+        Flag.objects.active()
+        .filter(client=client)
+        .select_related("handled_by")
+        .prefetch_related("safety_actions__by", "alerts")
+    )
+    # Safety first, then what is still open, then the most severe.
+    flags.sort(
+        key=lambda flag: (not (flag.is_safety and flag.is_open), not flag.is_open, -flag.severity)
+    )
+    keys = {key for flag in flags for key in advice_keys_for_flag(flag.kind, flag.evidence)}
     library = {advice.key: advice for advice in Advice.objects.active().filter(key__in=keys)}
-    bound = bound or {}
-    today = timezone.localdate()
+    now = timezone.now()
+    by_week = {checkin.week_start: checkin for checkin in checkins}
     items = [
-        {
-            "flag": flag,
-            "advice": [library[k] for k in advice_keys_for_flag(flag.kind) if k in library],
-            "raise_form": bound.get(("raise", flag.pk))
-            or RaiseFlagForm(prefix=f"raise-{flag.pk}", initial={"raised_on": today}),
-            "dismiss_form": bound.get(("dismiss", flag.pk))
-            or DismissFlagForm(prefix=f"dismiss-{flag.pk}"),
-        }
+        _flag_item(
+            flag,
+            library=library,
+            checkins_by_week=by_week,
+            bound=bound or {},
+            today=timezone.localdate(),
+            now=now,
+        )
         for flag in flags
     ]
     marks = {
@@ -150,6 +203,7 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
             "checkins": checkins[::-1],
             "charts": client_charts(checkins, marks=marks),
             "flag_items": items,
+            "open_items": [item for item in items if item["flag"].is_open],
             "reminders": NotificationPreference.objects.filter(user=client).first()
             or NotificationPreference(),
             "last_reminder": SentNotification.objects.filter(
@@ -177,7 +231,7 @@ def session_prep(request, client_id):
 def flag_action(request, client_id, pk, action):
     client = client_for_therapist_or_404(request, client_id)
     flag = Flag.objects.active().filter(client=client, pk=pk).first()
-    if flag is None:
+    if flag is None or flag.is_safety:
         raise Http404
     form_class = RaiseFlagForm if action == "raise" else DismissFlagForm
     form = form_class(request.POST, prefix=f"{action}-{flag.pk}")
@@ -190,6 +244,26 @@ def flag_action(request, client_id, pk, action):
         dismiss_flag(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, f"“{flag.get_kind_display()}” dismissed.")
     return redirect("client_detail", client_id=client.public_id)
+
+
+@therapist_required
+@require_POST
+def safety_action(request, client_id, pk, kind):
+    """Record a step on a crisis flag: contacted the client, safety plan reviewed, cleared."""
+    client = client_for_therapist_or_404(request, client_id)
+    flag = Flag.objects.active().filter(client=client, pk=pk).first()
+    if flag is None or not flag.is_safety or kind not in SafetyActionKind.values:
+        raise Http404
+    form = SafetyActionForm(request.POST, prefix=f"{kind}-{flag.pk}", kind=kind)
+    if form.is_valid():
+        try:
+            record_safety_action(flag=flag, by=request.user, kind=kind, **form.cleaned_data)
+        except SafetyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Recorded: {SafetyActionKind(kind).label.lower()}.")
+            return redirect("client_detail", client_id=client.public_id)
+    return _client_page(request, client, bound={(kind, flag.pk): form}, status=400)
 
 
 @therapist_required

@@ -73,6 +73,22 @@ ROUTES: dict[str, Route] = {
         intruder="other_therapist",
         data=lambda w: {f"dismiss-{w['flag'].pk}-reason": "Already known"},
     ),
+    "flag_safety_action": Route(
+        THERAPIST,
+        lambda w: {
+            "client_id": w["client_a"].public_id,
+            "pk": w["crisis_flag"].pk,
+            "kind": "contacted",
+        },
+        post_only=True,
+        intruder="other_therapist",
+        data=lambda w: {
+            f"contacted-{w['crisis_flag'].pk}-done_at": timezone.localtime().strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            f"contacted-{w['crisis_flag'].pk}-method": "phone",
+        },
+    ),
     "security_txt": Route(PUBLIC),
     "my_data": Route(CLIENT),
     "my_data_json": Route(CLIENT),
@@ -142,9 +158,10 @@ def world(therapist, other_therapist, client_a, client_b, staff):
     (past_checkin,) = checkin_history(
         client_a, [{}], last_week_at=timezone.now() - timedelta(weeks=3)
     )
-    checkin_history(client_a, [{"discomfort": 4}])
+    checkin_history(client_a, [{"discomfort": 4, "in_crisis": True}])
     return {
         "flag": Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT),
+        "crisis_flag": Flag.objects.get(client=client_a, kind=FlagKind.CRISIS),
         "past_checkin": past_checkin,
         "therapist": therapist,
         "other_therapist": other_therapist,

@@ -292,3 +292,18 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "security@localhost")
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Check-in portal")
+
+# A crisis answer with no action recorded on its flag after this many hours is
+# escalated, without client data, to the practice's on-call contact. Four hours
+# is the response time NHS England set for very urgent referrals to community
+# mental-health crisis services (urgent ones: 24 hours; access standards, 2021):
+# a self-reported crisis is at least that, and four hours still leaves the
+# practice time to reach the client the same day.
+CRISIS_ESCALATION_HOURS = float(os.environ.get("CRISIS_ESCALATION_HOURS", "4"))
+
+# Who hears an escalation when a practice has neither an on-call contact nor
+# staff accounts: "Name <email>, Name <email>" pairs from the environment.
+ADMINS = [
+    (name.strip(), email.strip(" >"))
+    for name, _, email in (item.partition("<") for item in env_list("ADMINS"))
+]

@@ -8,8 +8,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from checkins.models import CheckIn, Flag, FlagKind, FlagStatus
+from checkins.safety import record_safety_action
 from checkins.services import (
     FLAG_NOTE_REQUIRED,
+    FlagError,
     dismiss_flag,
     raise_flag,
     recompute_flags,
@@ -77,7 +79,9 @@ def test_a_crisis_stays_until_the_therapist_clears_it(client_a, therapist):
     submit_checkin(client=client_a, data=answers(in_crisis=False), now=NOW)
     crisis = active(client_a, FlagKind.CRISIS)
     assert crisis is not None and crisis.is_open, "a calmer week does not clear a crisis"
-    raise_flag(flag=crisis, by=therapist, raised_on=date(2026, 11, 20), note="Called; safety plan")
+    record_safety_action(
+        flag=crisis, by=therapist, kind="cleared", done_at=NOW, note="Called; safety plan agreed"
+    )
     recompute_flags(client=client_a, now=NOW)
     assert active(client_a, FlagKind.CRISIS) is None
     # A new crisis answer later is a new alert.
@@ -93,9 +97,9 @@ def test_a_crisis_answer_is_flagged_in_the_same_transaction_as_the_check_in(clie
 def test_handling_needs_a_note(client_a, therapist):
     submit_checkin(client=client_a, data=answers(discomfort=4))
     flag = active(client_a, FlagKind.DISCOMFORT)
-    with pytest.raises(ValueError, match=FLAG_NOTE_REQUIRED):
+    with pytest.raises(FlagError, match=FLAG_NOTE_REQUIRED):
         raise_flag(flag=flag, by=therapist, raised_on=date(2026, 11, 1), note="  ")
-    with pytest.raises(ValueError, match=FLAG_NOTE_REQUIRED):
+    with pytest.raises(FlagError, match=FLAG_NOTE_REQUIRED):
         dismiss_flag(flag=flag, by=therapist, reason="")
     flag.refresh_from_db()
     assert flag.is_open

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from guidance.content import ADVICE, SOURCES
+from checkins.trends import DEFAULT_THRESHOLDS as T
+from guidance.content import ADVICE, SOURCES, WHEN, credit
 from guidance.models import Advice
 
 # The articles sit in shared/seeds beside the checkout; SEEDS_DIR points elsewhere.
@@ -62,11 +63,76 @@ def test_the_advice_in_the_database_is_original_too(db, article_runs):
             assert not runs(text) & article_runs, advice["key"]
 
 
-def test_every_piece_names_one_of_the_two_articles():
+def test_every_piece_names_one_of_the_two_articles_or_is_the_portals_safety_guidance():
     assert len(SOURCES) == 2
     for piece in ADVICE:
-        assert piece["source"] in SOURCES
+        if piece["key"] in SAFETY_PIECES:
+            assert piece["source"] == "", "the crisis pieces come from neither article"
+        else:
+            assert piece["source"] in SOURCES, piece["key"]
         assert piece["audience"] in {"client", "therapist", "both"}
+
+
+# What research says, as the content states it, and whose finding it is. A
+# piece (or a reason the rules attach to it) that makes one of these claims
+# must name that research; an article is never credited with it.
+RESEARCH_CLAIMS = {
+    r"\bhalf of (clients|people)\b|eighth session|\d+th session|twenty-sixth": (
+        "Howard et al., 1986"
+    ),
+    r"(not|rarely) get (reliably )?worse before": "Lambert, 2007",
+    r"clinicians tend to miss": "Hannan et al., 2005",
+    r"alliance to outcome": "Flückiger et al., 2018",
+    r"alliance to dropping out|weak alliance": "Sharf et al., 2010",
+    r"homework gets done relates to outcome": "Kazantzis et al., 2010",
+    r"asking does not put the idea there": "Dazzi et al., 2014",
+    r"safety plan": "Stanley & Brown, 2012",
+}
+SAFETY_PIECES = {"crisis-you-did-the-right-thing", "therapist-crisis-safety"}
+
+
+def reasons_by_key() -> dict[str, str]:
+    """Every reason the rules can attach, gathered from the rule test cases."""
+    from tests.guidance.test_rules import CASES
+
+    found: dict[str, str] = {}
+    for case in CASES:
+        rule, checkins, *_ = case.values
+        for match in rule(checkins, T):
+            found[match.key] = found.get(match.key, "") + " " + match.reason
+    return found
+
+
+def uncredited_claims(piece: dict, reasons: str = "") -> list[str]:
+    """The research citations a piece's text (and its reasons) call for but do not name."""
+    text = " ".join([piece["body"], reasons])
+    missing = [
+        citation
+        for claim, citation in RESEARCH_CLAIMS.items()
+        if re.search(claim, text, flags=re.IGNORECASE) and citation not in piece["research"]
+    ]
+    # Figures, or the word "research", are a research claim: they name a source.
+    if re.search(r"\bresearch\b|\d+ ?%|\br = ", text) and not piece["research"]:
+        missing.append("a named source")
+    return missing
+
+
+@pytest.mark.parametrize("piece", ADVICE, ids=lambda piece: piece["key"])
+def test_a_research_claim_names_its_research_never_only_an_article(piece):
+    assert uncredited_claims(piece, reasons_by_key().get(piece["key"], "")) == []
+
+
+def test_the_research_claim_check_catches_an_uncredited_figure():
+    piece = {"body": "About half of clients improve by the eighth session.", "research": ""}
+    assert uncredited_claims(piece) == ["Howard et al., 1986"]
+    assert uncredited_claims({**piece, "research": "Howard et al., 1986"}) == []
+
+
+def test_advice_shows_the_article_and_the_research_apart():
+    assert credit(WHEN, "Howard et al., 1986") == (
+        "From the article “When Therapy Doesn't Work: What To Do”. Research: Howard et al., 1986."
+    )
+    assert credit("", "Stanley & Brown, 2012") == "Research: Stanley & Brown, 2012."
 
 
 def test_the_migration_loaded_every_piece(db):

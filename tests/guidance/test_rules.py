@@ -40,21 +40,21 @@ def keys(matches) -> set[str]:
 CASES = [
     # Deterioration: a drop of exactly the threshold counts, just under does not.
     pytest.param(
-        rules.deterioration,
+        rules.falling,
         history(*steady(3, wellbeing=7), *steady(3, wellbeing=5)),
         {"hard-sessions-vs-decline", "therapist-deterioration"},
         set(),
         id="deterioration-at-threshold",
     ),
     pytest.param(
-        rules.deterioration,
+        rules.falling,
         history(*steady(3, wellbeing=7), {"wellbeing": 5}, {"wellbeing": 5}, {"wellbeing": 6}),
         set(),
         {"hard-sessions-vs-decline"},
         id="deterioration-just-under",
     ),
     pytest.param(
-        rules.deterioration,
+        rules.falling,
         history(*steady(5, wellbeing=2)),
         set(),
         {"hard-sessions-vs-decline"},
@@ -162,7 +162,7 @@ CASES = [
         id="worse-after-repeatedly",
     ),
     pytest.param(
-        rules.felt_worse,
+        rules.match_advice,
         history(
             *steady(3, wellbeing=8),
             *steady(3, wellbeing=4, felt_worse_after_session=True),
@@ -210,10 +210,40 @@ CASES = [
     ),
     pytest.param(
         rules.barriers,
-        history({"barrier_life_events": True}),
-        {"not-ready-yet", "therapist-not-ready", "therapist-barriers"},
-        {"time-and-money"},
-        id="barrier-life-events",
+        history({"barrier_life_events": True, "homework": "not_done"}),
+        {"not-ready-yet", "therapist-not-ready", "life-outside-therapy"},
+        {"time-and-money", "therapist-barriers"},
+        id="barrier-life-events-homework-slipping",
+    ),
+    pytest.param(
+        rules.barriers,
+        history({"barrier_energy": True, "homework": "most", "wellbeing": 7}),
+        set(),
+        {"not-ready-yet", "therapist-not-ready"},
+        id="barrier-one-energy-tick-in-a-good-week",
+    ),
+    # Improving: clearly up from the start, with therapy meeting hopes.
+    pytest.param(
+        rules.improving,
+        history(*[{"wellbeing": w, "expectations": 4} for w in (4, 4, 5, 6, 7, 7)]),
+        {"keep-it-going"},
+        set(),
+        id="improving",
+    ),
+    pytest.param(
+        rules.improving,
+        history(*[{"wellbeing": w, "expectations": 4} for w in (5, 5, 5, 5, 6, 5)]),
+        set(),
+        {"keep-it-going"},
+        id="improving-not-on-one-good-week",
+    ),
+    # A crisis week: the crisis pieces and nothing else.
+    pytest.param(
+        rules.match_advice,
+        history({"in_crisis": True, "sessions_attended": 2, "expectations": 1}),
+        {rules.CRISIS_CLIENT_KEY, rules.CRISIS_THERAPIST_KEY},
+        {"timeline-too-early", "reassess-expectations", "open-a-dialogue"},
+        id="crisis-week",
     ),
     pytest.param(rules.barriers, history({}), set(), {"therapist-barriers"}, id="no-barriers"),
     # Coming back after missed weeks: two missed weeks count, one does not.
@@ -290,7 +320,7 @@ def test_a_quiet_week_gets_no_advice_but_a_concern_adds_the_dialogue_pieces():
     found = rules.match_advice(history({"discomfort": 4}), T)
     assert found[0].key == "discomfort-with-therapist"
     assert {"open-a-dialogue", "therapist-open-the-conversation"} <= keys(found)
-    assert [m.rank for m in found] == sorted(m.rank for m in found)
+    assert [m.weight for m in found] == sorted((m.weight for m in found), reverse=True)
 
 
 def test_deterioration_outranks_everything():

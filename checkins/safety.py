@@ -1,0 +1,237 @@
+"""The crisis pathway after a crisis answer: alerts, the therapist's actions, escalation.
+
+A crisis flag is not a trend to raise at the next session. Its therapist is
+emailed at once; the therapist records what they did (contacted the client,
+reviewed the safety plan, cleared it with a note); and if nobody records
+anything within CRISIS_ESCALATION_HOURS, the practice's on-call contact is
+emailed. Every email is a SafetyAlert row written in the same transaction as
+the reason for it and sent by a background task after commit, so a mail
+outage delays an alert (the next sweep retries it) but never loses it and
+never turns the client's save into an error page. No email names the client.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import User
+
+from .models import (
+    SAFETY_KINDS,
+    Flag,
+    FlagStatus,
+    SafetyAction,
+    SafetyActionKind,
+    SafetyAlert,
+    SafetyAlertKind,
+)
+
+logger = logging.getLogger(__name__)
+
+ALERT_SUBJECTS = {
+    SafetyAlertKind.THERAPIST: "A client needs your attention",
+    SafetyAlertKind.ESCALATION: "A crisis answer has had no action in time",
+}
+# An alert that failed is tried again by the next sweep, and by the task
+# queue after these delays where the queue can defer work (the database
+# backend can; the immediate one used in development cannot).
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+# A fresh alert is left to its own on-commit task for this long before the
+# sweep picks it up, so the two do not race for the same row.
+SWEEP_GRACE = timedelta(minutes=1)
+# A time recorded for an action may be slightly ahead of the server clock
+# (clocks on phones and laptops drift), but never hours ahead.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+class SafetyError(Exception):
+    """An action on a safety flag that the rules refuse; the message is for the therapist."""
+
+
+NOTE_REQUIRED_TO_CLEAR = "Please say why the crisis is cleared (what was done, what was agreed)."
+METHOD_REQUIRED = "Please say how you contacted the client."
+NOT_A_SAFETY_FLAG = "Only a crisis flag takes these actions."
+ALREADY_CLEARED = "This crisis flag is already cleared."
+WHEN_IN_FUTURE = "That time is in the future. When did it happen?"
+WHEN_BEFORE_FLAG = "That is before the client's crisis answer. When did it happen?"
+
+
+def escalation_window() -> timedelta:
+    return timedelta(hours=settings.CRISIS_ESCALATION_HOURS)
+
+
+def on_call_recipients(practice) -> list[str]:
+    """Who hears an escalation: the practice's on-call contact, else its staff, else ADMINS."""
+    if practice is not None and practice.on_call_email:
+        return [practice.on_call_email]
+    if practice is not None:
+        staff = list(
+            User.objects.filter(practice=practice, is_staff=True, is_active=True)
+            .order_by("pk")
+            .values_list("email", flat=True)
+        )
+        if staff:
+            return staff
+    return [email for _, email in settings.ADMINS]
+
+
+def alert_on_new_safety_flag(flag: Flag) -> SafetyAlert:
+    """Queue the first alert for a new crisis flag: to the therapist, or, when the
+    client has no therapist, straight to the on-call contact."""
+    therapist = flag.client.current_therapist()
+    if therapist is not None:
+        return _queue_alert(flag, SafetyAlertKind.THERAPIST, [therapist.email])
+    return _queue_alert(flag, SafetyAlertKind.ESCALATION, on_call_recipients(flag.client.practice))
+
+
+def _queue_alert(flag: Flag, kind: str, recipients: list[str]) -> SafetyAlert | None:
+    try:
+        with transaction.atomic():
+            alert = SafetyAlert.objects.create(flag=flag, kind=kind, recipients=recipients)
+    except IntegrityError:
+        return None  # already queued: each kind goes out once per flag
+    _send_after_commit(alert.pk)
+    return alert
+
+
+def _send_after_commit(alert_id: int) -> None:
+    from .tasks import send_safety_alert
+
+    transaction.on_commit(lambda: send_safety_alert.enqueue(alert_id=alert_id))
+
+
+def alert_context(alert: SafetyAlert) -> dict:
+    """What an alert email says: who to sign in as and where, never who the client is."""
+    flag = alert.flag
+    therapist = flag.client.current_therapist()
+    return {
+        "kind": alert.kind,
+        "practice": flag.client.practice,
+        "therapist_name": therapist.display_name if therapist else None,
+        "hours": settings.CRISIS_ESCALATION_HOURS,
+        "opened_at": flag.opened_at,
+        "reference": flag.pk,
+        "sign_in_url": settings.SITE_URL + reverse("caseload"),
+        "admin_url": settings.SITE_URL + reverse("admin:checkins_flag_change", args=[flag.pk]),
+    }
+
+
+def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
+    """Send one alert if it is still unsent. A failure is recorded, not raised, and
+    the alert stays unsent so the next try sends it. Returns whether it went out."""
+    with transaction.atomic():
+        alert = (
+            SafetyAlert.objects.select_for_update()
+            .select_related("flag__client__practice")
+            .filter(pk=alert_id, sent_at__isnull=True)
+            .first()
+        )
+        if alert is None:
+            return False
+        body = render_to_string("checkins/email/safety_alert.txt", alert_context(alert))
+        try:
+            send_mail(ALERT_SUBJECTS[alert.kind], body, None, alert.recipients)
+        except Exception as error:  # any mail failure: keep the alert and retry it
+            alert.attempts += 1
+            alert.last_error = f"{type(error).__name__}: {error}"[:300]
+            alert.save(update_fields=["attempts", "last_error"])
+            logger.exception("Safety alert %s not sent (attempt %s)", alert.pk, alert.attempts)
+            _retry_later(alert)
+            return False
+        alert.attempts += 1
+        alert.sent_at = now or timezone.now()
+        alert.last_error = ""
+        alert.save(update_fields=["attempts", "sent_at", "last_error"])
+        return True
+
+
+def _retry_later(alert: SafetyAlert) -> None:
+    from .tasks import send_safety_alert
+
+    if not send_safety_alert.get_backend().supports_defer:
+        return  # the next sweep retries it
+    delay = RETRY_DELAYS[min(alert.attempts, len(RETRY_DELAYS)) - 1]
+    transaction.on_commit(
+        lambda: send_safety_alert.using(run_after=timezone.now() + delay).enqueue(alert_id=alert.pk)
+    )
+
+
+def flags_due_for_escalation(now: datetime):
+    """Open safety flags older than the window with no action recorded and no
+    escalation yet."""
+    return (
+        Flag.objects.active()
+        .filter(
+            kind__in=SAFETY_KINDS, status=FlagStatus.OPEN, opened_at__lte=now - escalation_window()
+        )
+        .exclude(Exists(SafetyAction.objects.filter(flag=OuterRef("pk"))))
+        .exclude(
+            Exists(SafetyAlert.objects.filter(flag=OuterRef("pk"), kind=SafetyAlertKind.ESCALATION))
+        )
+        .select_related("client__practice")
+    )
+
+
+@transaction.atomic
+def sweep_safety_alerts(*, now: datetime | None = None) -> int:
+    """Escalate what is overdue and retry every alert not yet sent; run by the
+    scheduler with the reminders. Returns how many alerts were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for flag in flags_due_for_escalation(now):
+        if _queue_alert(flag, SafetyAlertKind.ESCALATION, on_call_recipients(flag.client.practice)):
+            queued += 1
+    for alert_id in SafetyAlert.objects.filter(
+        sent_at__isnull=True, created_at__lte=now - SWEEP_GRACE
+    ).values_list("pk", flat=True):
+        _send_after_commit(alert_id)
+        queued += 1
+    return queued
+
+
+@transaction.atomic
+def record_safety_action(
+    *,
+    flag: Flag,
+    by: User,
+    kind: str,
+    done_at: datetime,
+    method: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> SafetyAction:
+    """Record what the therapist did about a crisis flag. "Cleared" needs a note and
+    closes the flag's alerting; any action stops the escalation."""
+    now = now or timezone.now()
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    note = note.strip()
+    if not flag.is_safety:
+        raise SafetyError(NOT_A_SAFETY_FLAG)
+    if flag.status == FlagStatus.CLEARED:
+        raise SafetyError(ALREADY_CLEARED)
+    if done_at > now + FUTURE_TOLERANCE:
+        raise SafetyError(WHEN_IN_FUTURE)
+    if done_at < flag.opened_at - FUTURE_TOLERANCE:
+        raise SafetyError(WHEN_BEFORE_FLAG)
+    if kind == SafetyActionKind.CONTACTED and not method:
+        raise SafetyError(METHOD_REQUIRED)
+    if kind == SafetyActionKind.CLEARED and not note:
+        raise SafetyError(NOTE_REQUIRED_TO_CLEAR)
+    action = SafetyAction.objects.create(
+        flag=flag, kind=kind, done_at=done_at, method=method, note=note, by=by, recorded_at=now
+    )
+    if kind == SafetyActionKind.CLEARED:
+        flag.status = FlagStatus.CLEARED
+        flag.note = note
+        flag.handled_by = by
+        flag.handled_at = now
+        flag.handled_score = flag.score
+        flag.save()
+    return action
