@@ -167,7 +167,30 @@ def deteriorating(weeks: int) -> list[dict | None]:
     return rows
 
 
+def settled(weeks: int) -> list[dict | None]:
+    """A client for whom therapy is going fine: nothing to flag, as for most clients."""
+    return [
+        _week(
+            8 + i,
+            wellbeing=6 + (i % 3 == 1),
+            expectations=4,
+            discomfort=0 if i % 4 else 1,
+            homework="most" if i % 3 else "all",
+        )
+        for i in range(weeks)
+    ]
+
+
+def improving_busy_week(weeks: int) -> list[dict | None]:
+    """Steady progress, and one week when energy got in the way: on track, not flagged."""
+    rows = steady_progress(weeks)
+    rows[-1] = {**rows[-1], "barrier_energy": True, "homework": "some"}
+    return rows
+
+
 PATTERNS: dict[str, Callable[[int], list[dict | None]]] = {
+    "settled": settled,
+    "improving, one busy week": improving_busy_week,
     "steady progress": steady_progress,
     "rising discomfort": rising_discomfort,
     "homework dropping": homework_dropping,

@@ -60,6 +60,7 @@ METHOD_REQUIRED = "Please say how you contacted the client."
 NOT_A_SAFETY_FLAG = "Only a crisis flag takes these actions."
 ALREADY_CLEARED = "This crisis flag is already cleared."
 WHEN_IN_FUTURE = "That time is in the future. When did it happen?"
+NOBODY_TO_TELL = "Nobody to send it to: set the practice's on-call email in the admin (or ADMINS)."
 WHEN_BEFORE_FLAG = "That is before the client's crisis answer. When did it happen?"
 
 
@@ -134,6 +135,16 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
             .first()
         )
         if alert is None:
+            return False
+        if not alert.recipients and alert.kind == SafetyAlertKind.ESCALATION:
+            # Someone may have set the on-call contact since the alert was queued.
+            alert.recipients = on_call_recipients(alert.flag.client.practice)
+            alert.save(update_fields=["recipients"])
+        if not alert.recipients:
+            alert.attempts += 1
+            alert.last_error = NOBODY_TO_TELL
+            alert.save(update_fields=["attempts", "last_error"])
+            logger.error("Safety alert %s has nobody to go to: %s", alert.pk, NOBODY_TO_TELL)
             return False
         body = render_to_string("checkins/email/safety_alert.txt", alert_context(alert))
         try:

@@ -57,6 +57,11 @@ class Thresholds:
     # "Recent" is the mean of the last few check-ins: one bad week is noise,
     # three in a row is a trend.
     recent_checkins: int = 3
+    # No gain is not a stall for a client already doing well: the Outcome
+    # Rating Scale's clinical cut-off is 25 of 40 (Miller et al., 2003), 6.25
+    # on each of its 0-10 items. A recent mean at or above it is in the range
+    # of people not in treatment, so it is never "no improvement".
+    no_improvement_ceiling: float = 6.25
     # Wellbeing (0-10) that has not risen by at least this much over baseline
     # counts as no improvement: a one-point move is within week-to-week noise.
     improvement_points: float = 1.0
@@ -225,7 +230,12 @@ def is_stalled(history: Sequence[CheckInLike], t: Thresholds) -> bool:
     if not history or history[-1].sessions_attended < t.no_improvement_sessions:
         return False
     drop = wellbeing_drop(history, t)
-    return drop is not None and -drop < t.improvement_points and not is_deteriorating(history, t)
+    return (
+        drop is not None
+        and -drop < t.improvement_points
+        and recent_wellbeing(history, t) < t.no_improvement_ceiling
+        and not is_deteriorating(history, t)
+    )
 
 
 def trailing_run(history: Sequence[CheckInLike], predicate) -> int:

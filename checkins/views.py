@@ -52,7 +52,8 @@ def checkin_saved(request):
     return render(
         request,
         "checkins/checkin_saved.html",
-        {"checkin": current, "advice": client_advice(current)},
+        # A crisis week shows the full crisis help first, in place of the notice.
+        {"checkin": current, "advice": client_advice(current), "crisis_now": current.in_crisis},
     )
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .audit import record_access
-from .models import AccessLog, CaseloadAssignment, Invitation, Practice, User
+from .models import AccessLog, CaseloadAssignment, CrisisContact, Invitation, Practice, User
 from .services import assign_therapist
 
 
@@ -40,10 +40,36 @@ class ClientDataAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class CrisisContactInline(admin.TabularInline):
+    model = CrisisContact
+    extra = 0
+    fields = ["name", "call_number", "text_number", "hours", "position"]
+
+
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["name", "time_zone", "created_at"]
+    list_display = ["name", "time_zone", "on_call_name", "created_at"]
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "time_zone"]}),
+        (
+            "Crisis help",
+            {
+                "fields": ["crisis_help"],
+                "description": "The numbers below are shown to clients with tap-to-call and "
+                "tap-to-text links. With none set, clients see 988 and 911.",
+            },
+        ),
+        (
+            "On call",
+            {
+                "fields": ["on_call_name", "on_call_email"],
+                "description": "Who is emailed, without client details, when a client's crisis "
+                "answer has had no action recorded in time.",
+            },
+        ),
+    ]
+    inlines = [CrisisContactInline]
 
 
 class AssignmentInline(admin.TabularInline):
@@ -73,7 +99,7 @@ class UserAdmin(ClientDataAdminMixin, BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["first_name", "last_name", "time_zone"]}),
+        ("Person", {"fields": ["first_name", "last_name", "phone", "time_zone"]}),
         ("Role", {"fields": ["role", "practice"]}),
         (
             "Permissions",

@@ -69,12 +69,14 @@ class DashboardRow:
         return max((flag.severity for flag in self.open_flags), default=0)
 
     def rank_key(self):
-        # Crisis first, then the most severe open flag, then how many, then
-        # who has been quiet longest; names break ties so the order is stable.
+        # Crisis first, then the most severe flag worth raising, then how many,
+        # then mentions, then who has been quiet longest; names break ties so
+        # the order is stable.
         return (
             not self.in_crisis,
             -self.top_severity,
             -len(self.open_flags),
+            -len(self.mentions),
             -(self.weeks_missed or 0),
             self.client.display_name.lower(),
         )

@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 
 from checkins.models import ContactMethod, SafetyActionKind
 
-from .models import User
+from .models import User, phone_number_validator
 
 
 class PortalFormHelper(FormHelper):
@@ -48,6 +48,15 @@ class AcceptInvitationForm(forms.Form):
     time_zone = forms.ChoiceField(
         label="Your time zone",
         help_text="Your weekly check-in follows the week where you live.",
+    )
+    phone = forms.CharField(
+        label="Your phone number (optional)",
+        required=False,
+        max_length=32,
+        validators=[phone_number_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        help_text="So your therapist can reach you the same day if you ever tell us you are "
+        "in crisis.",
     )
 
     def __init__(self, *args, invitation, **kwargs):

@@ -147,6 +147,7 @@ def create_client(
     first_name: str = "",
     last_name: str = "",
     time_zone: str | None = None,
+    phone: str = "",
 ) -> User:
     """Create a client account on `therapist`'s caseload, in the therapist's practice."""
     practice = therapist.practice
@@ -156,6 +157,7 @@ def create_client(
         first_name=first_name,
         last_name=last_name,
         role=Role.CLIENT,
+        phone=phone,
         practice=practice,
         time_zone=time_zone or (practice.time_zone if practice else settings.TIME_ZONE),
     )
@@ -165,7 +167,9 @@ def create_client(
 
 
 @transaction.atomic
-def accept_invitation(*, token: str, password: str, time_zone: str | None = None) -> User:
+def accept_invitation(
+    *, token: str, password: str, time_zone: str | None = None, phone: str = ""
+) -> User:
     """Create the client's account from the invitation and put them on the caseload.
 
     The invitation row is locked, so two clicks on the same link make one
@@ -184,6 +188,7 @@ def accept_invitation(*, token: str, password: str, time_zone: str | None = None
                 first_name=invitation.first_name,
                 last_name=invitation.last_name,
                 time_zone=time_zone,
+                phone=phone,
             )
     except IntegrityError:
         raise InvitationError(ACCOUNT_EXISTS) from None

@@ -75,13 +75,15 @@ def home(request):
 def client_home(request):
     client = request.user
     week_start = week_start_for(timezone.now(), client.tz)
+    this_week = CheckIn.objects.filter(client=client, week_start=week_start).first()
     return render(
         request,
         "portal/client_home.html",
         {
             "therapist": client.current_therapist(),
             "week_start": week_start,
-            "this_week": CheckIn.objects.filter(client=client, week_start=week_start).first(),
+            "this_week": this_week,
+            "crisis_now": bool(this_week and this_week.in_crisis),
         },
     )
 
@@ -327,6 +329,7 @@ def accept_invitation_view(request, token):
                 token=token,
                 password=form.cleaned_data["password1"],
                 time_zone=form.cleaned_data["time_zone"],
+                phone=form.cleaned_data["phone"],
             )
         except InvitationError as error:
             return render(

@@ -3,11 +3,15 @@
 import json
 import re
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core import mail
 
 from checkins.models import CheckIn, Flag, FlagKind, FlagStatus
+from checkins.tasks import enqueue_due_notifications
 from guidance.content import load_advice
 from guidance.models import Advice
 from portal.models import User
@@ -182,14 +186,21 @@ def test_therapist_reads_a_flag_raises_it_and_the_dashboard_updates(new_page, th
 
 
 def test_a_crisis_answer_shows_help_at_once_and_tops_the_dashboard(new_page, therapist):
-    steady = ClientFactory(therapist=therapist, first_name="Avery", last_name="Steady")
+    therapist.practice.on_call_email = "oncall@example.org"
+    therapist.practice.save()
+    practice = therapist.practice
+    steady = ClientFactory(
+        therapist=therapist, practice=practice, first_name="Avery", last_name="Steady"
+    )
     checkin_history(steady, [{"discomfort": 4}, {"discomfort": 4}])
-    person = ClientFactory(therapist=therapist, first_name="Zed", last_name="Crisis")
+    person = ClientFactory(
+        therapist=therapist, practice=practice, first_name="Zed", last_name="Crisis"
+    )
     page = new_page(PHONE)
     sign_in(page, person)
     page.goto("/checkin/")
-    page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill("7")
-    choose(page, "Therapy is meeting what I hoped for", "3 — partly")
+    page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill("2")
+    choose(page, "Therapy is meeting what I hoped for", "1 — not at all")
     choose(page, "uneasy with my therapist", "0 — not at all")
     page.get_by_label("No homework was set").check()
     choose(page, "How have you been this week", "1")
@@ -198,7 +209,14 @@ def test_a_crisis_answer_shows_help_at_once_and_tops_the_dashboard(new_page, the
     page.get_by_role("button", name="Save my check-in").click()
     page.get_by_role("heading", name="Please get help now").wait_for()
     visit(page, "crisis-help")
-    assert page.get_by_text("call or text 988").first.is_visible()
+    help_box = page.locator("#crisis-help")
+    assert help_box.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+    assert help_box.get_by_role("link", name="Text 988").get_attribute("href") == "sms:988"
+    assert help_box.get_by_role("link", name="Call 911").get_attribute("href") == "tel:911"
+    advice = page.locator(".advice-list h3").all_inner_texts()
+    assert advice == ["Telling someone was the right thing to do"], "no unrelated advice"
+    body = page.locator("main").inner_text().lower()
+    assert "too soon to judge" not in body and "a little longer" not in body
 
     therapist_page = new_page()
     sign_in(therapist_page, therapist)
@@ -206,6 +224,43 @@ def test_a_crisis_answer_shows_help_at_once_and_tops_the_dashboard(new_page, the
     assert "Zed Crisis" in first.inner_text()
     assert "Needs attention now" in first.inner_text()
     visit(therapist_page, "dashboard-crisis")
+    first.get_by_role("link", name="Zed Crisis").click()
+    crisis = therapist_page.locator('article[data-kind="crisis"]')
+    assert "No action recorded yet" in crisis.inner_text()
+    contact = crisis.get_by_role("form", name="Contacted the client")
+    contact.get_by_label("How").select_option("phone")
+    contact.get_by_label("Note (optional)").fill("Called; safe with her sister tonight")
+    contact.get_by_role("button", name="Record: contacted the client").click()
+    therapist_page.get_by_text("Recorded: contacted the client.").wait_for()
+    crisis = therapist_page.locator('article[data-kind="crisis"]')
+    assert "Called; safe with her sister tonight" in crisis.inner_text()
+    visit(therapist_page, "crisis-flag-contacted")
+
+    # A second client's crisis answer that nobody acts on escalates once to the
+    # practice's on-call contact, on a frozen clock.
+    second = ClientFactory(
+        therapist=therapist, practice=practice, first_name="Yara", last_name="Quiet"
+    )
+    checkin_history(second, [{"in_crisis": True}])
+    answered = Flag.objects.get(client=second, kind=FlagKind.CRISIS).opened_at
+    mail.outbox.clear()
+    hours = timedelta(hours=settings.CRISIS_ESCALATION_HOURS)
+    for later in (hours - timedelta(minutes=1), hours + timedelta(minutes=1), hours * 2):
+        with time_machine.travel(answered + later, tick=False):
+            enqueue_due_notifications()
+    escalations = [m for m in mail.outbox if m.to == ["oncall@example.org"]]
+    assert len(escalations) == 1
+    assert "Yara" not in escalations[0].body
+    assert (
+        not Flag.objects.get(client=person, kind=FlagKind.CRISIS)
+        .alerts.filter(kind="escalation")
+        .exists()
+    ), "the crisis someone acted on is not escalated"
+    therapist_page.goto(f"/clients/{second.public_id}/")
+    assert (
+        "Escalation to the on-call contact: sent"
+        in therapist_page.locator('article[data-kind="crisis"]').inner_text()
+    )
 
 
 def test_a_client_downloads_their_data(new_page, client_a):

@@ -233,3 +233,86 @@ def test_thresholds_are_settings(settings):
     settings.TREND_THRESHOLDS = {"no_such_threshold": 1}
     with pytest.raises(ValueError, match="no_such_threshold"):
         thresholds()
+
+
+# -- What a clinician expects of the flags ----------------------------------
+
+
+def wellbeing(*scores: int, **row) -> list[CheckIn]:
+    return history(*[{"wellbeing": s, **row} for s in scores])
+
+
+def test_early_decline_8_7_5_3_2_is_flagged_by_the_fourth_check_in():
+    """A new client falling fast is not left until six check-ins exist."""
+    scores = (8, 7, 5, 3, 2)
+    flagged_at = [
+        n
+        for n in range(1, len(scores) + 1)
+        if FlagKind.DETERIORATION in flags(wellbeing(*scores[:n], felt_worse_after_session=True))
+    ]
+    assert flagged_at == [4, 5]
+    finding = flags(wellbeing(*scores))[FlagKind.DETERIORATION]
+    assert finding.severity == Severity.HIGH
+    assert "3/10, 2/10" in finding.summary
+
+
+def test_a_fall_from_the_third_check_in_is_flagged():
+    assert FlagKind.DETERIORATION in flags(wellbeing(8, 5, 5))
+
+
+def test_one_bad_week_is_not_a_decline():
+    assert FlagKind.DETERIORATION not in flags(wellbeing(7, 7, 7, 4))
+    assert FlagKind.DETERIORATION not in flags(wellbeing(7, 7, 7, 4, 7))
+
+
+def test_a_fall_back_from_one_unusually_good_week_is_not_a_decline():
+    assert FlagKind.DETERIORATION not in flags(wellbeing(5, 7, 5, 5))
+
+
+def test_a_client_already_doing_well_is_not_called_stalled():
+    checkins = history(*[{"sessions_attended": 20 + i, "wellbeing": 7} for i in range(6)])
+    assert FlagKind.NO_IMPROVEMENT not in flags(checkins)
+    just_below = history(*[{"sessions_attended": 20 + i, "wellbeing": 6} for i in range(6)])
+    assert FlagKind.NO_IMPROVEMENT in flags(just_below)
+
+
+def test_a_low_but_stable_start_raises_nothing():
+    assert flags(wellbeing(3, 3, 3, sessions_attended=2)) == {}
+
+
+def test_an_improving_client_with_one_energy_tick_is_not_flagged():
+    checkins = history(
+        *[{"wellbeing": w, "expectations": 4, "homework": "most"} for w in (4, 5, 6, 7)],
+    )
+    checkins[-1].barrier_energy = True
+    assert flags(checkins) == {}
+
+
+def test_a_barrier_that_repeats_is_worth_a_mention():
+    found = flags(history({"barrier_time": True}, {}, {"barrier_time": True}))
+    assert found[FlagKind.BARRIERS].severity == Severity.LOW
+
+
+def test_a_barrier_beside_another_trend_is_worth_a_mention():
+    found = flags(history({"discomfort": 4, "barrier_energy": True}))
+    assert FlagKind.DISCOMFORT in found and FlagKind.BARRIERS in found
+
+
+def test_a_finding_from_six_weeks_ago_closes():
+    checkins = history({"barrier_money": True, "discomfort": 4, "expectations": 1})
+    assert {FlagKind.BARRIERS, FlagKind.DISCOMFORT} <= set(flags(checkins))
+    six_weeks_on = flags(checkins, current_week=week_after(checkins, 6))
+    assert set(six_weeks_on) == {FlagKind.CHECKINS_STOPPED}, "only the silence is current"
+
+
+def test_only_risk_and_off_track_signals_are_worth_raising():
+    from checkins.models import TIERS, WORTH_RAISING
+
+    assert not TIERS[Severity.LOW].worth_raising
+    assert all(TIERS[s].worth_raising for s in Severity if s >= WORTH_RAISING)
+    assert len({tier.label for tier in TIERS.values()}) == len(TIERS)
+    assert len({tier.css for tier in TIERS.values()}) == len(TIERS)
+    mentions = flags(
+        history(*rows(3, homework="all"), *rows(3, homework="some", barrier_money=True))
+    )
+    assert {f.severity for f in mentions.values()} == {Severity.LOW}

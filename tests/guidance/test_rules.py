@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from checkins.models import CheckIn
 from checkins.trends import DEFAULT_THRESHOLDS as T
-from checkins.trends import is_deteriorating
+from checkins.trends import is_deteriorating, is_falling
 from guidance import rules
 from guidance.content import ADVICE
 from tests.factories import answers
@@ -353,3 +353,98 @@ def test_a_clear_drop_is_never_met_with_reassurance(rows):
     if is_deteriorating(checkins, T):
         assert "working-but-unpleasant" not in found
         assert "hard-sessions-vs-decline" in found
+
+
+# -- What a clinician expects of the advice ----------------------------------
+
+
+def client_keys(checkins) -> list[str]:
+    """What the client is shown, in order, as select_advice picks it."""
+    from guidance.models import Advice
+    from guidance.services import select_advice
+
+    library = {
+        piece["key"]: Advice(**{**piece, "questions": "\n".join(piece["questions"])})
+        for piece in ADVICE
+    }
+    return [
+        advice.key
+        for advice, _ in select_advice(checkins, T, library)
+        if advice.audience in ("client", "both")
+    ]
+
+
+@given(rows=st.lists(week_rows, min_size=1, max_size=10))
+def test_a_client_in_crisis_is_never_told_to_give_therapy_more_time(rows):
+    rows[-1] = {**rows[-1], "in_crisis": True}
+    assert client_keys(history(*rows)) == [rules.CRISIS_CLIENT_KEY]
+
+
+@given(rows=st.lists(week_rows, min_size=3, max_size=12))
+def test_a_client_whose_wellbeing_is_falling_is_never_told_to_wait(rows):
+    checkins = history(*rows)
+    if is_falling(checkins, T):
+        found = keys(rules.match_advice(checkins, T))
+        assert not found & rules.WAIT_KEYS
+        assert "hard-sessions-vs-decline" in found
+
+
+def test_early_decline_gets_the_piece_that_tells_a_hard_session_from_a_decline():
+    for n in (3, 4, 5):
+        shown = client_keys(
+            history(
+                *[{"wellbeing": w, "felt_worse_after_session": True} for w in (8, 7, 5, 3, 2)[:n]]
+            )
+        )
+        assert shown[0] == "hard-sessions-vs-decline", n
+        assert "timeline-too-early" not in shown and "working-but-unpleasant" not in shown
+
+
+def test_a_low_but_stable_start_hears_that_it_is_too_soon_to_judge():
+    shown = client_keys(history(*steady(3, wellbeing=3, sessions_attended=2)))
+    assert shown[0] == "timeline-too-early"
+
+
+def test_an_improving_client_with_one_barrier_hears_they_are_on_track():
+    checkins = history(
+        *[{"wellbeing": w, "expectations": 4, "homework": "most"} for w in (4, 5, 6, 7)]
+    )
+    checkins[-1].barrier_energy = True
+    shown = client_keys(checkins)
+    assert shown[0] == "keep-it-going"
+    assert "not-ready-yet" not in shown
+
+
+def test_life_events_and_low_energy_bring_the_not_ready_pieces_ahead_of_expectations():
+    shown = client_keys(
+        history(
+            {"expectations": 3},
+            {
+                "expectations": 2,
+                "barrier_life_events": True,
+                "barrier_energy": True,
+                "homework": "not_done",
+            },
+        )
+    )
+    assert "not-ready-yet" in shown
+    assert shown.index("not-ready-yet") < shown.index("reassess-expectations")
+    assert shown[-1] == rules.CLOSING_KEY
+
+
+@pytest.mark.parametrize(
+    ("named", "piece"),
+    [
+        ("Things happening in my life", "therapist-not-ready"),
+        ("Energy", "therapist-not-ready"),
+        ("Money", "therapist-barriers"),
+        ("Time", "therapist-barriers"),
+    ],
+)
+def test_the_therapists_question_matches_the_barrier_named(named, piece):
+    evidence = [{"week": "2026-11-02", "measure": "Got in the way", "value": named}]
+    assert rules.advice_keys_for_flag("barriers", evidence)[0] == piece
+
+
+def test_a_crisis_flag_leads_with_safety_not_a_conversation_about_the_stall():
+    assert rules.advice_keys_for_flag("crisis") == [rules.CRISIS_THERAPIST_KEY]

@@ -189,3 +189,25 @@ def test_pages_cost_the_same_for_4_or_100_weeks(
         last_week_at=NOW,
     )
     assert query_count(signed_in, url, django_assert_max_num_queries) == short
+
+
+def test_a_client_with_only_a_mention_is_not_counted_as_flagged(signed_in, therapist):
+    money = ClientFactory(therapist=therapist, first_name="Only", last_name="Mention")
+    checkin_history(money, [{"barrier_money": True, "homework": "all"}])
+    uneasy = ClientFactory(therapist=therapist, first_name="Really", last_name="Uneasy")
+    checkin_history(uneasy, [{"discomfort": 4}])
+    everyone = signed_in.get(reverse("caseload"))
+    assert "Also worth a mention: barriers reported" in everyone.text
+    flagged = signed_in.get(reverse("caseload"), {"show": "flagged"})
+    assert names(flagged) == [uneasy.display_name]
+    assert "Flagged: 1 client" in flagged.text
+
+
+def test_what_is_worth_raising_looks_different_from_a_mention_in_words_and_colour(
+    signed_in, therapist
+):
+    person = ClientFactory(therapist=therapist)
+    checkin_history(person, [{"discomfort": 4, "barrier_energy": True}])
+    html = signed_in.get(reverse("client_detail", args=[person.public_id])).text
+    assert 'class="card mb-3 flag tier-medium' in html and "Worth raising" in html
+    assert 'class="card mb-3 flag tier-low' in html and "Worth a mention" in html

@@ -207,3 +207,17 @@ def test_moving_a_client_keeps_the_history(therapist, other_therapist):
     assert history[0].ended_at is not None
     assert history[1].ended_at is None
     assert list(User.objects.caseload_of(therapist)) == []
+
+
+def test_a_client_may_leave_a_phone_number_for_same_day_contact(client, pending_invitation):
+    invitation, token = pending_invitation
+    data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "time_zone": "Europe/Berlin"}
+    refused = client.post(reverse("accept_invitation", args=[token]), {**data, "phone": "call me"})
+    assert refused.status_code == 200
+    assert "Enter a phone number" in refused.text
+    assert "call me" in refused.text, "what was typed is kept"
+    response = client.post(
+        reverse("accept_invitation", args=[token]), {**data, "phone": "+1 (555) 010-0100"}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email=invitation.email).phone == "+1 (555) 010-0100"

@@ -54,3 +54,16 @@ def test_demo_therapists_have_two_factor_and_the_command_prints_the_code(client,
         )
         client.post(response.url, {"code": code})
     assert client.get(reverse("caseload")).status_code == 200
+
+
+def test_the_demo_caseload_is_not_all_flagged(db):
+    """A caseload where everyone is flagged teaches a therapist to ignore the flags."""
+    from checkins.models import Flag
+
+    call_command("seed_demo", stdout=StringIO())
+    for email, *_ in THERAPISTS:
+        caseload = User.objects.caseload_of(User.objects.get(email=email))
+        flagged = caseload.filter(pk__in=Flag.objects.worth_raising().values("client"))
+        assert 0 < flagged.count() < caseload.count()
+        nothing = caseload.exclude(pk__in=Flag.objects.active().values("client"))
+        assert nothing.exists(), "some clients have nothing flagged at all"

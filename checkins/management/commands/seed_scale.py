@@ -141,6 +141,15 @@ class Command(BaseCommand):
                 f"{Flag.objects.filter(client__practice=practice).count()} flags in {elapsed:.0f}s."
             )
         )
+        clients = User.objects.clients().filter(practice=practice)
+        flagged = clients.filter(pk__in=Flag.objects.worth_raising().values("client")).count()
+        mentioned = clients.filter(pk__in=Flag.objects.open().values("client")).count()
+        total = clients.count()
+        self.stdout.write(
+            f"Clients with something worth raising: {flagged} of {total} "
+            f"({flagged / total:.1%}); with anything open, mentions included: {mentioned} "
+            f"({mentioned / total:.1%})."
+        )
 
     def build(self, practice, plan):
         therapists = User.objects.bulk_create(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from checkins.demo import PATTERNS
 from checkins.models import CheckIn, week_start_for
 from checkins.services import recompute_flags, submit_checkin
-from portal.models import Practice, Role, User
+from portal.models import DEFAULT_CRISIS_CONTACTS, CrisisContact, Practice, Role, User
 from portal.services import create_client
 
 DEMO_PASSWORD = "demo-checkin-2026"  # noqa: S105 - published demo sign-in
@@ -33,9 +33,18 @@ THERAPISTS = [
     ("daniel.reyes@demo.example", "Daniel", "Reyes"),
 ]
 
-# (email, first name, last name, therapist index, pattern of weekly history)
+# (email, first name, last name, therapist index, pattern of weekly history).
+# One of each pattern worth a therapist's attention, among clients for whom
+# therapy is going fine, as most clients' is: a caseload where everyone is
+# flagged teaches a therapist to ignore the flags.
 CLIENTS = [
     ("alex.morgan@demo.example", "Alex", "Morgan", 0, "steady progress"),
+    ("quinn.adams@demo.example", "Quinn", "Adams", 0, "settled"),
+    ("harper.cole@demo.example", "Harper", "Cole", 0, "improving, one busy week"),
+    ("rowan.diaz@demo.example", "Rowan", "Diaz", 0, "settled"),
+    ("blake.foster@demo.example", "Blake", "Foster", 1, "steady progress"),
+    ("emery.grant@demo.example", "Emery", "Grant", 1, "settled"),
+    ("finley.hart@demo.example", "Finley", "Hart", 1, "improving, one busy week"),
     ("sam.lee@demo.example", "Sam", "Lee", 0, "rising discomfort"),
     ("jordan.patel@demo.example", "Jordan", "Patel", 0, "homework dropping"),
     ("casey.nguyen@demo.example", "Casey", "Nguyen", 0, "stalled after many sessions"),
@@ -50,6 +59,7 @@ CLIENTS = [
 HISTORY_WEEKS = 16
 
 ADMIN_EMAIL = "admin@demo.example"
+ON_CALL_EMAIL = "on-call@demo.example"
 
 # Therapists and staff must use two-factor sign-in. The demo accounts share
 # this published secret: add it to an authenticator app, or run
@@ -77,7 +87,20 @@ class Command(BaseCommand):
         if totp_code:
             self.stdout.write(demo_totp_code())
             return
-        practice, _ = Practice.objects.get_or_create(name=PRACTICE_NAME)
+        practice, _ = Practice.objects.get_or_create(
+            name=PRACTICE_NAME,
+            defaults={"on_call_name": "Practice on-call line", "on_call_email": ON_CALL_EMAIL},
+        )
+        if not practice.crisis_contacts.exists():
+            for position, contact in enumerate(DEFAULT_CRISIS_CONTACTS):
+                CrisisContact.objects.create(
+                    practice=practice,
+                    name=contact.name,
+                    call_number=contact.call_number,
+                    text_number=contact.text_number,
+                    hours=contact.hours,
+                    position=position,
+                )
         admin = self._person(ADMIN_EMAIL, "Practice", "Admin", role="", practice=practice)
         if not admin.is_staff:
             admin.is_staff = admin.is_superuser = True
@@ -95,6 +118,8 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 first_name=first,
                 last_name=last,
+                # 555-01xx numbers are reserved for fiction: no one answers them.
+                phone=f"+1 555 01{len(first):02d}",
             )
             self._history(client, PATTERNS[pattern](HISTORY_WEEKS), now=now)
             # Flags that come from time passing (check-ins stopped) need a
