@@ -479,7 +479,8 @@ def barriers_flag(history, current_week, t, *, other_trends: bool = False):
     window = history[-t.barrier_window :]
     summary = "Reported getting in the way: " + ", ".join(label.lower() for label in labels)
     if repeated:
-        summary += f" (in {len(window)} recent check-ins, some more than once)"
+        times = sum(any(b in c.barriers for b in repeated) for c in window)
+        summary += f" (in {times} of the last {len(window)} check-ins)"
     return Finding(
         FlagKind.BARRIERS,
         Severity.LOW,
