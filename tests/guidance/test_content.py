@@ -30,6 +30,11 @@ def runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
 @pytest.fixture(scope="module")
 def article_runs() -> set[tuple[str, ...]]:
     articles = sorted(SEEDS.glob("*.txt"))
+    if len(articles) != 2 and not os.environ.get("CI"):
+        # A bare clone has no articles beside it; CI has them and must run this.
+        pytest.skip(
+            f"the two source articles are not in {SEEDS} (set SEEDS_DIR to check originality)"
+        )
     assert len(articles) == 2, f"expected the two source articles in {SEEDS}"
     found: set[tuple[str, ...]] = set()
     for article in articles:
