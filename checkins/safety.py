@@ -129,7 +129,7 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
     the alert stays unsent so the next try sends it. Returns whether it went out."""
     with transaction.atomic():
         alert = (
-            SafetyAlert.objects.select_for_update()
+            SafetyAlert.objects.select_for_update(of=("self",))
             .select_related("flag__client__practice")
             .filter(pk=alert_id, sent_at__isnull=True)
             .first()
