@@ -1,13 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import ClientDataAdminMixin
+from portal.admin import ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin
 
 from .models import CheckIn, Flag
 
+# What a client writes in their own words; staff see that it exists, never what it says.
+PRIVATE_TEXT = ("hoped_for", "to_raise", "sessions_reason")
+
 
 @admin.register(CheckIn)
-class CheckInAdmin(ClientDataAdminMixin, admin.ModelAdmin):
+class CheckInAdmin(
+    ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Practice staff see that check-ins exist and their scores, never what the
     client wrote, and change nothing: every change goes through the client's
     own form, which also updates flags and advice."""
@@ -17,22 +22,18 @@ class CheckInAdmin(ClientDataAdminMixin, admin.ModelAdmin):
     list_select_related = ["client"]
     search_fields = ["client__email"]
     date_hierarchy = "week_start"
-    exclude = ["hoped_for", "to_raise", "sessions_reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    exclude = list(PRIVATE_TEXT)
+    private_fields = PRIVATE_TEXT
 
 
 @admin.register(Flag)
-class FlagAdmin(ClientDataAdminMixin, SimpleHistoryAdmin):
+class FlagAdmin(
+    ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin
+):
+    """Flags, read-only: a crisis flag is cleared only through the portal, with a note."""
+
     list_display = ["client", "kind", "severity", "status", "opened_at", "closed_at"]
     list_filter = ["kind", "status", "severity"]
     list_select_related = ["client"]
     search_fields = ["client__email"]
-    raw_id_fields = ["client", "handled_by"]
+    private_fields = ("note", "summary", "evidence")

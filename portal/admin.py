@@ -1,3 +1,7 @@
+from allauth.account import admin as allauth_admin
+from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.mfa import admin as mfa_admin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -7,37 +11,73 @@ from .services import assign_therapist
 
 
 class ClientDataAdminMixin:
-    """For admin pages that show a client's data: log each client shown, on the
-    list, the form and (with django-simple-history) the edit-history pages."""
+    """For every admin page that can show a client: each client shown is written
+    to the access log. Object pages (change, delete, history, password) all load
+    their object through `get_object`, and lists through the changelist, so
+    logging there covers every view the admin has, present and future.
+
+    A model admin that can show a client must use this mixin; the test of every
+    registered admin URL fails otherwise.
+    """
 
     def client_of(self, obj):
         return obj.client
 
-    def _log_one(self, request, object_id):
-        obj = self.get_object(request, object_id)
-        client = self.client_of(obj) if obj is not None else None
-        if client is not None:
-            record_access(request, [client])
+    def _log(self, request, clients) -> None:
+        logged = request.__dict__.setdefault("_clients_logged", set())
+        new = {c for c in clients if c is not None and c.is_client and c.pk not in logged}
+        if new:
+            record_access(request, new)
+            logged.update(c.pk for c in new)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            self._log(request, [self.client_of(obj)])
+        return obj
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            shown = {self.client_of(row) for row in changelist.result_list}
-            record_access(request, shown - {None})
+            self._log(request, [self.client_of(row) for row in changelist.result_list])
         return response
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._log_one(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
+    # django-simple-history's pages load their object themselves.
     def history_view(self, request, object_id, extra_context=None):
-        self._log_one(request, object_id)
+        self.get_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._log_one(request, object_id)
+        self.get_object(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class PrivateTextAdminMixin:
+    """Staff never read what a client wrote, not even one character at a time
+    through a lookup in the list's URL (`?to_raise__startswith=I`)."""
+
+    private_fields: tuple[str, ...] = ()
+
+    def lookup_allowed(self, lookup, value, request=None):
+        parts = lookup.split("__")
+        if any(part in self.private_fields for part in parts):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+class ReadOnlyAdminMixin:
+    """Clinical records change only through the portal's services, with their rules
+    and notes; the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CrisisContactInline(admin.TabularInline):
@@ -92,7 +132,7 @@ class MoveToTherapistForm(admin.helpers.ActionForm):
 
 
 @admin.register(User)
-class UserAdmin(ClientDataAdminMixin, BaseUserAdmin):
+class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "practice", "is_active", "is_staff"]
     list_filter = ["role", "practice", "is_active", "is_staff"]
@@ -119,8 +159,11 @@ class UserAdmin(ClientDataAdminMixin, BaseUserAdmin):
     inlines = [AssignmentInline]
     action_form = MoveToTherapistForm
 
+    # No lookup may reach into what a client wrote through their check-ins.
+    private_fields = ("hoped_for", "to_raise", "sessions_reason", "note", "password")
+
     def client_of(self, obj):
-        return obj if obj.is_client else None
+        return obj
 
     actions = ["move_to_therapist"]
 
@@ -137,12 +180,56 @@ class UserAdmin(ClientDataAdminMixin, BaseUserAdmin):
         self.message_user(request, f"Moved {moved} client(s) to {therapist}.")
 
 
+class TherapistFilter(admin.SimpleListFilter):
+    """Filter by therapist, listing therapists only (never every user)."""
+
+    title = "therapist"
+    parameter_name = "therapist"
+
+    def lookups(self, request, model_admin):
+        return [(t.pk, t.display_name) for t in User.objects.therapists().order_by("email")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(therapist_id=self.value()) if self.value() else queryset
+
+
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ClientDataAdminMixin, admin.ModelAdmin):
+    """An invitation names a (future) client: every view of one is logged."""
+
     list_display = ["email", "therapist", "created_at", "expires_at", "accepted_at", "revoked_at"]
-    list_filter = ["therapist"]
+    list_filter = [TherapistFilter]
     search_fields = ["email"]
     readonly_fields = ["token_hash", "accepted_by"]
+
+    def client_of(self, obj):
+        return obj.accepted_by
+
+
+class EmailAddressAdmin(ClientDataAdminMixin, allauth_admin.EmailAddressAdmin):
+    def client_of(self, obj):
+        return obj.user
+
+
+class EmailConfirmationAdmin(ClientDataAdminMixin, allauth_admin.EmailConfirmationAdmin):
+    def client_of(self, obj):
+        return obj.email_address.user
+
+
+class AuthenticatorAdmin(ClientDataAdminMixin, mfa_admin.AuthenticatorAdmin):
+    def client_of(self, obj):
+        return obj.user
+
+
+# allauth's own admin pages show clients too: the same logging applies to them.
+for _model, _admin in (
+    (EmailAddress, EmailAddressAdmin),
+    (EmailConfirmation, EmailConfirmationAdmin),
+    (Authenticator, AuthenticatorAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)
 
 
 @admin.register(AccessLog)
