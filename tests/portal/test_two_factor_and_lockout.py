@@ -166,3 +166,23 @@ def test_passwords_are_hashed_with_argon2(settings):
     from portal.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_behind_a_proxy_one_persons_failures_do_not_lock_out_everyone(settings, practice):
+    """The proxy's own address is the same for everyone; the limit counts the address
+    the proxy says the request came from, as the access log does."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    people = [ClientFactory(practice=practice) for _ in range(11)]
+
+    def via_proxy(address):
+        return Client(REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=address)
+
+    attacker = via_proxy("203.0.113.9")
+    for person in people[:10]:
+        failed_attempt(attacker, person.email)
+    assert "Too many failed login attempts" in failed_attempt(attacker, people[10].email).text
+    # Someone else behind the same proxy signs in as usual.
+    assert failed_attempt(via_proxy("198.51.100.7"), people[10].email, PASSWORD).status_code == 302
+    # A forged header in front of the proxy's own entry changes nothing.
+    forged = via_proxy("198.51.100.99, 203.0.113.9")
+    assert "Too many failed login attempts" in failed_attempt(forged, people[9].email).text
