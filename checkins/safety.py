@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import User
+from portal.tasks import retry_later
 
 from .models import (
     SAFETY_KINDS,
@@ -39,10 +40,6 @@ ALERT_SUBJECTS = {
     SafetyAlertKind.THERAPIST: "A client needs your attention",
     SafetyAlertKind.ESCALATION: "A crisis answer has had no action in time",
 }
-# An alert that failed is tried again by the next sweep, and by the task
-# queue after these delays where the queue can defer work (the database
-# backend can; the immediate one used in development cannot).
-RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 # A fresh alert is left to its own on-commit task for this long before the
 # sweep picks it up, so the two do not race for the same row.
 SWEEP_GRACE = timedelta(minutes=1)
@@ -166,12 +163,7 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
 def _retry_later(alert: SafetyAlert) -> None:
     from .tasks import send_safety_alert
 
-    if not send_safety_alert.get_backend().supports_defer:
-        return  # the next sweep retries it
-    delay = RETRY_DELAYS[min(alert.attempts, len(RETRY_DELAYS)) - 1]
-    transaction.on_commit(
-        lambda: send_safety_alert.using(run_after=timezone.now() + delay).enqueue(alert_id=alert.pk)
-    )
+    retry_later(send_safety_alert, after_attempt=alert.attempts, alert_id=alert.pk)
 
 
 def flags_due_for_escalation(now: datetime):

@@ -8,21 +8,42 @@ from django.utils import timezone
 from django_tasks import task
 
 from portal.models import User
+from portal.services import retry_undelivered_invitations
+from portal.tasks import retry_later
 
 from .models import NotificationKind
 from .notifications import deliver_digest, deliver_reminder, due_notifications
 from .safety import deliver_safety_alert, sweep_safety_alerts
 
+# A digest asked for on demand is tried this many times; a scheduled email
+# gives its claim back on failure and the scheduler's next run retries it.
+ON_DEMAND_ATTEMPTS = 4
+
 
 @task()
-def send_notification(*, user_id: int, kind: str, period: str, on_demand: bool = False) -> bool:
+def send_notification(
+    *, user_id: int, kind: str, period: str, on_demand: bool = False, attempt: int = 1
+) -> bool:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
     day = date.fromisoformat(period)
-    if kind == NotificationKind.DIGEST:
+    if kind != NotificationKind.DIGEST:
+        return deliver_reminder(client=user, kind=kind, week_start=day)
+    try:
         return deliver_digest(therapist=user, day=day, on_demand=on_demand)
-    return deliver_reminder(client=user, kind=kind, week_start=day)
+    except Exception:
+        if on_demand and attempt < ON_DEMAND_ATTEMPTS:
+            retry_later(
+                send_notification,
+                after_attempt=attempt,
+                user_id=user_id,
+                kind=kind,
+                period=period,
+                on_demand=True,
+                attempt=attempt + 1,
+            )
+        raise
 
 
 @task()
@@ -36,7 +57,8 @@ def enqueue_due_notifications(now=None) -> int:
     overdue and every safety alert not yet sent; called by the scheduler."""
     now = now or timezone.now()
     safety = sweep_safety_alerts(now=now)
+    invitations = retry_undelivered_invitations(now=now)
     due = due_notifications(now)
     for arguments in due:
         transaction.on_commit(lambda arguments=arguments: send_notification.enqueue(**arguments))
-    return safety + len(due)
+    return safety + invitations + len(due)

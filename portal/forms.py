@@ -20,7 +20,9 @@ class PortalFormHelper(FormHelper):
 
 
 class InviteClientForm(forms.Form):
-    email = forms.EmailField(label="Client's email address")
+    # 254 characters is the longest address SMTP carries (RFC 5321) and what
+    # the database column holds.
+    email = forms.EmailField(label="Client's email address", max_length=254)
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
 

@@ -5,8 +5,9 @@ functions, so the rules (single use, expiry, one therapist at a time) live in
 one place.
 """
 
+import logging
 import secrets
-from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.utils import timezone
 
 from .emails import send_templated_email
 from .models import CaseloadAssignment, Invitation, Role, User, hash_token
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationError(Exception):
@@ -34,14 +37,11 @@ UNUSABLE_LINK = {
 SIGNED_IN_ALREADY = "You are signed in already. Please sign out before accepting an invitation."
 ACCOUNT_EXISTS = "An account with this email address already exists. Please sign in."
 EMAIL_TAKEN = (
-    "This person already has an account. A practice administrator can move them to your caseload."
+    "This person already has an account in your practice. A practice administrator can move "
+    "them to your caseload."
 )
-
-
-@dataclass(frozen=True)
-class IssuedInvitation:
-    invitation: Invitation
-    url: str
+# A failed invitation email is retried by the scheduler's next run after this.
+RETRY_GRACE = timedelta(minutes=1)
 
 
 def _new_token() -> str:
@@ -52,48 +52,108 @@ def invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("accept_invitation", kwargs={"token": token})
 
 
-def _send_invitation_email(*, invitation: Invitation, url: str) -> None:
-    send_templated_email(
-        to=invitation.email,
-        template="portal/email/invitation",
-        context={
-            "invitation": invitation,
-            "therapist": invitation.therapist,
-            "url": url,
-            "valid_days": settings.INVITATION_VALID_DAYS,
-        },
-    )
+def _issue(invitation: Invitation) -> Invitation:
+    """Renew `invitation` and queue its email for after the commit.
 
-
-def _issue(invitation: Invitation) -> IssuedInvitation:
-    """Give `invitation` a fresh token and send it once the transaction commits.
-
-    A new token on every send means only the latest email's link works.
+    The link's token is made when the email is sent (deliver_invitation), so
+    it is never stored anywhere but as a hash, not even in the task queue.
+    Until then the stored hash matches no link: a resend kills the old link
+    at once.
     """
-    token = _new_token()
     now = timezone.now()
-    invitation.token_hash = hash_token(token)
+    invitation.token_hash = hash_token(_new_token())
     invitation.sent_at = now
     invitation.expires_at = Invitation.default_expiry(now)
+    invitation.delivered_at = None
+    invitation.delivery_attempts = 0
+    invitation.delivery_error = ""
     invitation.save()
-    url = invitation_url(token)
-    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, url=url))
-    return IssuedInvitation(invitation=invitation, url=url)
+    _deliver_after_commit(invitation.pk)
+    return invitation
+
+
+def _deliver_after_commit(invitation_id: int) -> None:
+    from .tasks import send_invitation
+
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation_id=invitation_id))
+
+
+def deliver_invitation(invitation_id: int) -> bool:
+    """Email a pending invitation its link, if that has not happened yet.
+
+    To an address that already has an account elsewhere it sends a note to
+    sign in instead, so the therapist who invited learns nothing about who
+    has an account outside their own practice. A mail failure is recorded,
+    not raised; the invitation stays undelivered for the next try.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("therapist__practice")
+            .filter(pk=invitation_id, delivered_at__isnull=True)
+            .first()
+        )
+        if invitation is None or not invitation.is_pending:
+            return False
+        context = {
+            "invitation": invitation,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "sign_in_url": settings.SITE_URL + reverse("account_login"),
+        }
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            template = "portal/email/invitation_account_exists"
+        else:
+            token = _new_token()
+            invitation.token_hash = hash_token(token)
+            context["url"] = invitation_url(token)
+            template = "portal/email/invitation"
+        invitation.delivery_attempts += 1
+        try:
+            send_templated_email(to=invitation.email, template=template, context=context)
+        except Exception as error:  # any mail failure: keep it for the next try
+            invitation.delivery_error = f"{type(error).__name__}: {error}"[:300]
+            invitation.save(update_fields=["delivery_attempts", "delivery_error"])
+            logger.exception(
+                "Invitation %s not sent (attempt %s)", invitation.pk, invitation.delivery_attempts
+            )
+            return False
+        invitation.delivered_at = timezone.now()
+        invitation.delivery_error = ""
+        invitation.save(
+            update_fields=["token_hash", "delivered_at", "delivery_attempts", "delivery_error"]
+        )
+        return True
+
+
+def retry_undelivered_invitations(*, now=None) -> int:
+    """Queue again every pending invitation whose email has not gone out; the
+    scheduler calls this with the reminders. Returns how many were queued."""
+    now = now or timezone.now()
+    due = Invitation.objects.pending().filter(
+        delivered_at__isnull=True, sent_at__lte=now - RETRY_GRACE
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for invitation_id in ids:
+        _deliver_after_commit(invitation_id)
+    return len(ids)
 
 
 @transaction.atomic
 def invite_client(
     *, therapist: User, email: str, first_name: str = "", last_name: str = ""
-) -> IssuedInvitation:
+) -> Invitation:
     """Invite a new client to `therapist`'s caseload and email them the link.
 
     An earlier pending invitation from the same therapist to the same address
-    is withdrawn, so a person never holds two live links.
+    is withdrawn, so a person never holds two live links. An address with an
+    account in the therapist's own practice is refused (an administrator moves
+    them); one with an account elsewhere is invited like any other, and the
+    email tells its owner to sign in instead.
     """
     if not therapist.is_therapist:
         raise PermissionError("Only therapists invite clients.")
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email__iexact=email, practice=therapist.practice).exists():
         raise InvitationError(EMAIL_TAKEN)
     Invitation.objects.pending().filter(therapist=therapist, email__iexact=email).update(
         revoked_at=timezone.now()
@@ -105,7 +165,7 @@ def invite_client(
 
 
 @transaction.atomic
-def resend_invitation(*, invitation: Invitation) -> IssuedInvitation:
+def resend_invitation(*, invitation: Invitation) -> Invitation:
     """Send a pending or expired invitation again, with a new link and expiry."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:

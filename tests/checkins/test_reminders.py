@@ -348,3 +348,14 @@ def test_database_workers_send_a_doubly_queued_reminder_once(settings, tmp_path)
     assert SentNotification.objects.filter(user=person).count() == 1
     sent = "".join(path.read_text() for path in tmp_path.iterdir())
     assert sent.count(f"To: {person.email}") == 1
+
+
+def test_a_mail_outage_never_turns_digest_now_into_an_error_page(
+    client, therapist, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingBackend"
+    client.force_login(therapist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("digest_now"), follow=True)
+    assert response.status_code == 200
+    assert "The digest is on its way" in response.text

@@ -38,9 +38,8 @@ def test_therapist_invites_and_client_accepts_into_their_caseload(client, therap
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.person@example.com"]
-    # A lock screen shows the subject: it does not say who the therapist is.
-    assert therapist.display_name not in message.subject
-    assert therapist.display_name in message.body
+    # Whoever reads the inbox learns nothing of who the therapist is.
+    assert therapist.display_name not in message.subject + message.body
     assert message.alternatives, "the email has an HTML part"
     token = link_token(message)
 
@@ -93,8 +92,8 @@ def test_link_still_works_just_before_expiry(client, pending_invitation):
 
 
 def test_default_expiry_is_seven_days(therapist):
-    issued = services.invite_client(therapist=therapist, email="x@example.com")
-    lifetime = issued.invitation.expires_at - issued.invitation.sent_at
+    invitation = services.invite_client(therapist=therapist, email="x@example.com")
+    lifetime = invitation.expires_at - invitation.sent_at
     assert lifetime == timedelta(days=7)
 
 
@@ -131,13 +130,13 @@ def test_wrong_or_forged_token_gets_a_clear_page(client, pending_invitation, tok
 
 @pytest.mark.django_db(transaction=True)
 def test_resend_sends_a_new_link_and_kills_the_old_one(client, therapist):
-    issued = services.invite_client(therapist=therapist, email="again@example.com")
-    old_token = issued.url.rstrip("/").rsplit("/", 1)[1]
+    invitation = services.invite_client(therapist=therapist, email="again@example.com")
+    old_token = link_token(mail.outbox[0])
     client.force_login(therapist)
     mail.outbox.clear()
     with time_machine.travel(timezone.now() + timedelta(days=6)):
         client.force_login(therapist)
-        client.post(reverse("invitation_resend", args=[issued.invitation.pk]))
+        client.post(reverse("invitation_resend", args=[invitation.pk]))
         assert len(mail.outbox) == 1
         new_token = link_token(mail.outbox[0])
         assert new_token != old_token
@@ -162,11 +161,13 @@ def test_password_mismatch_and_weak_password_keep_the_form(client, pending_invit
     assert not User.objects.filter(email=invitation.email).exists()
 
 
-def test_inviting_an_existing_account_is_refused_on_the_form(client, therapist, client_a):
+def test_inviting_an_existing_account_in_the_practice_is_refused_on_the_form(
+    client, therapist, client_a
+):
     client.force_login(therapist)
     response = client.post(reverse("invite_client"), {"email": client_a.email.upper()})
     assert response.status_code == 200
-    assert "already has an account" in response.text
+    assert "already has an account in your practice" in response.text
     assert response.context["form"]["email"].value() == client_a.email.upper()
     assert not Invitation.objects.exists()
 
@@ -174,8 +175,8 @@ def test_inviting_an_existing_account_is_refused_on_the_form(client, therapist, 
 def test_inviting_again_withdraws_the_earlier_link(therapist):
     first = services.invite_client(therapist=therapist, email="twice@example.com")
     services.invite_client(therapist=therapist, email="twice@example.com")
-    first.invitation.refresh_from_db()
-    assert first.invitation.status == Invitation.Status.REVOKED
+    first.refresh_from_db()
+    assert first.status == Invitation.Status.REVOKED
     assert Invitation.objects.pending().filter(email="twice@example.com").count() == 1
 
 
@@ -221,3 +222,55 @@ def test_a_client_may_leave_a_phone_number_for_same_day_contact(client, pending_
     )
     assert response.status_code == 302
     assert User.objects.get(email=invitation.email).phone == "+1 (555) 010-0100"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_account_in_another_practice_is_not_revealed_to_the_therapist(client, therapist):
+    """Inviting an address with an account elsewhere looks exactly like inviting a
+    new one; its owner is told to sign in, and no link is sent."""
+    elsewhere = ClientFactory()  # another practice
+    assert elsewhere.practice != therapist.practice
+    client.force_login(therapist)
+    known = client.post(reverse("invite_client"), {"email": elsewhere.email}, follow=True)
+    unknown = client.post(reverse("invite_client"), {"email": "nobody@example.org"}, follow=True)
+    assert known.status_code == unknown.status_code == 200
+    assert f"Invitation sent to {elsewhere.email}" in known.text
+    assert known.redirect_chain == unknown.redirect_chain
+    to_owner = next(m for m in mail.outbox if m.to == [elsewhere.email])
+    assert "already has an account" in to_owner.body
+    assert "/invitation/" not in to_owner.body
+
+
+@pytest.mark.parametrize("length", [255, 300, 10_000])
+def test_an_overlong_email_address_gets_a_message_not_an_error(client, therapist, length):
+    client.force_login(therapist)
+    email = "a" * (length - len("@example.com")) + "@example.com"
+    response = client.post(reverse("invite_client"), {"email": email, "first_name": "Kim"})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.text
+    assert response.context["form"]["first_name"].value() == "Kim"
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_outage_never_turns_an_invitation_into_an_error_page(client, therapist, settings):
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingBackend"
+    client.force_login(therapist)
+    response = client.post(reverse("invite_client"), {"email": "later@example.com"}, follow=True)
+    assert response.status_code == 200
+    invitation = Invitation.objects.get(email="later@example.com")
+    assert invitation.delivered_at is None and invitation.delivery_attempts == 1
+    assert "not sent yet" in response.text, "the therapist sees it has not gone out"
+    resend = client.post(reverse("invitation_resend", args=[invitation.pk]), follow=True)
+    assert resend.status_code == 200
+    # The mail server comes back: the scheduler's next run sends it, with a working link.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from checkins.tasks import enqueue_due_notifications
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=15)):
+        enqueue_due_notifications()
+    invitation.refresh_from_db()
+    assert invitation.delivered_at is not None
+    (message,) = [m for m in mail.outbox if m.to == ["later@example.com"]]
+    client.logout()
+    assert client.get(reverse("accept_invitation", args=[link_token(message)])).status_code == 200
