@@ -1,6 +1,6 @@
 """The one write path for check-ins: the form view, the demo data and the tests all use it."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -182,9 +182,22 @@ class FlagError(Exception):
     """A flag action the rules refuse; the message is for the therapist."""
 
 
+RAISED_IN_FUTURE = "That date is in the future. When was it raised in session?"
+RAISED_BEFORE_FLAG = "That is before this trend was flagged. When was it raised in session?"
+# A session held a few days before the check-in that opened the flag may well
+# have been where it came up; a date much earlier is a typing slip.
+RAISED_EARLIEST = timedelta(days=7)
+
+
 @transaction.atomic
 def raise_flag(*, flag: Flag, by: User, raised_on, note: str) -> Flag:
-    """The therapist raised the flag in session on `raised_on`."""
+    """The therapist raised the flag in session on `raised_on` (a real date: not in
+    the future, not long before the flag opened)."""
+    today = timezone.localdate(timezone=by.tz)
+    if raised_on > today:
+        raise FlagError(RAISED_IN_FUTURE)
+    if raised_on < timezone.localdate(flag.opened_at, timezone=by.tz) - RAISED_EARLIEST:
+        raise FlagError(RAISED_BEFORE_FLAG)
     return _handle(flag=flag, by=by, status=FlagStatus.RAISED, note=note, raised_on=raised_on)
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -118,19 +118,23 @@ def export_checkins_csv(client: User) -> str:
     return out.getvalue()
 
 
-@transaction.atomic
 def request_deletion(*, client: User) -> DeletionRequest:
-    """Schedule the client's data for deletion after the grace period (once)."""
+    """Schedule the client's data for deletion after the grace period (once: the
+    database holds one pending request per client, whatever races to make two)."""
     pending = DeletionRequest.objects.pending().filter(client=client).first()
     if pending:
         return pending
     now = timezone.now()
-    return DeletionRequest.objects.create(
-        client=client,
-        client_ref=str(client.public_id),
-        requested_at=now,
-        due_at=now + timedelta(days=settings.DELETION_GRACE_DAYS),
-    )
+    try:
+        with transaction.atomic():
+            return DeletionRequest.objects.create(
+                client=client,
+                client_ref=str(client.public_id),
+                requested_at=now,
+                due_at=now + timedelta(days=settings.DELETION_GRACE_DAYS),
+            )
+    except IntegrityError:
+        return DeletionRequest.objects.pending().get(client=client)
 
 
 @transaction.atomic

@@ -412,6 +412,14 @@ class DeletionRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+        constraints = [
+            # However many times "delete my data" is pressed at once, one request.
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(cancelled_at__isnull=True, completed_at__isnull=True),
+                name="one_pending_deletion_per_client",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Deletion of {self.client_ref} due {self.due_at:%Y-%m-%d}"

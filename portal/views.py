@@ -22,7 +22,7 @@ from checkins.models import (
     week_start_for,
 )
 from checkins.safety import SafetyError, record_safety_action
-from checkins.services import dismiss_flag, raise_flag
+from checkins.services import FlagError, dismiss_flag, raise_flag
 from guidance.models import Advice, ShownAdvice
 from guidance.rules import advice_keys_for_flag
 
@@ -237,15 +237,20 @@ def flag_action(request, client_id, pk, action):
         raise Http404
     form_class = RaiseFlagForm if action == "raise" else DismissFlagForm
     form = form_class(request.POST, prefix=f"{action}-{flag.pk}")
-    if not form.is_valid():
-        return _client_page(request, client, bound={(action, flag.pk): form}, status=400)
-    if action == "raise":
-        raise_flag(flag=flag, by=request.user, **form.cleaned_data)
-        messages.success(request, f"“{flag.get_kind_display()}” marked as raised in session.")
-    else:
-        dismiss_flag(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"“{flag.get_kind_display()}” dismissed.")
-    return redirect("client_detail", client_id=client.public_id)
+    if form.is_valid():
+        try:
+            if action == "raise":
+                raise_flag(flag=flag, by=request.user, **form.cleaned_data)
+                done = "marked as raised in session"
+            else:
+                dismiss_flag(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
+                done = "dismissed"
+        except FlagError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"“{flag.get_kind_display()}” {done}.")
+            return redirect("client_detail", client_id=client.public_id)
+    return _client_page(request, client, bound={(action, flag.pk): form}, status=400)
 
 
 @therapist_required

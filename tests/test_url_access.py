@@ -62,7 +62,7 @@ ROUTES: dict[str, Route] = {
         post_only=True,
         intruder="other_therapist",
         data=lambda w: {
-            f"raise-{w['flag'].pk}-raised_on": "2026-11-20",
+            f"raise-{w['flag'].pk}-raised_on": timezone.localdate().isoformat(),
             f"raise-{w['flag'].pk}-note": "Talked it through",
         },
     ),

@@ -1,6 +1,6 @@
 """Flags are stored when a check-in is saved and follow their life cycle."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -43,7 +43,7 @@ def test_the_trend_ending_closes_the_flag(client_a):
 def test_a_raised_flag_stays_quiet_until_the_trend_gets_worse(client_a, therapist):
     checkin_history(client_a, [{"discomfort": 3}], last_week_at=NOW - timedelta(weeks=2))
     flag = active(client_a, FlagKind.DISCOMFORT)
-    raise_flag(flag=flag, by=therapist, raised_on=date(2026, 11, 10), note="Talked about it")
+    raise_flag(flag=flag, by=therapist, raised_on=timezone.localdate(), note="Talked about it")
     # The same level next week: still there, still handled, no new flag.
     checkin_history(client_a, [{"discomfort": 3}], last_week_at=NOW - timedelta(weeks=1))
     flag.refresh_from_db()
@@ -98,7 +98,7 @@ def test_handling_needs_a_note(client_a, therapist):
     submit_checkin(client=client_a, data=answers(discomfort=4))
     flag = active(client_a, FlagKind.DISCOMFORT)
     with pytest.raises(FlagError, match=FLAG_NOTE_REQUIRED):
-        raise_flag(flag=flag, by=therapist, raised_on=date(2026, 11, 1), note="  ")
+        raise_flag(flag=flag, by=therapist, raised_on=timezone.localdate(), note="  ")
     with pytest.raises(FlagError, match=FLAG_NOTE_REQUIRED):
         dismiss_flag(flag=flag, by=therapist, reason="")
     flag.refresh_from_db()

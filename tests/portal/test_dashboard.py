@@ -80,7 +80,10 @@ def test_a_handled_flag_leaves_the_dashboard_list_of_open_flags(signed_in, thera
     flag = Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT)
     response = signed_in.post(
         reverse("flag_raise", args=[client_a.public_id, flag.pk]),
-        {f"raise-{flag.pk}-raised_on": "2026-11-20", f"raise-{flag.pk}-note": "Discussed pacing"},
+        {
+            f"raise-{flag.pk}-raised_on": timezone.localdate().isoformat(),
+            f"raise-{flag.pk}-note": "Discussed pacing",
+        },
     )
     assert response.status_code == 302
     flag.refresh_from_db()
@@ -211,3 +214,24 @@ def test_what_is_worth_raising_looks_different_from_a_mention_in_words_and_colou
     html = signed_in.get(reverse("client_detail", args=[person.public_id])).text
     assert 'class="card mb-3 flag tier-medium' in html and "Worth raising" in html
     assert 'class="card mb-3 flag tier-low' in html and "Worth a mention" in html
+
+
+@pytest.mark.parametrize(
+    ("raised_on", "message"),
+    [
+        ("0001-01-01", "before this trend was flagged"),
+        ("9999-12-31", "in the future"),
+        ((timezone.localdate() + timedelta(days=1)).isoformat(), "in the future"),
+    ],
+)
+def test_an_absurd_raised_in_session_date_is_refused(signed_in, client_a, raised_on, message):
+    submit_checkin(client=client_a, data=answers(discomfort=4))
+    flag = Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT)
+    response = signed_in.post(
+        reverse("flag_raise", args=[client_a.public_id, flag.pk]),
+        {f"raise-{flag.pk}-raised_on": raised_on, f"raise-{flag.pk}-note": "Kept words"},
+    )
+    assert response.status_code == 400
+    assert message in response.text and "Kept words" in response.text
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.OPEN

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, Flag
 from guidance.models import ShownAdvice
-from portal.data_rights import csv_safe
+from portal.data_rights import cancel_deletion, csv_safe, request_deletion
 from portal.models import AccessLog, DeletionRequest, User
 from tests.factories import PASSWORD, checkin_history
 
@@ -147,3 +147,18 @@ def test_erasure_scrubs_every_invitation_to_the_client(client_a, therapist):
     old.save()
     erase_client(request=request_deletion(client=client_a))
     assert not Invitation.objects.filter(email__iexact=client_a.email).exists()
+
+
+def test_the_database_holds_one_pending_deletion_per_client(client_a):
+    """Twenty presses at once may race past the check in Python; the database
+    constraint still keeps one pending request."""
+    from django.db import IntegrityError, transaction
+
+    first = request_deletion(client=client_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeletionRequest.objects.create(
+            client=client_a, client_ref=first.client_ref, due_at=first.due_at
+        )
+    assert request_deletion(client=client_a) == first
+    cancel_deletion(client=client_a)
+    assert request_deletion(client=client_a) != first, "a new request after a cancel"
