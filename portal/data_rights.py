@@ -9,11 +9,13 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from checkins.models import CheckIn, Flag
+from checkins.models import CheckIn, Flag, NotificationPreference, SentNotification
 from checkins.services import ANSWER_FIELDS
 from guidance.models import ShownAdvice
 
@@ -25,14 +27,33 @@ CHECKIN_FIELDS = ["week_start", "submitted_at", *ANSWER_FIELDS]
 FLAG_FIELDS = [
     "kind",
     "severity",
+    "score",
     "summary",
     "evidence",
     "status",
     "opened_at",
     "closed_at",
+    "handled_at",
+    "handled_score",
     "raised_on",
     "note",
 ]
+
+
+def _name(user) -> str | None:
+    return user.display_name if user else None
+
+
+def _versions(history_rows, fields) -> list[dict]:
+    """Every stored version of a record, oldest first: what it said, and when."""
+    return [
+        {
+            "version_at": _iso(row.history_date),
+            "change": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+            **{name: _iso(getattr(row, name)) for name in fields},
+        }
+        for row in history_rows
+    ]
 
 
 def _iso(value):
@@ -62,10 +83,32 @@ def export_client_data(client: User) -> dict:
             "email": client.email,
             "first_name": client.first_name,
             "last_name": client.last_name,
+            "phone": client.phone,
             "time_zone": client.time_zone,
             "date_joined": client.date_joined.isoformat(),
+            "last_login": _iso(client.last_login),
             "practice": client.practice.name if client.practice else None,
+            "email_addresses": [
+                {"email": e.email, "verified": e.verified, "primary": e.primary}
+                for e in EmailAddress.objects.filter(user=client)
+            ],
+            # Which kinds of two-factor sign-in are set up, never their secrets.
+            "two_factor": [
+                {"type": a.type, "since": _iso(a.created_at)}
+                for a in Authenticator.objects.filter(user=client)
+            ],
         },
+        "invitations": [
+            {
+                "from": _name(i.therapist),
+                "created_at": _iso(i.created_at),
+                "sent_at": _iso(i.delivered_at),
+                "accepted_at": _iso(i.accepted_at),
+            }
+            for i in Invitation.objects.filter(
+                Q(accepted_by=client) | Q(email__iexact=client.email)
+            ).select_related("therapist")
+        ],
         "therapists": [
             {
                 "therapist": a.therapist.display_name,
@@ -81,9 +124,48 @@ def export_client_data(client: User) -> dict:
             }
             for c in checkins
         ],
+        # Earlier versions of edited answers, and of flags, as the edit history keeps them.
+        "checkin_versions": _versions(
+            CheckIn.history.filter(client_id=client.pk).order_by("history_date"), CHECKIN_FIELDS
+        ),
         "flags": [
-            {name: _iso(getattr(f, name)) for name in FLAG_FIELDS}
-            for f in Flag.objects.filter(client=client).order_by("opened_at")
+            {
+                **{name: _iso(getattr(f, name)) for name in FLAG_FIELDS},
+                "handled_by": _name(f.handled_by),
+                "actions": [
+                    {
+                        "what": a.get_kind_display(),
+                        "when": _iso(a.done_at),
+                        "how": a.get_method_display() if a.method else "",
+                        "note": a.note,
+                        "by": _name(a.by),
+                    }
+                    for a in f.safety_actions.all()
+                ],
+                "alerts": [
+                    {"what": a.get_kind_display(), "sent_at": _iso(a.sent_at)}
+                    for a in f.alerts.all()
+                ],
+            }
+            for f in Flag.objects.filter(client=client)
+            .order_by("opened_at")
+            .select_related("handled_by")
+            .prefetch_related("safety_actions__by", "alerts")
+        ],
+        "flag_versions": _versions(
+            Flag.history.filter(client_id=client.pk).order_by("history_date"), FLAG_FIELDS
+        ),
+        "reminder_settings": [
+            {
+                "reminders_enabled": p.reminders_enabled,
+                "reminder_weekday": p.get_reminder_weekday_display(),
+                "reminder_hour": p.reminder_hour,
+            }
+            for p in NotificationPreference.objects.filter(user=client)
+        ],
+        "emails_sent": [
+            {"what": n.get_kind_display(), "for": _iso(n.period), "sent_at": _iso(n.sent_at)}
+            for n in SentNotification.objects.filter(user=client).order_by("sent_at")
         ],
         "access_log": [
             {"at": _iso(e.at), "by": e.actor_email, "view": e.view, "outcome": e.outcome}
@@ -152,11 +234,23 @@ def erase_client(*, request: DeletionRequest) -> None:
         request.completed_at = timezone.now()
         request.save(update_fields=["completed_at"])
         return
+    # The admin's action log names the objects it records ("Recent actions").
+    logged = Q()
+    for model, ids in (
+        (User, [client.pk]),
+        (CheckIn, CheckIn.objects.filter(client=client).values_list("pk", flat=True)),
+        (Flag, Flag.objects.filter(client=client).values_list("pk", flat=True)),
+    ):
+        content_type = ContentType.objects.get_for_model(model)
+        logged |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
+    LogEntry.objects.filter(logged).delete()
     CheckIn.objects.filter(client=client).delete()  # cascades to the advice shown
-    Flag.objects.filter(client=client).delete()
+    Flag.objects.filter(client=client).delete()  # and to the crisis actions and alerts
     # Last, as deleting the rows above writes one more (deletion) snapshot each.
     CheckIn.history.filter(client_id=client.pk).delete()
     Flag.history.filter(client_id=client.pk).delete()
+    NotificationPreference.objects.filter(user=client).delete()
+    SentNotification.objects.filter(user=client).delete()
     # Every invitation to them, the expired and withdrawn ones too.
     Invitation.objects.filter(Q(accepted_by=client) | Q(email__iexact=client.email)).update(
         email="erased@invalid", first_name="", last_name=""
@@ -169,6 +263,7 @@ def erase_client(*, request: DeletionRequest) -> None:
     client.email = f"erased-{uuid.uuid4().hex}@invalid"
     client.first_name = ""
     client.last_name = ""
+    client.phone = ""
     client.is_active = False
     client.set_unusable_password()
     client.save()

@@ -162,3 +162,124 @@ def test_the_database_holds_one_pending_deletion_per_client(client_a):
     assert request_deletion(client=client_a) == first
     cancel_deletion(client=client_a)
     assert request_deletion(client=client_a) != first, "a new request after a cancel"
+
+
+# -- Everything, in both directions ------------------------------------------
+
+SECRET_TEXT = "my secret sorrow about the winter"
+
+
+@pytest.fixture
+def full_record(client_a, therapist, staff, django_capture_on_commit_callbacks):
+    """A client with a row in every table the portal keeps about a person."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from checkins.models import NotificationPreference, SentNotification
+    from checkins.safety import record_safety_action
+    from checkins.services import submit_checkin
+    from tests.factories import answers
+
+    client_a.first_name, client_a.last_name = "Wilhelmina", "Quartermaine"
+    client_a.phone = "+1 555 0199"
+    client_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_checkin(client=client_a, data=answers(to_raise="first words", in_crisis=True))
+        submit_checkin(  # an edit: the first answers live on in the edit history
+            client=client_a,
+            data=answers(to_raise=SECRET_TEXT, hoped_for=SECRET_TEXT, in_crisis=True),
+        )
+    flag = Flag.objects.get(client=client_a, kind="crisis")
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind="contacted",
+        done_at=timezone.now(),
+        method="phone",
+        note="Wilhelmina is safe tonight",
+    )
+    NotificationPreference.objects.create(user=client_a, reminder_hour=9)
+    SentNotification.objects.create(user=client_a, kind="reminder", period=timezone.localdate())
+    LogEntry.objects.log_actions(
+        user_id=staff.pk,
+        queryset=User.objects.filter(pk=client_a.pk),
+        action_flag=CHANGE,
+        change_message="Changed phone.",
+    )
+    assert ContentType.objects.exists()
+    return client_a
+
+
+def test_the_export_holds_every_table_that_refers_to_the_client(client, full_record):
+    client.force_login(full_record)
+    data = json.loads(client.get(reverse("my_data_json")).content)
+    assert data["account"]["phone"] == "+1 555 0199"
+    assert [v["to_raise"] for v in data["checkin_versions"]] == ["first words", SECRET_TEXT]
+    (flag,) = [f for f in data["flags"] if f["kind"] == "crisis"]
+    assert flag["score"] is not None and flag["actions"][0]["what"] == "Contacted the client"
+    assert flag["alerts"][0]["what"] == "Alert to the therapist"
+    assert data["flag_versions"], "earlier versions of flags"
+    assert data["reminder_settings"][0]["reminder_hour"] == 9
+    assert data["emails_sent"][0]["what"] == "Check-in reminder"
+    assert data["invitations"] == [] or "from" in data["invitations"][0]
+    assert data["account"]["email_addresses"][0]["email"] == full_record.email
+
+
+def test_every_model_that_refers_to_a_client_is_exported_or_says_why_not():
+    from django.apps import apps
+
+    from checkins.models import CheckIn, Flag
+
+    exported = {
+        "portal.User",
+        "account.EmailAddress",
+        "mfa.Authenticator",
+        "portal.CaseloadAssignment",
+        "portal.Invitation",
+        "portal.AccessLog",
+        "portal.DeletionRequest",
+        "checkins.CheckIn",
+        "checkins.HistoricalCheckIn",
+        "checkins.Flag",
+        "checkins.HistoricalFlag",
+        "checkins.SafetyAction",
+        "checkins.SafetyAlert",
+        "checkins.NotificationPreference",
+        "checkins.SentNotification",
+        "guidance.ShownAdvice",
+    }
+    not_exported = {
+        # Staff's own actions in the admin; erased with the client's records.
+        "admin.LogEntry",
+    }
+    about_a_client = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation and field.concrete and field.related_model in (User, CheckIn, Flag)
+    }
+    assert about_a_client <= exported | not_exported, about_a_client - exported - not_exported
+
+
+def test_erasure_leaves_no_trace_of_the_person_in_any_table(full_record):
+    from django.db import connection
+
+    from portal.data_rights import erase_client, request_deletion
+
+    needles = [
+        "Wilhelmina",
+        "Quartermaine",
+        full_record.email,
+        "555 0199",
+        SECRET_TEXT,
+        "first words",
+    ]
+    erase_client(request=request_deletion(client=full_record))
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from the schema
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                found += [(table, needle) for needle in needles if needle in text]
+    assert found == []
