@@ -13,7 +13,7 @@ from checkins.models import CheckIn, Flag
 from checkins.services import submit_checkin
 from guidance.models import Advice
 from portal.models import AccessLog, Invitation, Practice, User
-from tests.factories import StaffFactory, answers, invitation_with_token
+from tests.factories import TOTP_SECRET, StaffFactory, answers, invitation_with_token, sign_in
 
 # For each registered model: the object of it that concerns client_a, or None
 # with the reason the model never shows a client.
@@ -50,7 +50,7 @@ def world(client_a, therapist, staff):
         "therapist": therapist,
         "staff": staff,
         "accepted_invitation": invitation,
-        "client_authenticator": TOTP.activate(client_a, "JBSWY3DPEHPK3PXP").instance,
+        "client_authenticator": TOTP.activate(client_a, TOTP_SECRET).instance,
     }
 
 
@@ -80,7 +80,7 @@ def list_urls() -> list[str]:
 @pytest.mark.parametrize("model", list(SAMPLES), ids=lambda m: m._meta.label)
 def test_every_admin_page_that_shows_a_client_logs_it(client, world, model):
     obj = SAMPLES[model](world)
-    client.force_login(world["staff"])
+    assert sign_in(client, world["staff"]).status_code == 302  # two-factor step included
     opts = model._meta
     urls = [
         reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
@@ -98,7 +98,7 @@ def test_every_admin_page_that_shows_a_client_logs_it(client, world, model):
 @pytest.mark.parametrize("who", ["anonymous", "client_a", "therapist"])
 def test_nobody_but_staff_opens_any_admin_page(client, world, who):
     if who != "anonymous":
-        client.force_login(world[who])
+        assert sign_in(client, world[who]).status_code == 302  # two-factor step included
     urls = list_urls() + [
         url for model, sample in SAMPLES.items() for url in object_urls(model, sample(world))
     ]
