@@ -1,6 +1,10 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 
 from .audit import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -14,3 +18,15 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         """The same address the access log records, by the same TRUSTED_PROXY_COUNT,
         so sign-in limits count the person and not the proxy in front of the portal."""
         return client_ip(request) or "unknown"
+
+    def send_mail(self, template_prefix, email, context):
+        """Send allauth's emails (the password reset) without ever failing the page.
+
+        The reset link is not queued for a retry: it would sit in the task table
+        in the clear. A failure is logged and the page answers as usual, the same
+        for every address; the person can ask again.
+        """
+        try:
+            super().send_mail(template_prefix, email, context)
+        except Exception:
+            logger.exception("Could not send %s", template_prefix)

@@ -75,3 +75,9 @@ def test_the_sign_in_page_explains_the_way_in_is_an_invitation(client, db):
     page = client.get(reverse("account_login"))
     assert "Your therapist sends you an invitation" in page.text
     assert "sign up" not in page.text.lower()
+
+
+def test_a_mail_outage_never_turns_a_password_reset_into_an_error_page(client, client_a, settings):
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingBackend"
+    response = client.post(reverse("account_reset_password"), {"email": client_a.email})
+    assert response.status_code == 302, "the same answer as when the email goes out"
