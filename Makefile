@@ -22,8 +22,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# `make run PORT=8123` serves elsewhere; links in emails follow the same port.
+PORT ?= 8000
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,6 +1,7 @@
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 from .audit import client_ip
 
@@ -26,6 +27,7 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         in the clear. A failure is logged and the page answers as usual, the same
         for every address; the person can ask again.
         """
+        context = {**context, "PORTAL_NAME": settings.PORTAL_NAME}
         try:
             super().send_mail(template_prefix, email, context)
         except Exception:

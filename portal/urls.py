@@ -1,6 +1,10 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
 from checkins import views as checkin_views
 from checkins.converters import IsoDateConverter
@@ -8,6 +12,12 @@ from checkins.converters import IsoDateConverter
 from . import views
 
 register_converter(IsoDateConverter, "isodate")
+
+# The admin's pages and some browsers ask for /favicon.ico whatever the page says.
+favicon = login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True))
+
+admin.site.site_header = admin.site.site_title = f"{settings.PORTAL_NAME} administration"
+admin.site.index_title = "Practice administration"
 
 # Staff sign in through the portal's own sign-in (with its lockout and
 # two-factor step), never through the admin's plain login form.
@@ -53,6 +63,7 @@ urlpatterns = [
     path("advice/", include("guidance.urls")),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

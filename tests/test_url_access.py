@@ -90,6 +90,7 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "security_txt": Route(PUBLIC),
+    "favicon": Route(PUBLIC),
     "my_data": Route(CLIENT),
     "my_data_json": Route(CLIENT),
     "my_data_csv": Route(CLIENT),

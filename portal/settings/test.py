@@ -5,16 +5,9 @@ from .base import *  # noqa: F403
 # Argon2 is deliberately slow; tests create hundreds of users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than shared memory, so that tests where threads write at
     # once see SQLite's real locking (they wait) instead of a table-lock error.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
 
 LOGGING = {"version": 1, "disable_existing_loggers": False}
-# Serve static files from the app folders as in development: tests never
-# run collectstatic.
-WHITENOISE_AUTOREFRESH = True
-WHITENOISE_USE_FINDERS = True

@@ -81,3 +81,16 @@ def test_a_mail_outage_never_turns_a_password_reset_into_an_error_page(client, c
     settings.EMAIL_BACKEND = "tests.mail_backends.FailingBackend"
     response = client.post(reverse("account_reset_password"), {"email": client_a.email})
     assert response.status_code == 302, "the same answer as when the email goes out"
+
+
+def test_the_reset_email_looks_like_the_portals_own(client, client_a, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": client_a.email})
+    (message,) = mailoutbox
+    assert message.subject == "Set a new password for the Check-in portal"
+    assert "Hello from" not in message.body and "testserver" not in message.body.split("\n")[0]
+    assert "/accounts/password/reset/key/" in message.body
+
+
+def test_after_a_reset_the_page_offers_to_sign_in(client):
+    page = client.get(reverse("account_reset_password_from_key_done"))
+    assert f'href="{reverse("account_login")}"' in page.text

@@ -188,3 +188,41 @@ def test_times_show_in_the_persons_own_time_zone(client, client_a):
         client.force_login(client_a)
         page = client.get(reverse("client_home"))
     assert "You checked in on Monday, November 23" in page.text
+
+
+def test_the_favicon_is_served_not_a_404(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith(".svg")
+
+
+def test_debug_is_off_unless_asked_for():
+    """A newcomer on `make run` sees the portal's own pages, never Django's debug
+    page that lists every URL; DEBUG=1 brings it back for those who want it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def debug_with(env: dict) -> str:
+        clean = {
+            k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")
+        }
+        result = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from django.conf import settings as s; print(s.DEBUG)",
+            ],
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        return result.stdout.strip().splitlines()[-1]
+
+    assert debug_with({}) == "False"
+    assert debug_with({"DEBUG": "1"}) == "True"

@@ -101,7 +101,7 @@ class Command(BaseCommand):
                     hours=contact.hours,
                     position=position,
                 )
-        admin = self._person(ADMIN_EMAIL, "Practice", "Admin", role="", practice=practice)
+        admin = self._person(ADMIN_EMAIL, "Jo", "Bennett", role="", practice=practice)
         if not admin.is_staff:
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
