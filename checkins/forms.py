@@ -2,7 +2,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
-from portal.forms import PortalFormHelper, time_zone_choices
+from portal.forms import ErrorSummaryMixin, PortalFormHelper, time_zone_choices
 
 from .models import (
     SESSIONS_MAX,
@@ -19,7 +19,7 @@ HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 SESSIONS_LOWER_NEEDS_REASON = (
     "This is fewer sessions than you told us last week ({previous}). "
-    "If that is right, please say why in the box below."
+    "If that is right, please say why in this box."
 )
 SESSIONS_TOO_MANY = f"Please enter a number between 0 and {SESSIONS_MAX}."
 WEEK_CLOSED = (
@@ -55,7 +55,7 @@ def _to_bool(value):
     return value in (True, "True", "true", "1")
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
     expectations = forms.TypedChoiceField(
         label="Therapy is meeting what I hoped for",
         choices=EXPECTATION_CHOICES,

@@ -283,6 +283,18 @@ class Flag(models.Model):
     def tier(self) -> "Tier":
         return TIERS[self.severity]
 
+    @property
+    def evidence_lines(self) -> list[str]:
+        """The evidence in a line per measure, weeks in order:
+        "Wellbeing: 7/10 (Dec 1), 4/10 (Dec 8)"."""
+        by_measure: dict[str, list[str]] = {}
+        for item in self.evidence:
+            week = date.fromisoformat(item["week"])
+            by_measure.setdefault(item["measure"], []).append(
+                f"{item['value']} ({week:%b} {week.day})"
+            )
+        return [f"{measure}: {', '.join(values)}" for measure, values in by_measure.items()]
+
 
 @dataclass(frozen=True)
 class Tier:

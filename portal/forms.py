@@ -19,7 +19,20 @@ class PortalFormHelper(FormHelper):
         self.add_input(Submit("submit", submit_label, css_class="btn-primary"))
 
 
-class InviteClientForm(forms.Form):
+class ErrorSummaryMixin:
+    """A rejected form lists its errors at the top, each linked to its field, so a
+    person on a phone (or a screen reader) is taken to what needs fixing."""
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor, label, message) for every error, in the order of the form."""
+        rows = [("", "", message) for message in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for message in self.errors.get(name, []):
+                rows.append((f"div_id_{self.add_prefix(name)}", field.label or name, message))
+        return rows
+
+
+class InviteClientForm(ErrorSummaryMixin, forms.Form):
     # 254 characters is the longest address SMTP carries (RFC 5321) and what
     # the database column holds.
     email = forms.EmailField(label="Client's email address", max_length=254)
@@ -35,7 +48,7 @@ def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,

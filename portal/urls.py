@@ -2,9 +2,9 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, register_converter
-from django.views.generic import RedirectView
 
 from checkins import views as checkin_views
 from checkins.converters import IsoDateConverter
@@ -13,8 +13,13 @@ from . import views
 
 register_converter(IsoDateConverter, "isodate")
 
-# The admin's pages and some browsers ask for /favicon.ico whatever the page says.
-favicon = login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True))
+
+@login_not_required
+def favicon(request):
+    """The admin's pages and some browsers ask for /favicon.ico whatever the page says.
+    Resolved per request: the hashed name exists only once static files are collected."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
 
 admin.site.site_header = admin.site.site_title = f"{settings.PORTAL_NAME} administration"
 admin.site.index_title = "Practice administration"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from checkins.charts import client_charts
 from checkins.models import (
     CheckIn,
     Flag,
+    Homework,
     NotificationKind,
     NotificationPreference,
     SafetyActionKind,
@@ -24,7 +26,7 @@ from checkins.models import (
 from checkins.safety import SafetyError, record_safety_action
 from checkins.services import FlagError, dismiss_flag, raise_flag
 from guidance.models import Advice, ShownAdvice
-from guidance.rules import advice_keys_for_flag
+from guidance.rules import FLAG_ADVICE_CLOSING, advice_keys_for_flag
 
 from .access import (
     client_for_therapist_or_404,
@@ -117,13 +119,47 @@ def caseload(request):
     )
 
 
+# A quarter of a year of weekly check-ins: enough to compare recent weeks at
+# a glance, short enough that the page stays about two screens high.
+HISTORY_WEEKS_PER_PAGE = 12
+# Homework in a word, for a table column a therapist scans down.
+HOMEWORK_SHORT = {
+    Homework.NONE_SET: "None set",
+    Homework.NOT_DONE: "Not done",
+    Homework.SOME: "Some",
+    Homework.MOST: "Most",
+    Homework.ALL: "All",
+}
+
+
+def history_row(checkin) -> dict:
+    """One week as the therapist's table shows it: the client's own words only where
+    they chose to share them (decided here, not in the template)."""
+    texts = [
+        ("What they hoped to see", checkin.hoped_for),
+        ("Something to raise", checkin.to_raise),
+        ("Why fewer sessions", checkin.sessions_reason),
+    ]
+    written = [(label, text) for label, text in texts if text]
+    shared = checkin.share_text_with_therapist
+    return {
+        "checkin": checkin,
+        "homework": HOMEWORK_SHORT[checkin.homework],
+        "notes": written if shared else [],
+        "private": bool(written) and not shared,
+    }
+
+
 def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
     """One flag as the client page shows it, with its forms and, for a crisis flag,
     the client's words from that week (only when the client shared them)."""
     item = {
         "flag": flag,
+        # The piece every trend flag ends on is shown once for them all, not on each.
         "advice": [
-            library[k] for k in advice_keys_for_flag(flag.kind, flag.evidence) if k in library
+            library[k]
+            for k in advice_keys_for_flag(flag.kind, flag.evidence)
+            if k in library and k != FLAG_ADVICE_CLOSING
         ],
     }
     if flag.is_safety:
@@ -203,8 +239,15 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
         {
             "client": client,
             "checkins": checkins[::-1],
+            "latest_row": history_row(checkins[-1]) if checkins else None,
+            "history": Paginator(
+                [history_row(c) for c in checkins[::-1]], HISTORY_WEEKS_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "charts": client_charts(checkins, marks=marks),
             "flag_items": items,
+            "safety_items": [item for item in items if item["flag"].is_safety],
+            "trend_items": [item for item in items if not item["flag"].is_safety],
+            "opening_advice": library.get(FLAG_ADVICE_CLOSING),
             "open_items": [item for item in items if item["flag"].is_open],
             "reminders": NotificationPreference.objects.filter(user=client).first()
             or NotificationPreference(),

@@ -98,7 +98,9 @@ def test_client_fixes_a_mistake_on_a_phone_and_reads_the_advice(new_page, client
 
     page.get_by_text("Some answers need another look").wait_for()
     visit(page, "checkin-phone-error")
-    assert page.get_by_text("This is fewer sessions than you told us last week (6).").is_visible()
+    message = "This is fewer sessions than you told us last week (6)."
+    assert page.locator("#div_id_sessions_reason").get_by_text(message).is_visible()
+    assert page.locator("#error-summary").get_by_text(message).is_visible()
     assert raise_box.input_value() == "I want to talk about my sister", "nothing typed is lost"
     assert page.get_by_label("Money").is_checked()
     page.get_by_label(re.compile("Why is the number lower")).fill("I miscounted last week")
@@ -170,7 +172,9 @@ def test_therapist_reads_a_flag_raises_it_and_the_dashboard_updates(new_page, th
     assert page.get_by_role(
         "heading", name=re.compile("Discomfort with the therapist")
     ).is_visible()
+    page.get_by_text("Rising discomfort: explore the relationship").click()
     assert page.get_by_text("How has it felt to come here lately?").is_visible()
+    page.get_by_text("Raised it in session, or dismiss it").click()
     form = page.get_by_role("form", name=re.compile("Mark Discomfort with the therapist as raised"))
     form.get_by_label(label("Short note")).fill("Talked about how sessions end")
     form.get_by_role("button", name="Mark as raised").click()
