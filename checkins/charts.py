@@ -54,6 +54,13 @@ class LineChart:
     y_ticks: list[tuple[float, str]] = field(default_factory=list)
     x_ticks: list[tuple[float, str]] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
+    scale: str = ""  # the measure's range in words: "0–10"
+    change: str = ""  # the direction over the chart, in words: "up 2", "steady"
+    change_css: str = ""  # "better", "worse" or "" (steady): colour that repeats the words
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
 
     @property
     def plot_left(self) -> int:
@@ -103,6 +110,7 @@ def line_chart(
     y_min: float,
     y_max: float,
     value_label=_fmt,
+    tick_label=_fmt,
     marks: dict[date, str] | None = None,
     width: int = WIDTH,
     height: int = HEIGHT,
@@ -139,7 +147,9 @@ def line_chart(
     if segment:
         chart.segments.append(" ".join(segment))
 
-    chart.y_ticks = [(round(y_at(v), 1), _fmt(v)) for v in (y_min, (y_min + y_max) / 2, y_max)]
+    chart.y_ticks = [
+        (round(y_at(v), 1), tick_label(v)) for v in (y_min, (y_min + y_max) / 2, y_max)
+    ]
     if n:
         chart.x_ticks = [(round(x_at(0), 1), f"{weeks[0]:%b %-d}")]
         if n > 1:
@@ -176,27 +186,78 @@ def _homework_label(share: float) -> str:
     return {0.0: "none", 1.0: "all"}.get(share, "some" if share < 0.5 else "most")
 
 
-# key, title, CheckIn attribute, lowest and highest value, how a value reads
-CLIENT_MEASURES = [
-    ("wellbeing", "How I have been (0–10)", "wellbeing", WELLBEING_MIN, WELLBEING_MAX, _fmt),
-    (
+def _homework_tick(share: float) -> str:
+    return {0.0: "none", 0.5: "half", 1.0: "all"}[share]
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    client_title: str  # in the client's voice, on their own pages
+    therapist_title: str  # in the therapist's voice, on theirs
+    attr: str
+    low: float
+    high: float
+    value_label: object = _fmt
+    tick_label: object = _fmt
+    # Which way is better, and the smallest move worth calling a change: one
+    # step of the scale (a third of the way between homework answers).
+    higher_is_better: bool = True
+    step: float = 1
+
+
+MEASURES = [
+    Measure(
+        "wellbeing",
+        "How I have been (0–10)",
+        "Wellbeing (0–10)",
+        "wellbeing",
+        WELLBEING_MIN,
+        WELLBEING_MAX,
+    ),
+    Measure(
         "expectations",
         "Therapy meets what I hoped for (1–5)",
+        "Meets their hopes (1–5)",
         "expectations",
         EXPECTATIONS_MIN,
         EXPECTATIONS_MAX,
-        _fmt,
     ),
-    (
+    Measure(
         "discomfort",
         "Uneasy with my therapist (0–4)",
+        "Discomfort with you (0–4)",
         "discomfort",
         DISCOMFORT_MIN,
         DISCOMFORT_MAX,
-        _fmt,
+        higher_is_better=False,
     ),
-    ("homework", "Homework done (weeks it was set)", "homework_share", 0, 1, _homework_label),
+    Measure(
+        "homework",
+        "Homework done (weeks it was set)",
+        "Homework done (when set)",
+        "homework_share",
+        0,
+        1,
+        _homework_label,
+        _homework_tick,
+        step=1 / 3,
+    ),
 ]
+
+
+def describe_change(chart: LineChart, measure: Measure) -> None:
+    """Say which way the measure moved over the chart, from the first answer to the
+    latest, in words a glance can take in; colour only repeats the words."""
+    if len(chart.points) < 2:
+        return
+    delta = chart.points[-1].value - chart.points[0].value
+    if abs(delta) < measure.step - 1e-9:
+        chart.change, chart.change_css = "steady", ""
+        return
+    amount = f" {_fmt(abs(delta))}" if measure.step == 1 else ""
+    chart.change = ("up" if delta > 0 else "down") + amount
+    chart.change_css = "better" if (delta > 0) == measure.higher_is_better else "worse"
 
 
 def client_charts(
@@ -204,6 +265,7 @@ def client_charts(
     *,
     weeks: list[date] | None = None,
     marks: dict[date, str] | None = None,
+    for_therapist: bool = False,
     **size,
 ) -> list[LineChart]:
     """The four charts of a client's history: wellbeing, expectations, discomfort, homework.
@@ -214,17 +276,21 @@ def client_charts(
     """
     weeks = weeks if weeks is not None else weekly_series(checkins)
     by_week = {c.week_start: c for c in checkins}
-    return [
-        line_chart(
-            key=key,
-            title=title,
+    charts = []
+    for measure in MEASURES:
+        chart = line_chart(
+            key=measure.key,
+            title=measure.therapist_title if for_therapist else measure.client_title,
             weeks=weeks,
-            values=[getattr(by_week[w], attr) if w in by_week else None for w in weeks],
-            y_min=y_min,
-            y_max=y_max,
-            value_label=label,
+            values=[getattr(by_week[w], measure.attr) if w in by_week else None for w in weeks],
+            y_min=measure.low,
+            y_max=measure.high,
+            value_label=measure.value_label,
+            tick_label=measure.tick_label,
             marks=marks,
             **size,
         )
-        for key, title, attr, y_min, y_max, label in CLIENT_MEASURES
-    ]
+        chart.scale = f"{measure.tick_label(measure.low)}–{measure.tick_label(measure.high)}"
+        describe_change(chart, measure)
+        charts.append(chart)
+    return charts

@@ -234,7 +234,8 @@ class ReminderForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["time_zone"].choices = time_zone_choices()
+        near = user.practice.time_zone if user.practice else user.time_zone
+        self.fields["time_zone"].choices = time_zone_choices(near)
         self.fields["time_zone"].initial = user.time_zone
         self.helper = PortalFormHelper("Save")
 

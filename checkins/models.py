@@ -38,6 +38,15 @@ class Homework(models.TextChoices):
     ALL = "all", "I did all of it"
 
 
+# Homework in a word or two, for table columns scanned down a page.
+HOMEWORK_SHORT = {
+    Homework.NONE_SET: "None set",
+    Homework.NOT_DONE: "Not done",
+    Homework.SOME: "Some",
+    Homework.MOST: "Most",
+    Homework.ALL: "All",
+}
+
 # How much of the homework was done, as a share, for trends and charts.
 HOMEWORK_SHARE = {
     Homework.NOT_DONE: 0.0,
@@ -145,6 +154,10 @@ class CheckIn(models.Model):
     @property
     def barrier_labels(self) -> list[str]:
         return [Barrier(value).label for value in self.barriers]
+
+    @property
+    def homework_short(self) -> str:
+        return HOMEWORK_SHORT[self.homework]
 
     @property
     def homework_share(self) -> float | None:

@@ -19,7 +19,8 @@ from .models import User
 # Eight weeks of sparkline: two months shows a direction without crowding a
 # phone screen.
 SPARKLINE_WEEKS = 8
-SPARKLINE_SIZE = {"width": 96, "height": 28, "compact": True}
+# Big enough to read a direction at a glance beside its scale and latest value.
+SPARKLINE_SIZE = {"width": 120, "height": 32, "compact": True, "for_therapist": True}
 
 
 @dataclass

@@ -1,4 +1,6 @@
+import functools
 import zoneinfo
+from pathlib import Path
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -44,8 +46,68 @@ class InviteClientForm(ErrorSummaryMixin, forms.Form):
         self.helper = PortalFormHelper("Send invitation")
 
 
-def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+# The areas real places' zones are named under; the rest of the database is
+# aliases and oddities ("Factory", "localtime", "Etc/GMT+5", "US/Eastern").
+ZONE_AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+@functools.cache
+def zone_countries() -> dict[str, str]:
+    """Each canonical zone and its country, from the time zone database's zone.tab
+    (empty where the system does not ship it: the zones are then listed by area)."""
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / "zone.tab"
+        if path.exists():
+            rows = (line.split("\t") for line in path.read_text().splitlines())
+            return {row[2]: row[0] for row in rows if len(row) >= 3 and not row[0].startswith("#")}
+    return {}
+
+
+@functools.cache
+def real_time_zones() -> list[str]:
+    countries = zone_countries()
+    zones = set(countries) or {
+        name for name in zoneinfo.available_timezones() if name.split("/")[0] in ZONE_AREAS
+    }
+    return sorted((zones | {"UTC"}) & zoneinfo.available_timezones())
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def time_zone_choices(near: str | None = None) -> list:
+    """Real places only; the zones of the country of `near` (the practice's zone)
+    first, then every zone."""
+    zones = real_time_zones()
+    country = zone_countries().get(near or "")
+    everywhere = [(name, _label(name)) for name in zones]
+    if near and near not in zones:  # an existing setting outside the list stays choosable
+        everywhere.insert(0, (near, _label(near)))
+    if not country:
+        return everywhere
+    nearby = [(name, _label(name)) for name in zones if zone_countries()[name] == country]
+    return [("Near your practice", nearby), ("All time zones", everywhere)]
+
+
+class TimeZoneSelect(forms.Select):
+    """Preselects the browser's own zone on a new form (static/js/time-zone.js)."""
+
+    def __init__(self, *args, preselect: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if preselect:
+            self.attrs["data-browser-time-zone"] = "preselect"
 
 
 class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
@@ -63,6 +125,7 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
     time_zone = forms.ChoiceField(
         label="Your time zone",
         help_text="Your weekly check-in follows the week where you live.",
+        widget=TimeZoneSelect,
     )
     phone = forms.CharField(
         label="Your phone number (optional)",
@@ -77,8 +140,10 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, invitation, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
-        self.fields["time_zone"].choices = time_zone_choices()
         practice = invitation.therapist.practice
+        self.fields["time_zone"].choices = time_zone_choices(
+            practice.time_zone if practice else None
+        )
         if practice and not self.is_bound:
             self.initial.setdefault("time_zone", practice.time_zone)
         self.helper = PortalFormHelper("Create my account")

@@ -16,7 +16,6 @@ from checkins.charts import client_charts
 from checkins.models import (
     CheckIn,
     Flag,
-    Homework,
     NotificationKind,
     NotificationPreference,
     SafetyActionKind,
@@ -122,14 +121,6 @@ def caseload(request):
 # A quarter of a year of weekly check-ins: enough to compare recent weeks at
 # a glance, short enough that the page stays about two screens high.
 HISTORY_WEEKS_PER_PAGE = 12
-# Homework in a word, for a table column a therapist scans down.
-HOMEWORK_SHORT = {
-    Homework.NONE_SET: "None set",
-    Homework.NOT_DONE: "Not done",
-    Homework.SOME: "Some",
-    Homework.MOST: "Most",
-    Homework.ALL: "All",
-}
 
 
 def history_row(checkin) -> dict:
@@ -144,7 +135,6 @@ def history_row(checkin) -> dict:
     shared = checkin.share_text_with_therapist
     return {
         "checkin": checkin,
-        "homework": HOMEWORK_SHORT[checkin.homework],
         "notes": written if shared else [],
         "private": bool(written) and not shared,
     }
@@ -243,7 +233,7 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
             "history": Paginator(
                 [history_row(c) for c in checkins[::-1]], HISTORY_WEEKS_PER_PAGE
             ).get_page(request.GET.get("page")),
-            "charts": client_charts(checkins, marks=marks),
+            "charts": client_charts(checkins, marks=marks, for_therapist=True),
             "flag_items": items,
             "safety_items": [item for item in items if item["flag"].is_safety],
             "trend_items": [item for item in items if not item["flag"].is_safety],

@@ -124,3 +124,18 @@ def test_no_client_page_overflows_a_phone_and_nothing_404s(new_page, client_a):
         )
         assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
     assert missing == [], missing
+
+
+def test_the_invitation_preselects_the_browsers_own_time_zone(browser, live_server, therapist):
+    from tests.factories import invitation_with_token
+
+    _, token = invitation_with_token(therapist=therapist)
+    context = browser.new_context(
+        base_url=live_server.url, timezone_id="Europe/Madrid", bypass_csp=True, **PHONE
+    )
+    page = context.new_page()
+    page.goto(f"/invitation/{token}/")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_label(label("Your time zone")).input_value() == "Europe/Madrid"
+    visit(page, "accept-invitation-phone")
+    context.close()

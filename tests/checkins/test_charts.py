@@ -44,3 +44,8 @@ def test_weeks_without_homework_set_leave_gaps_in_the_homework_chart(client_a):
     homework = next(c for c in client_charts(made) if c.key == "homework")
     assert [p.label for p in homework.points] == ["all", "none"]
     assert len(homework.segments) == 2
+
+
+def test_the_homework_axis_reads_in_words():
+    (homework,) = [c for c in client_charts([]) if c.key == "homework"]
+    assert [label for _, label in homework.y_ticks] == ["none", "half", "all"]

@@ -212,8 +212,8 @@ def test_what_is_worth_raising_looks_different_from_a_mention_in_words_and_colou
     person = ClientFactory(therapist=therapist)
     checkin_history(person, [{"discomfort": 4, "barrier_energy": True}])
     html = signed_in.get(reverse("client_detail", args=[person.public_id])).text
-    assert 'class="card mb-3 flag tier-medium' in html and "Worth raising" in html
-    assert 'class="card mb-3 flag tier-low' in html and "Worth a mention" in html
+    assert 'class="card flag tier-medium' in html and "Worth raising" in html
+    assert 'class="card flag tier-low' in html and "Worth a mention" in html
 
 
 @pytest.mark.parametrize(
@@ -235,3 +235,23 @@ def test_an_absurd_raised_in_session_date_is_refused(signed_in, client_a, raised
     assert message in response.text and "Kept words" in response.text
     flag.refresh_from_db()
     assert flag.status == FlagStatus.OPEN
+
+
+def test_each_trend_line_reads_at_a_glance_in_the_therapists_words(signed_in, therapist):
+    person = ClientFactory(therapist=therapist)
+    checkin_history(person, [{"wellbeing": 3, "discomfort": 0}, {"wellbeing": 6, "discomfort": 2}])
+    (row,) = signed_in.get(reverse("caseload")).context["rows"]
+    wellbeing, _, discomfort, _ = row.sparklines
+    assert (wellbeing.title, wellbeing.latest.label, wellbeing.change) == (
+        "Wellbeing (0–10)",
+        "6",
+        "up 3",
+    )
+    assert wellbeing.change_css == "better"
+    assert (discomfort.title, discomfort.change, discomfort.change_css) == (
+        "Discomfort with you (0–4)",
+        "up 2",
+        "worse",
+    )
+    html = signed_in.get(reverse("caseload")).text
+    assert "How I have been" not in html and "Uneasy with my therapist" not in html

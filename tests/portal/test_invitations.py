@@ -274,3 +274,21 @@ def test_a_mail_outage_never_turns_an_invitation_into_an_error_page(client, ther
     (message,) = [m for m in mail.outbox if m.to == ["later@example.com"]]
     client.logout()
     assert client.get(reverse("accept_invitation", args=[link_token(message)])).status_code == 200
+
+
+def test_the_time_zone_list_holds_real_places_with_the_practices_country_first(
+    client, pending_invitation
+):
+    from portal.forms import time_zone_choices
+
+    _, token = pending_invitation
+    form = client.get(reverse("accept_invitation", args=[token])).context["form"]
+    (near_label, near), (_, everywhere) = form.fields["time_zone"].choices
+    assert near_label == "Near your practice"
+    assert ("America/New_York", "America/New York") in near  # the practice is in New York
+    assert ("America/Chicago", "America/Chicago") in near
+    assert all(name.startswith(("America/", "Pacific/Honolulu")) for name, _ in near)
+    names = {name for name, _ in everywhere}
+    assert {"Europe/Madrid", "Asia/Tokyo"} <= names
+    assert not names & {"Factory", "localtime", "US/Eastern", "Etc/GMT+5", "posixrules"}
+    assert time_zone_choices(None)[0][0] != "Near your practice"
