@@ -97,7 +97,7 @@ def time_zone_choices(near: str | None = None) -> list:
         everywhere.insert(0, (near, _label(near)))
     if not country:
         return everywhere
-    nearby = [(name, _label(name)) for name in zones if zone_countries()[name] == country]
+    nearby = [(name, _label(name)) for name in zones if zone_countries().get(name) == country]
     return [("Near your practice", nearby), ("All time zones", everywhere)]
 
 
