@@ -200,7 +200,7 @@ def test_a_client_with_only_a_mention_is_not_counted_as_flagged(signed_in, thera
     uneasy = ClientFactory(therapist=therapist, first_name="Really", last_name="Uneasy")
     checkin_history(uneasy, [{"discomfort": 4}])
     everyone = signed_in.get(reverse("caseload"))
-    assert "Also worth a mention: barriers reported" in everyone.text
+    assert "Also worth a mention: barriers reported — " in everyone.text
     flagged = signed_in.get(reverse("caseload"), {"show": "flagged"})
     assert names(flagged) == [uneasy.display_name]
     assert "Flagged: 1 client" in flagged.text
