@@ -3,6 +3,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from portal.forms import ErrorSummaryMixin, PortalFormHelper, time_zone_choices
+from portal.models import phone_number_validator
 
 from .models import (
     SESSIONS_MAX,
@@ -225,6 +226,15 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
 
 class ReminderForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label="Your time zone")
+    phone = forms.CharField(
+        label="Your phone number (optional)",
+        required=False,
+        max_length=32,
+        validators=[phone_number_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        help_text="So your therapist can reach you the same day if you ever tell us you are "
+        "in crisis. Leave it empty to remove it.",
+    )
 
     class Meta:
         model = NotificationPreference
@@ -237,11 +247,13 @@ class ReminderForm(forms.ModelForm):
         near = user.practice.time_zone if user.practice else user.time_zone
         self.fields["time_zone"].choices = time_zone_choices(near)
         self.fields["time_zone"].initial = user.time_zone
+        self.fields["phone"].initial = user.phone
         self.helper = PortalFormHelper("Save")
 
     def save(self, commit=True):
         self.user.time_zone = self.cleaned_data["time_zone"]
-        self.user.save(update_fields=["time_zone"])
+        self.user.phone = self.cleaned_data["phone"].strip()
+        self.user.save(update_fields=["time_zone", "phone"])
         return super().save(commit)
 
 

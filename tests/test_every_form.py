@@ -99,6 +99,7 @@ FORMS = {
             "reminder_weekday": "4",
             "reminder_hour": "18",
             "time_zone": "America/New_York",
+            "phone": "+1 555 0100",
         },
     ),
     "digest": Form(

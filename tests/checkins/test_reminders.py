@@ -359,3 +359,22 @@ def test_a_mail_outage_never_turns_digest_now_into_an_error_page(
         response = client.post(reverse("digest_now"), follow=True)
     assert response.status_code == 200
     assert "The digest is on its way" in response.text
+
+
+def test_a_client_keeps_their_phone_number_up_to_date(client, client_a):
+    client.force_login(client_a)
+    data = {
+        "reminders_enabled": "on",
+        "reminder_weekday": "4",
+        "reminder_hour": "18",
+        "time_zone": "America/New_York",
+    }
+    refused = client.post(reverse("reminders"), {**data, "phone": "not a number"})
+    assert refused.status_code == 200 and "Enter a phone number" in refused.text
+    assert "not a number" in refused.text
+    client.post(reverse("reminders"), {**data, "phone": "+1 555 0142"})
+    client_a.refresh_from_db()
+    assert client_a.phone == "+1 555 0142"
+    client.post(reverse("reminders"), {**data, "phone": ""})
+    client_a.refresh_from_db()
+    assert client_a.phone == ""
