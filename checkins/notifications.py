@@ -108,9 +108,10 @@ def deliver_reminder(*, client: User, kind: str, week_start: date) -> bool:
 
 
 def new_flag_count(therapist: User, since: datetime) -> int:
-    """How many of the therapist's clients have a flag opened since `since`."""
+    """How many of the therapist's clients have a flag worth raising opened since `since`
+    (mentions are not news worth an email)."""
     return (
-        Flag.objects.open()
+        Flag.objects.worth_raising()
         .filter(
             client__in=User.objects.caseload_of(therapist),
             opened_at__gt=since,

@@ -57,7 +57,11 @@ METHOD_REQUIRED = "Please say how you contacted the client."
 NOT_A_SAFETY_FLAG = "Only a crisis flag takes these actions."
 ALREADY_CLEARED = "This crisis flag is already cleared."
 WHEN_IN_FUTURE = "That time is in the future. When did it happen?"
-NOBODY_TO_TELL = "Nobody to send it to: set the practice's on-call email in the admin (or ADMINS)."
+NOBODY_TO_TELL = (
+    "Nobody to send it to: set the practice's on-call email in the admin "
+    "(or ESCALATION_FALLBACK_EMAILS)."
+)
+FLAG_HANDLED_FIRST = "Not sent: the crisis flag was cleared or closed first."
 WHEN_BEFORE_FLAG = "That is before the client's crisis answer. When did it happen?"
 
 
@@ -66,18 +70,21 @@ def escalation_window() -> timedelta:
 
 
 def on_call_recipients(practice) -> list[str]:
-    """Who hears an escalation: the practice's on-call contact, else its staff, else ADMINS."""
+    """Who hears an escalation: the practice's on-call contact, else its staff, else
+    ESCALATION_FALLBACK_EMAILS. Blank addresses never count as someone."""
     if practice is not None and practice.on_call_email:
         return [practice.on_call_email]
     if practice is not None:
-        staff = list(
-            User.objects.filter(practice=practice, is_staff=True, is_active=True)
+        staff = [
+            email
+            for email in User.objects.filter(practice=practice, is_staff=True, is_active=True)
             .order_by("pk")
             .values_list("email", flat=True)
-        )
+            if email
+        ]
         if staff:
             return staff
-    return [email for _, email in settings.ADMINS]
+    return [email for email in settings.ESCALATION_FALLBACK_EMAILS if email]
 
 
 def alert_on_new_safety_flag(flag: Flag) -> SafetyAlert:
@@ -125,18 +132,24 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
     """Send one alert if it is still unsent. A failure is recorded, not raised, and
     the alert stays unsent so the next try sends it. Returns whether it went out."""
     with transaction.atomic():
+        # Skip a row another worker is sending: a hung send must not queue the rest.
         alert = (
-            SafetyAlert.objects.select_for_update(of=("self",))
+            SafetyAlert.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("flag__client__practice")
             .filter(pk=alert_id, sent_at__isnull=True)
             .first()
         )
         if alert is None:
             return False
+        if alert.flag.closed_at or alert.flag.status != FlagStatus.OPEN:
+            alert.last_error = FLAG_HANDLED_FIRST
+            alert.save(update_fields=["last_error"])
+            return False
         if not alert.recipients and alert.kind == SafetyAlertKind.ESCALATION:
             # Someone may have set the on-call contact since the alert was queued.
             alert.recipients = on_call_recipients(alert.flag.client.practice)
             alert.save(update_fields=["recipients"])
+        alert.recipients = [r for r in alert.recipients if r]
         if not alert.recipients:
             alert.attempts += 1
             alert.last_error = NOBODY_TO_TELL
@@ -145,7 +158,8 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
             return False
         body = render_to_string("checkins/email/safety_alert.txt", alert_context(alert))
         try:
-            send_mail(ALERT_SUBJECTS[alert.kind], body, None, alert.recipients)
+            if not send_mail(ALERT_SUBJECTS[alert.kind], body, None, alert.recipients):
+                raise RuntimeError("the mail backend sent nothing")
         except Exception as error:  # any mail failure: keep the alert and retry it
             alert.attempts += 1
             alert.last_error = f"{type(error).__name__}: {error}"[:300]
@@ -192,7 +206,10 @@ def sweep_safety_alerts(*, now: datetime | None = None) -> int:
         if _queue_alert(flag, SafetyAlertKind.ESCALATION, on_call_recipients(flag.client.practice)):
             queued += 1
     for alert_id in SafetyAlert.objects.filter(
-        sent_at__isnull=True, created_at__lte=now - SWEEP_GRACE
+        sent_at__isnull=True,
+        created_at__lte=now - SWEEP_GRACE,
+        flag__closed_at__isnull=True,
+        flag__status=FlagStatus.OPEN,
     ).values_list("pk", flat=True):
         _send_after_commit(alert_id)
         queued += 1

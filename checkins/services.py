@@ -146,6 +146,12 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     result = []
     for kind, finding in findings.items():
         flag = active.get(kind)
+        if flag is not None and flag.is_safety and finding.score > flag.score:
+            # A crisis answer in a later week is a new event, with its own alert,
+            # actions and escalation, whatever was done about the earlier one.
+            flag.closed_at = now
+            flag.save(update_fields=["closed_at", "updated_at"])
+            flag = None
         if flag is not None and not flag.is_open and finding.score > flag.handled_score:
             flag.closed_at = now
             flag.save(update_fields=["closed_at", "updated_at"])

@@ -79,9 +79,10 @@ class Thresholds:
     # algorithms catch most clients who go on to deteriorate by the third
     # session while clinicians foresaw 1 in 40 (Hannan et al., 2005).
     decline_sustained_checkins: int = 2
-    # The client's level is the mean of up to this many check-ins before the
-    # sustained fall: their recent best, not one unusually good week.
-    decline_reference_checkins: int = 4
+    # The client's level is their best three-check-in mean among this many
+    # check-ins before the sustained fall (two months of weekly check-ins): a
+    # decline that lasts does not lower its own yardstick.
+    decline_reference_checkins: int = 8
     # Expectations of 1-2 on the 1-5 scale mean therapy is not meeting hopes.
     expectations_low: int = 2
     # That many low answers in a row is "several weeks", not a passing mood.
@@ -159,12 +160,21 @@ class Decline:
 
 
 def early_decline(history: Sequence[CheckInLike], t: Thresholds) -> Decline | None:
-    """The last check-ins each clearly below the client's own level just before them."""
+    """The last check-ins each clearly below the client's own recent level.
+
+    That level is the best mean of three check-ins in a row (fewer when the
+    history is short) among the `decline_reference_checkins` before the fall:
+    their recent best, so that a decline that lasts does not lower its own
+    yardstick, and not one unusually good week.
+    """
     n = t.decline_sustained_checkins
     if len(history) < n + 1:
         return None
     after = tuple(history[-n:])
-    before = tuple(history[-n - t.decline_reference_checkins : -n])
+    earlier = history[-n - t.decline_reference_checkins : -n]
+    size = min(3, len(earlier))
+    runs = [earlier[i : i + size] for i in range(len(earlier) - size + 1)]
+    before = tuple(max(runs, key=lambda run: mean(c.wellbeing for c in run)))
     reference = mean(c.wellbeing for c in before)
     drop = min(reference - c.wellbeing for c in after)
     if drop < t.deterioration_points:
@@ -201,10 +211,21 @@ def is_falling(history: Sequence[CheckInLike], t: Thresholds) -> bool:
     "too soon to judge" or "hard sessions mean it is working"."""
     if is_deteriorating(history, t):
         return True
+    if len(history) >= 2 and sudden_drop(history, t):
+        return True
     if len(history) < 3:
         return False
     a, b, c = (checkin.wellbeing for checkin in history[-3:])
     return a > b > c and a - c >= t.deterioration_points
+
+
+def sudden_drop(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+    """Twice the deterioration figure in a single week (8 to 4, say): one week, so not a
+    flag on its own, but never a week to be told that hard means it is working."""
+    return (
+        len(history) >= 2
+        and history[-2].wellbeing - history[-1].wellbeing >= 2 * t.deterioration_points
+    )
 
 
 def is_improving(history: Sequence[CheckInLike], t: Thresholds) -> bool:

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from guidance.services import client_advice
@@ -18,6 +19,7 @@ from .services import submit_checkin
 from .tasks import send_notification
 
 
+@sensitive_post_parameters()  # what a client writes never goes into an error report
 @client_required
 def checkin(request):
     """This week's check-in: a new one, or the one already saved, while the week is open."""

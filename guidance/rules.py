@@ -30,6 +30,7 @@ from checkins.trends import (
     is_improving,
     is_stalled,
     repeated_barriers,
+    sudden_drop,
     trailing_run,
 )
 
@@ -118,6 +119,14 @@ def falling(history, t):
             f"{found.reference:.1f}."
         )
         strength = found.drop
+    elif sudden_drop(history, t):
+        before, now = history[-2].wellbeing, history[-1].wellbeing
+        client_reason = (
+            f"How you have been dropped from {before} to {now} out of 10 since your last "
+            "check-in. That is worth telling your therapist this week, not waiting out."
+        )
+        therapist_reason = f"Wellbeing fell from {before}/10 to {now}/10 in a week."
+        strength = before - now
     else:
         scores = ", ".join(f"{c.wellbeing}" for c in history[-3:])
         client_reason = (

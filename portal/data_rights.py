@@ -235,11 +235,14 @@ def erase_client(*, request: DeletionRequest) -> None:
         request.save(update_fields=["completed_at"])
         return
     # The admin's action log names the objects it records ("Recent actions").
+    invitations = Invitation.objects.filter(Q(accepted_by=client) | Q(email__iexact=client.email))
     logged = Q()
     for model, ids in (
         (User, [client.pk]),
         (CheckIn, CheckIn.objects.filter(client=client).values_list("pk", flat=True)),
         (Flag, Flag.objects.filter(client=client).values_list("pk", flat=True)),
+        (Invitation, invitations.values_list("pk", flat=True)),
+        (EmailAddress, EmailAddress.objects.filter(user=client).values_list("pk", flat=True)),
     ):
         content_type = ContentType.objects.get_for_model(model)
         logged |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
@@ -252,9 +255,7 @@ def erase_client(*, request: DeletionRequest) -> None:
     NotificationPreference.objects.filter(user=client).delete()
     SentNotification.objects.filter(user=client).delete()
     # Every invitation to them, the expired and withdrawn ones too.
-    Invitation.objects.filter(Q(accepted_by=client) | Q(email__iexact=client.email)).update(
-        email="erased@invalid", first_name="", last_name=""
-    )
+    invitations.update(email="erased@invalid", first_name="", last_name="")
     EmailAddress.objects.filter(user=client).delete()
     Authenticator.objects.filter(user=client).delete()
     CaseloadAssignment.objects.filter(client=client, ended_at__isnull=True).update(

@@ -7,8 +7,9 @@ from django.template.loader import render_to_string
 
 def send_templated_email(
     *, to: str, template: str, context: dict, unsubscribe_url: str | None = None
-) -> None:
-    """Render `<template>_subject.txt`, `.txt` and `.html` and send them to `to`."""
+) -> int:
+    """Render `<template>_subject.txt`, `.txt` and `.html` and send them to `to`;
+    returns how many messages the backend took (0 means none went)."""
     context = {**context, "unsubscribe_url": unsubscribe_url}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     headers = {}
@@ -23,4 +24,4 @@ def send_templated_email(
         headers=headers,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()
+    return message.send()

@@ -88,7 +88,7 @@ def deliver_invitation(invitation_id: int) -> bool:
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update(of=("self",))
+            Invitation.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("therapist__practice")
             .filter(pk=invitation_id, delivered_at__isnull=True)
             .first()
@@ -109,7 +109,8 @@ def deliver_invitation(invitation_id: int) -> bool:
             template = "portal/email/invitation"
         invitation.delivery_attempts += 1
         try:
-            send_templated_email(to=invitation.email, template=template, context=context)
+            if not send_templated_email(to=invitation.email, template=template, context=context):
+                raise RuntimeError("the mail backend sent nothing")
         except Exception as error:  # any mail failure: keep it for the next try
             invitation.delivery_error = f"{type(error).__name__}: {error}"[:300]
             invitation.save(update_fields=["delivery_attempts", "delivery_error"])

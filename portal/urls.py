@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path, register_converter
 
@@ -17,8 +17,9 @@ register_converter(IsoDateConverter, "isodate")
 @login_not_required
 def favicon(request):
     """The admin's pages and some browsers ask for /favicon.ico whatever the page says.
-    Resolved per request: the hashed name exists only once static files are collected."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    Resolved per request: the hashed name exists only once static files are collected,
+    and changes with them, so the redirect is not a permanent one."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 admin.site.site_header = admin.site.site_title = f"{settings.PORTAL_NAME} administration"

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from checkins.charts import client_charts
@@ -261,6 +262,7 @@ def session_prep(request, client_id):
     return _client_page(request, client, template="portal/session_prep.html")
 
 
+@sensitive_post_parameters()
 @therapist_required
 @require_POST
 def flag_action(request, client_id, pk, action):
@@ -286,6 +288,7 @@ def flag_action(request, client_id, pk, action):
     return _client_page(request, client, bound={(action, flag.pk): form}, status=400)
 
 
+@sensitive_post_parameters()
 @therapist_required
 @require_POST
 def safety_action(request, client_id, pk, kind):
@@ -348,6 +351,7 @@ def invitation_revoke(request, pk):
 
 @login_not_required
 @never_cache
+@sensitive_post_parameters()  # passwords and phone numbers never go into an error report
 def accept_invitation_view(request, token):
     try:
         invitation = check_invitation(token)

@@ -50,3 +50,24 @@ def test_production_static_files_collect(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.min.css" in manifest
+
+
+def test_errors_are_logged_never_emailed(settings, mailoutbox):
+    """Django's error emails carry the request's POST data: a client's own words."""
+    import logging
+
+    from django.test import RequestFactory
+    from django.utils.log import configure_logging
+
+    from portal.settings import base
+
+    settings.ADMINS = [("Ops", "ops@example.org")]
+    configure_logging(settings.LOGGING_CONFIG, base.LOGGING)
+    try:
+        request = RequestFactory().post("/checkin/", {"to_raise": "my secret words"})
+        logging.getLogger("django.request").error(
+            "Internal Server Error: /checkin/", extra={"status_code": 500, "request": request}
+        )
+    finally:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    assert mailoutbox == []

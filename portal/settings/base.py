@@ -6,6 +6,7 @@ refuses to start without its secrets.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -220,6 +221,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that hangs must not hold a worker (and the row it locked) for ever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Check-in portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -276,11 +279,15 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Errors go to the console (and from there to the platform's log store), never
+# by email: Django's error emails carry the request's POST data, and a
+# check-in's POST data is what a client wrote.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # A client who asks for their data to be deleted has this long to change
@@ -303,8 +310,10 @@ PORTAL_NAME = os.environ.get("PORTAL_NAME", "Check-in portal")
 CRISIS_ESCALATION_HOURS = float(os.environ.get("CRISIS_ESCALATION_HOURS", "4"))
 
 # Who hears an escalation when a practice has neither an on-call contact nor
-# staff accounts: "Name <email>, Name <email>" pairs from the environment.
-ADMINS = [
-    (name.strip(), email.strip(" >"))
-    for name, _, email in (item.partition("<") for item in env_list("ADMINS"))
+# staff accounts: a comma-separated list of addresses ("Name <a@b.org>" or
+# "a@b.org"). Deliberately not ADMINS, which Django also mails error reports to.
+ESCALATION_FALLBACK_EMAILS = [
+    address
+    for _, address in getaddresses([os.environ.get("ESCALATION_FALLBACK_EMAILS", "")])
+    if "@" in address
 ]

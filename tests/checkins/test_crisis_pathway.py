@@ -382,3 +382,58 @@ def test_the_crisis_help_stays_on_the_clients_home_page_all_that_week(signed_in_
     submit_checkin(client=client_a, data=answers(in_crisis=True))
     html = signed_in_client.get(reverse("client_home")).content.decode()
     assert "Please get help now" in html and 'href="tel:988"' in html
+
+
+def test_a_new_crisis_week_alerts_again_even_after_the_last_one_was_followed_up(
+    client_a, therapist, mailoutbox, django_capture_on_commit_callbacks
+):
+    start = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_checkin(client=client_a, data=answers(in_crisis=True), now=start)
+    record_safety_action(
+        flag=crisis_flag(client_a), by=therapist, kind="contacted", done_at=start, method="phone"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_checkin(
+            client=client_a, data=answers(in_crisis=True), now=start + timedelta(weeks=1)
+        )
+    assert alerts(mailoutbox) == [[therapist.email], [therapist.email]]
+    new = crisis_flag(client_a)
+    assert not new.safety_actions.exists(), "the new answer waits for its own follow-up"
+    later = start + timedelta(weeks=1, hours=5)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        enqueue_due_notifications()
+    assert new.alerts.filter(kind=SafetyAlertKind.ESCALATION).exists(), "and escalates if none"
+
+
+def test_an_alert_with_only_blank_addresses_is_never_counted_as_sent(client_a, settings):
+    from checkins.safety import NOBODY_TO_TELL, deliver_safety_alert
+
+    settings.ESCALATION_FALLBACK_EMAILS = []
+    submit_checkin(client=client_a, data=answers(in_crisis=True))
+    alert = SafetyAlert.objects.create(
+        flag=crisis_flag(client_a), kind=SafetyAlertKind.ESCALATION, recipients=[""]
+    )
+    assert deliver_safety_alert(alert.pk) is False
+    alert.refresh_from_db()
+    assert alert.sent_at is None and alert.last_error == NOBODY_TO_TELL
+
+
+def test_an_alert_for_a_flag_cleared_meanwhile_is_not_sent(
+    client_a, therapist, settings, mailoutbox
+):
+    from checkins.safety import deliver_safety_alert
+
+    settings.EMAIL_BACKEND = FAILING_MAIL
+    submit_checkin(client=client_a, data=answers(in_crisis=True))
+    alert = SafetyAlert.objects.get()
+    record_safety_action(
+        flag=crisis_flag(client_a),
+        by=therapist,
+        kind="cleared",
+        done_at=timezone.now(),
+        note="Seen in person today",
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert deliver_safety_alert(alert.pk) is False
+    assert alerts(mailoutbox) == []

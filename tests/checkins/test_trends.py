@@ -316,3 +316,13 @@ def test_only_risk_and_off_track_signals_are_worth_raising():
         history(*rows(3, homework="all"), *rows(3, homework="some", barrier_money=True))
     )
     assert {f.severity for f in mentions.values()} == {Severity.LOW}
+
+
+def test_a_decline_that_lasts_does_not_lower_its_own_yardstick():
+    scores = (4, 4, 4, 8, 8, 8, 8, 4, 4, 4, 4, 4)
+    flagged = [
+        n
+        for n in range(3, len(scores) + 1)
+        if FlagKind.DETERIORATION in flags(wellbeing(*scores[:n]))
+    ]
+    assert flagged == [9, 10, 11, 12], "still flagged while they stay four points down"

@@ -448,3 +448,11 @@ def test_the_therapists_question_matches_the_barrier_named(named, piece):
 
 def test_a_crisis_flag_leads_with_safety_not_a_conversation_about_the_stall():
     assert rules.advice_keys_for_flag("crisis") == [rules.CRISIS_THERAPIST_KEY]
+
+
+def test_a_sudden_collapse_in_one_week_is_never_met_with_reassurance():
+    shown = client_keys(
+        history({"wellbeing": 8}, {"wellbeing": 1, "felt_worse_after_session": True})
+    )
+    assert shown[0] == "hard-sessions-vs-decline"
+    assert "working-but-unpleasant" not in shown and "timeline-too-early" not in shown

@@ -172,14 +172,19 @@ SECRET_TEXT = "my secret sorrow about the winter"
 @pytest.fixture
 def full_record(client_a, therapist, staff, django_capture_on_commit_callbacks):
     """A client with a row in every table the portal keeps about a person."""
+    from allauth.account.models import EmailAddress
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
 
     from checkins.models import NotificationPreference, SentNotification
     from checkins.safety import record_safety_action
     from checkins.services import submit_checkin
-    from tests.factories import answers
+    from portal.models import Invitation
+    from tests.factories import answers, invitation_with_token
 
+    invitation, _ = invitation_with_token(therapist=therapist, email=client_a.email)
+    invitation.accepted_by, invitation.accepted_at = client_a, timezone.now()
+    invitation.save()
     client_a.first_name, client_a.last_name = "Wilhelmina", "Quartermaine"
     client_a.phone = "+1 555 0199"
     client_a.save()
@@ -200,12 +205,14 @@ def full_record(client_a, therapist, staff, django_capture_on_commit_callbacks):
     )
     NotificationPreference.objects.create(user=client_a, reminder_hour=9)
     SentNotification.objects.create(user=client_a, kind="reminder", period=timezone.localdate())
-    LogEntry.objects.log_actions(
-        user_id=staff.pk,
-        queryset=User.objects.filter(pk=client_a.pk),
-        action_flag=CHANGE,
-        change_message="Changed phone.",
-    )
+    for queryset in (
+        User.objects.filter(pk=client_a.pk),
+        Invitation.objects.filter(pk=invitation.pk),
+        EmailAddress.objects.filter(user=client_a),
+    ):
+        LogEntry.objects.log_actions(
+            user_id=staff.pk, queryset=queryset, action_flag=CHANGE, change_message="Changed."
+        )
     assert ContentType.objects.exists()
     return client_a
 
@@ -221,7 +228,8 @@ def test_the_export_holds_every_table_that_refers_to_the_client(client, full_rec
     assert data["flag_versions"], "earlier versions of flags"
     assert data["reminder_settings"][0]["reminder_hour"] == 9
     assert data["emails_sent"][0]["what"] == "Check-in reminder"
-    assert data["invitations"] == [] or "from" in data["invitations"][0]
+    (invitation,) = data["invitations"]
+    assert invitation["from"] and invitation["accepted_at"]
     assert data["account"]["email_addresses"][0]["email"] == full_record.email
 
 
