@@ -1,6 +1,5 @@
 """The weekly check-in."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -9,6 +8,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from here too
+    HOMEWORK_SHARE,
+    HOMEWORK_SHORT,
+    SAFETY_KINDS,
+    TIERS,
+    WORTH_RAISING,
+    Barrier,
+    FlagKind,
+    Homework,
+    Severity,
+    Tier,
+)
 
 # Limits on free text: long enough for a few honest sentences, short enough
 # that a therapist reads it before a session.
@@ -28,39 +40,6 @@ def week_start_for(moment: datetime, tz) -> date:
     """The Monday of the week that `moment` falls in, in time zone `tz`."""
     local_day = timezone.localtime(moment, tz).date()
     return local_day - timedelta(days=local_day.weekday())
-
-
-class Homework(models.TextChoices):
-    NONE_SET = "none_set", "No homework was set"
-    NOT_DONE = "not_done", "I didn't get to it"
-    SOME = "some", "I did some of it"
-    MOST = "most", "I did most of it"
-    ALL = "all", "I did all of it"
-
-
-# Homework in a word or two, for table columns scanned down a page.
-HOMEWORK_SHORT = {
-    Homework.NONE_SET: "None set",
-    Homework.NOT_DONE: "Not done",
-    Homework.SOME: "Some",
-    Homework.MOST: "Most",
-    Homework.ALL: "All",
-}
-
-# How much of the homework was done, as a share, for trends and charts.
-HOMEWORK_SHARE = {
-    Homework.NOT_DONE: 0.0,
-    Homework.SOME: 1 / 3,
-    Homework.MOST: 2 / 3,
-    Homework.ALL: 1.0,
-}
-
-
-class Barrier(models.TextChoices):
-    TIME = "time", "Time"
-    MONEY = "money", "Money"
-    ENERGY = "energy", "Energy"
-    LIFE_EVENTS = "life_events", "Things happening in my life"
 
 
 class CheckInQuerySet(models.QuerySet):
@@ -169,42 +148,6 @@ class CheckIn(models.Model):
         return self.week_start == week_start_for(now or timezone.now(), self.client.tz)
 
 
-class FlagKind(models.TextChoices):
-    CRISIS = "crisis", "Crisis answer"
-    DETERIORATION = "deterioration", "Wellbeing clearly worse than baseline"
-    DISCOMFORT = "discomfort", "Discomfort with the therapist"
-    CHECKINS_STOPPED = "checkins_stopped", "Check-ins stopped"
-    EXPECTATIONS_UNMET = "expectations_unmet", "Expectations unmet"
-    NO_IMPROVEMENT = "no_improvement", "No improvement after many sessions"
-    WORSE_AFTER_SESSIONS = "worse_after_sessions", "Feeling worse after sessions"
-    HOMEWORK_FALLING = "homework_falling", "Homework falling off"
-    BARRIERS = "barriers", "Barriers reported"
-
-
-class Severity(models.IntegerChoices):
-    LOW = 1, "Worth a mention"
-    MEDIUM = 2, "Worth raising"
-    HIGH = 3, "Raise this session"
-    URGENT = 4, "Needs attention now"
-
-
-# Flags about the client's safety: their own actions (contacted, safety plan,
-# cleared) instead of "raised in session" or "dismissed", and escalation when
-# nobody acts in time.
-SAFETY_KINDS = frozenset({FlagKind.CRISIS})
-
-
-# What is worth the therapist raising, as opposed to worth a mention. Outcome
-# monitoring systems flag about one client in ten to one in five at a time;
-# past that, clinicians stop reading the flags. So only signals of risk or of
-# therapy going off track are "worth raising" (and count as flagged on the
-# dashboard): crisis, deterioration, discomfort with the therapist,
-# expectations unmet for weeks, no improvement after many sessions, feeling
-# worse after sessions repeatedly, check-ins stopped. Homework falling off and
-# barriers are context ("worth a mention"): shown, never counted as flagged.
-WORTH_RAISING = Severity.MEDIUM
-
-
 class FlagStatus(models.TextChoices):
     OPEN = "open", "Open"
     RAISED = "raised", "Raised in session"
@@ -307,23 +250,6 @@ class Flag(models.Model):
                 f"{item['value']} ({week:%b} {week.day})"
             )
         return [f"{measure}: {', '.join(values)}" for measure, values in by_measure.items()]
-
-
-@dataclass(frozen=True)
-class Tier:
-    """How a severity looks, decided once: colour and words, never a badge alone."""
-
-    label: str
-    css: str  # the card's and the marker's class in portal.css
-    worth_raising: bool
-
-
-TIERS = {
-    Severity.URGENT: Tier("Needs attention now", "tier-urgent", True),
-    Severity.HIGH: Tier("Raise this session", "tier-high", True),
-    Severity.MEDIUM: Tier("Worth raising", "tier-medium", True),
-    Severity.LOW: Tier("Worth a mention", "tier-low", False),
-}
 
 
 class SafetyActionKind(models.TextChoices):

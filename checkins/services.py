@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinical.trends import Finding, Thresholds, evaluate, thresholds
 from guidance.services import attach_advice
 from portal.models import User
 
 from .models import SAFETY_KINDS, CheckIn, Flag, FlagStatus, week_start_for
 from .safety import alert_on_new_safety_flag
-from .trends import Finding, Thresholds, evaluate, thresholds
 
 # The rules look at most this many recent check-ins (plus the first few, for
 # the baseline), so a save costs the same after two years as after two months.

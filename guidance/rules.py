@@ -19,8 +19,7 @@ use, so advice and flags never disagree.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from checkins.models import SAFETY_KINDS, Barrier, FlagKind, Homework
-from checkins.trends import (
+from clinical.trends import (
     CheckInLike,
     Thresholds,
     decline,
@@ -33,6 +32,7 @@ from checkins.trends import (
     sudden_drop,
     trailing_run,
 )
+from clinical.vocabulary import SAFETY_KINDS, Barrier, FlagKind, Homework
 
 # The piece every client list ends on: both articles close on the same point,
 # that the first step is an honest conversation with the therapist.

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from checkins.trends import CheckInLike, Thresholds
+from clinical.trends import CheckInLike, Thresholds
 
 from .models import Advice, Audience, ShownAdvice
 from .rules import (

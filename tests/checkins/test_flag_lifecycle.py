@@ -178,7 +178,7 @@ def test_a_submit_and_the_daily_recompute_at_once_open_one_flag():
     from django.db import connection, transaction
 
     from checkins.services import sync_flags
-    from checkins.trends import evaluate, thresholds
+    from clinical.trends import evaluate, thresholds
     from tests.factories import ClientFactory
 
     person = ClientFactory()

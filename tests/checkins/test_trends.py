@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from checkins.models import CheckIn, FlagKind, Severity
-from checkins.trends import DEFAULT_THRESHOLDS as T
-from checkins.trends import evaluate, thresholds
+from clinical.trends import DEFAULT_THRESHOLDS as T
+from clinical.trends import evaluate, thresholds
 from tests.factories import answers
 
 START = date(2026, 6, 1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checkins.trends import DEFAULT_THRESHOLDS as T
+from clinical.trends import DEFAULT_THRESHOLDS as T
 from guidance.content import ADVICE, SOURCES, WHEN, credit
 from guidance.models import Advice
 

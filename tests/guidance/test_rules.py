@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checkins.models import CheckIn
-from checkins.trends import DEFAULT_THRESHOLDS as T
-from checkins.trends import is_deteriorating, is_falling
+from clinical.trends import DEFAULT_THRESHOLDS as T
+from clinical.trends import is_deteriorating, is_falling
 from guidance import rules
 from guidance.content import ADVICE
 from tests.factories import answers

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from checkins.services import recompute_flags
-from checkins.trends import thresholds
+from clinical.trends import thresholds
 from portal.models import User
 
 BATCH_SIZE = 500

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from checkins.models import CheckIn, Flag, week_start_for
-from checkins.trends import evaluate, thresholds
+from clinical.trends import evaluate, thresholds
 from portal.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import CaseloadAssignment, Practice, Role, User
 

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from .models import WORTH_RAISING, FlagKind, Severity
+from .vocabulary import WORTH_RAISING, FlagKind, Severity
 
 
 class CheckInLike(Protocol):

@@ -1,0 +1,93 @@
+"""The shared vocabulary of the clinical core: answers, flag kinds, severities and
+how each severity is presented. Plain choices, no database: the trend rules,
+the advice rules and the models all speak these words."""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Homework(models.TextChoices):
+    NONE_SET = "none_set", "No homework was set"
+    NOT_DONE = "not_done", "I didn't get to it"
+    SOME = "some", "I did some of it"
+    MOST = "most", "I did most of it"
+    ALL = "all", "I did all of it"
+
+
+# Homework in a word or two, for table columns scanned down a page.
+HOMEWORK_SHORT = {
+    Homework.NONE_SET: "None set",
+    Homework.NOT_DONE: "Not done",
+    Homework.SOME: "Some",
+    Homework.MOST: "Most",
+    Homework.ALL: "All",
+}
+
+# How much of the homework was done, as a share, for trends and charts.
+HOMEWORK_SHARE = {
+    Homework.NOT_DONE: 0.0,
+    Homework.SOME: 1 / 3,
+    Homework.MOST: 2 / 3,
+    Homework.ALL: 1.0,
+}
+
+
+class Barrier(models.TextChoices):
+    TIME = "time", "Time"
+    MONEY = "money", "Money"
+    ENERGY = "energy", "Energy"
+    LIFE_EVENTS = "life_events", "Things happening in my life"
+
+
+class FlagKind(models.TextChoices):
+    CRISIS = "crisis", "Crisis answer"
+    DETERIORATION = "deterioration", "Wellbeing clearly worse than baseline"
+    DISCOMFORT = "discomfort", "Discomfort with the therapist"
+    CHECKINS_STOPPED = "checkins_stopped", "Check-ins stopped"
+    EXPECTATIONS_UNMET = "expectations_unmet", "Expectations unmet"
+    NO_IMPROVEMENT = "no_improvement", "No improvement after many sessions"
+    WORSE_AFTER_SESSIONS = "worse_after_sessions", "Feeling worse after sessions"
+    HOMEWORK_FALLING = "homework_falling", "Homework falling off"
+    BARRIERS = "barriers", "Barriers reported"
+
+
+class Severity(models.IntegerChoices):
+    LOW = 1, "Worth a mention"
+    MEDIUM = 2, "Worth raising"
+    HIGH = 3, "Raise this session"
+    URGENT = 4, "Needs attention now"
+
+
+# Flags about the client's safety: their own actions (contacted, safety plan,
+# cleared) instead of "raised in session" or "dismissed", and escalation when
+# nobody acts in time.
+SAFETY_KINDS = frozenset({FlagKind.CRISIS})
+
+
+# What is worth the therapist raising, as opposed to worth a mention. Outcome
+# monitoring systems flag about one client in ten to one in five at a time;
+# past that, clinicians stop reading the flags. So only signals of risk or of
+# therapy going off track are "worth raising" (and count as flagged on the
+# dashboard): crisis, deterioration, discomfort with the therapist,
+# expectations unmet for weeks, no improvement after many sessions, feeling
+# worse after sessions repeatedly, check-ins stopped. Homework falling off and
+# barriers are context ("worth a mention"): shown, never counted as flagged.
+WORTH_RAISING = Severity.MEDIUM
+
+
+@dataclass(frozen=True)
+class Tier:
+    """How a severity looks, decided once: colour and words, never a badge alone."""
+
+    label: str
+    css: str  # the card's and the marker's class in portal.css
+    worth_raising: bool
+
+
+TIERS = {
+    Severity.URGENT: Tier("Needs attention now", "tier-urgent", True),
+    Severity.HIGH: Tier("Raise this session", "tier-high", True),
+    Severity.MEDIUM: Tier("Worth raising", "tier-medium", True),
+    Severity.LOW: Tier("Worth a mention", "tier-low", False),
+}
