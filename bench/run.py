@@ -83,9 +83,9 @@ def dashboard_benchmarks(results: dict) -> None:
     from django.test import Client, RequestFactory
     from django.utils import timezone
 
-    from portal.dashboard import build_rows, fetch_caseload
+    from checkins.dashboard import build_rows, fetch_caseload
+    from checkins.pages import DASHBOARD_FILTERS
     from portal.models import Invitation, User
-    from portal.views import DASHBOARD_FILTERS
 
     def page_for(email):
         therapist = User.objects.get(email=email)

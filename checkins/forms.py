@@ -11,8 +11,10 @@ from .models import (
     WELLBEING_MIN,
     Barrier,
     CheckIn,
+    ContactMethod,
     Homework,
     NotificationPreference,
+    SafetyActionKind,
 )
 from .services import ANSWER_FIELDS
 
@@ -266,3 +268,62 @@ class DigestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = PortalFormHelper("Save")
+
+
+class RaiseFlagForm(forms.Form):
+    raised_on = forms.DateField(
+        label="Raised in session on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Please enter a date, like 2026-11-20."},
+    )
+    note = forms.CharField(
+        label="Short note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please add a short note about what was discussed."},
+    )
+
+
+class SafetyActionForm(forms.Form):
+    """One step on a crisis flag: when it happened, how (for a contact), and a note
+    (required to clear)."""
+
+    done_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "Please enter a date and time, like 2026-11-20 14:30."},
+    )
+    method = forms.ChoiceField(label="How", choices=[("", "Choose…"), *ContactMethod.choices])
+    note = forms.CharField(
+        label="Note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind != SafetyActionKind.CONTACTED:
+            del self.fields["method"]
+        if kind == SafetyActionKind.CLEARED:
+            self.fields["note"].label = "Why it is cleared"
+            self.fields["note"].error_messages["required"] = (
+                "Please say why the crisis is cleared (what was done, what was agreed)."
+            )
+        else:
+            self.fields["note"].required = False
+            self.fields["note"].label = "Note (optional)"
+        if "method" in self.fields:
+            self.fields["method"].error_messages["required"] = (
+                "Please say how you contacted the client."
+            )
+
+
+class DismissFlagForm(forms.Form):
+    reason = forms.CharField(
+        label="Why dismiss it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please give a reason for dismissing this flag."},
+    )

@@ -1,11 +1,44 @@
-from django.urls import path
+"""The check-in's pages: the client's week, history, settings and data; the
+therapist's dashboard, client pages and flag actions. Mounted at the site's root."""
 
-from . import views
+from django.urls import path, register_converter
+
+from . import pages, views
+from .converters import IsoDateConverter
+
+register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
-    path("", views.checkin, name="checkin"),
-    path("saved/", views.checkin_saved, name="checkin_saved"),
-    path("history/", views.history, name="checkin_history"),
-    path("week/<isodate:week_start>/", views.checkin_week, name="checkin_week"),
-    path("reminders/", views.reminders, name="reminders"),
+    path("me/", pages.client_home, name="client_home"),
+    path("me/data/", pages.my_data, name="my_data"),
+    path("me/data/export.json", pages.my_data_export, {"fmt": "json"}, name="my_data_json"),
+    path("me/data/export.csv", pages.my_data_export, {"fmt": "csv"}, name="my_data_csv"),
+    path("checkin/", views.checkin, name="checkin"),
+    path("checkin/saved/", views.checkin_saved, name="checkin_saved"),
+    path("checkin/history/", views.history, name="checkin_history"),
+    path("checkin/week/<isodate:week_start>/", views.checkin_week, name="checkin_week"),
+    path("checkin/reminders/", views.reminders, name="reminders"),
+    path("caseload/", pages.caseload, name="caseload"),
+    path("caseload/digest/", views.digest_settings, name="digest_settings"),
+    path("caseload/digest/send/", views.digest_now, name="digest_now"),
+    path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("clients/<uuid:client_id>/", pages.client_detail, name="client_detail"),
+    path("clients/<uuid:client_id>/prep/", pages.session_prep, name="session_prep"),
+    path(
+        "clients/<uuid:client_id>/flags/<int:pk>/raise/",
+        pages.flag_action,
+        {"action": "raise"},
+        name="flag_raise",
+    ),
+    path(
+        "clients/<uuid:client_id>/flags/<int:pk>/dismiss/",
+        pages.flag_action,
+        {"action": "dismiss"},
+        name="flag_dismiss",
+    ),
+    path(
+        "clients/<uuid:client_id>/flags/<int:pk>/safety/<slug:kind>/",
+        pages.safety_action,
+        name="flag_safety_action",
+    ),
 ]

@@ -12,7 +12,7 @@ override the ranking, because they are about safety:
 - while wellbeing is falling, nothing that tells the client to wait, be
   patient or pause (WAIT_KEYS) is shown.
 
-Thresholds come from checkins.trends, the same ones the therapist's flags
+Thresholds come from clinical.trends, the same ones the therapist's flags
 use, so advice and flags never disagree.
 """
 

@@ -7,8 +7,6 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 
-from checkins.models import ContactMethod, SafetyActionKind
-
 from .models import User, phone_number_validator
 
 
@@ -166,62 +164,3 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-
-class RaiseFlagForm(forms.Form):
-    raised_on = forms.DateField(
-        label="Raised in session on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Please enter a date, like 2026-11-20."},
-    )
-    note = forms.CharField(
-        label="Short note",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Please add a short note about what was discussed."},
-    )
-
-
-class SafetyActionForm(forms.Form):
-    """One step on a crisis flag: when it happened, how (for a contact), and a note
-    (required to clear)."""
-
-    done_at = forms.DateTimeField(
-        label="When",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": "Please enter a date and time, like 2026-11-20 14:30."},
-    )
-    method = forms.ChoiceField(label="How", choices=[("", "Choose…"), *ContactMethod.choices])
-    note = forms.CharField(
-        label="Note",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, kind: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind = kind
-        if kind != SafetyActionKind.CONTACTED:
-            del self.fields["method"]
-        if kind == SafetyActionKind.CLEARED:
-            self.fields["note"].label = "Why it is cleared"
-            self.fields["note"].error_messages["required"] = (
-                "Please say why the crisis is cleared (what was done, what was agreed)."
-            )
-        else:
-            self.fields["note"].required = False
-            self.fields["note"].label = "Note (optional)"
-        if "method" in self.fields:
-            self.fields["method"].error_messages["required"] = (
-                "Please say how you contacted the client."
-            )
-
-
-class DismissFlagForm(forms.Form):
-    reason = forms.CharField(
-        label="Why dismiss it?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Please give a reason for dismissing this flag."},
-    )

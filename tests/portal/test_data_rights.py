@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from checkins.data_rights import cancel_deletion, csv_safe, request_deletion
 from checkins.models import CheckIn, Flag
 from guidance.models import ShownAdvice
-from portal.data_rights import cancel_deletion, csv_safe, request_deletion
 from portal.models import AccessLog, DeletionRequest, User
 from tests.factories import PASSWORD, checkin_history
 
@@ -125,7 +125,7 @@ def test_a_client_can_change_their_mind(client, history_of_a):
 
 
 def test_an_erasure_whose_account_is_gone_does_not_block_the_others(client_a, client_b):
-    from portal.data_rights import erase_due, request_deletion
+    from checkins.data_rights import erase_due, request_deletion
 
     first = request_deletion(client=client_a)
     request_deletion(client=client_b)
@@ -138,7 +138,7 @@ def test_an_erasure_whose_account_is_gone_does_not_block_the_others(client_a, cl
 
 
 def test_erasure_scrubs_every_invitation_to_the_client(client_a, therapist):
-    from portal.data_rights import erase_client, request_deletion
+    from checkins.data_rights import erase_client, request_deletion
     from portal.models import Invitation
     from tests.factories import invitation_with_token
 
@@ -272,7 +272,7 @@ def test_every_model_that_refers_to_a_client_is_exported_or_says_why_not():
 def test_erasure_leaves_no_trace_of_the_person_in_any_table(full_record):
     from django.db import connection
 
-    from portal.data_rights import erase_client, request_deletion
+    from checkins.data_rights import erase_client, request_deletion
 
     needles = [
         "Wilhelmina",

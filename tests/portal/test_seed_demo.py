@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from checkins.management.commands.seed_demo import CLIENTS, DEMO_PASSWORD, THERAPISTS
 from checkins.models import CheckIn
-from portal.management.commands.seed_demo import CLIENTS, DEMO_PASSWORD, THERAPISTS
 from portal.models import CaseloadAssignment, Practice, User
 
 

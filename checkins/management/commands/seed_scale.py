@@ -22,9 +22,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from checkins.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from checkins.models import CheckIn, Flag, week_start_for
 from clinical.trends import evaluate, thresholds
-from portal.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import CaseloadAssignment, Practice, Role, User
 
 BATCH = 5000

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.data_rights import erase_due
+from checkins.data_rights import erase_due
 
 
 class Command(BaseCommand):

@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from checkins.models import CheckIn, Flag, NotificationPreference, SentNotification
-from checkins.services import ANSWER_FIELDS
 from guidance.models import ShownAdvice
+from portal.models import AccessLog, CaseloadAssignment, DeletionRequest, Invitation, User
 
-from .models import AccessLog, CaseloadAssignment, DeletionRequest, Invitation, User
+from .models import CheckIn, Flag, NotificationPreference, SentNotification
+from .services import ANSWER_FIELDS
 
 logger = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import OuterRef, Subquery
 
-from checkins.charts import LineChart, client_charts
-from checkins.models import CheckIn, Flag, FlagStatus, week_start_for
+from portal.models import User
 
-from .models import User
+from .charts import LineChart, client_charts
+from .models import CheckIn, Flag, FlagStatus, week_start_for
 
 # Eight weeks of sparkline: two months shows a direction without crowding a
 # phone screen.

@@ -1,0 +1,308 @@
+"""The client's and the therapist's pages about check-ins and flags: the client's
+home and data rights, the therapist's dashboard, client page and session prep."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from guidance.models import Advice, ShownAdvice
+from guidance.rules import FLAG_ADVICE_CLOSING, advice_keys_for_flag
+from portal.access import client_for_therapist_or_404, client_required, therapist_required
+from portal.audit import record_access
+from portal.models import DeletionRequest, Invitation
+
+from .charts import client_charts
+from .dashboard import caseload_rows
+from .data_rights import cancel_deletion, export_checkins_csv, export_client_data, request_deletion
+from .forms import DismissFlagForm, RaiseFlagForm, SafetyActionForm
+from .models import (
+    CheckIn,
+    Flag,
+    NotificationKind,
+    NotificationPreference,
+    SafetyActionKind,
+    SentNotification,
+    week_start_for,
+)
+from .safety import SafetyError, record_safety_action
+from .services import FlagError, dismiss_flag, raise_flag
+
+
+@client_required
+def client_home(request):
+    client = request.user
+    week_start = week_start_for(timezone.now(), client.tz)
+    this_week = CheckIn.objects.filter(client=client, week_start=week_start).first()
+    return render(
+        request,
+        "portal/client_home.html",
+        {
+            "therapist": client.current_therapist(),
+            "week_start": week_start,
+            "this_week": this_week,
+            "crisis_now": bool(this_week and this_week.in_crisis),
+        },
+    )
+
+
+DASHBOARD_FILTERS = {
+    "all": "Everyone",
+    "flagged": "Flagged",
+    "overdue": "Overdue",
+}
+
+
+@therapist_required
+def caseload(request):
+    """The dashboard: the caseload ranked by what is most worth raising."""
+    show = request.GET.get("show", "all")
+    if show not in DASHBOARD_FILTERS:
+        show = "all"
+    rows = caseload_rows(request.user, now=timezone.now(), show=show)
+    record_access(request, [row.client for row in rows])
+    invitations = Invitation.objects.pending().filter(therapist=request.user)
+    return render(
+        request,
+        "portal/caseload.html",
+        {
+            "rows": rows,
+            "show": show,
+            "show_label": DASHBOARD_FILTERS[show],
+            "filters": DASHBOARD_FILTERS,
+            "invitations": invitations,
+        },
+    )
+
+
+# A quarter of a year of weekly check-ins: enough to compare recent weeks at
+# a glance, short enough that the page stays about two screens high.
+HISTORY_WEEKS_PER_PAGE = 12
+
+
+def history_row(checkin) -> dict:
+    """One week as the therapist's table shows it: the client's own words only where
+    they chose to share them (decided here, not in the template)."""
+    texts = [
+        ("What they hoped to see", checkin.hoped_for),
+        ("Something to raise", checkin.to_raise),
+        ("Why fewer sessions", checkin.sessions_reason),
+    ]
+    written = [(label, text) for label, text in texts if text]
+    shared = checkin.share_text_with_therapist
+    return {
+        "checkin": checkin,
+        "notes": written if shared else [],
+        "private": bool(written) and not shared,
+    }
+
+
+def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
+    """One flag as the client page shows it, with its forms and, for a crisis flag,
+    the client's words from that week (only when the client shared them)."""
+    item = {
+        "flag": flag,
+        # The piece every trend flag ends on is shown once for them all, not on each.
+        "advice": [
+            library[k]
+            for k in advice_keys_for_flag(flag.kind, flag.evidence)
+            if k in library and k != FLAG_ADVICE_CLOSING
+        ],
+    }
+    if flag.is_safety:
+        week = date.fromisoformat(flag.evidence[-1]["week"]) if flag.evidence else None
+        checkin = checkins_by_week.get(week)
+        item["words"] = checkin.to_raise if checkin and checkin.share_text_with_therapist else None
+        item["words_private"] = bool(checkin and checkin.to_raise and not item["words"])
+        item["safety_forms"] = [
+            (
+                kind,
+                label,
+                bound.get((kind, flag.pk))
+                or SafetyActionForm(
+                    prefix=f"{kind}-{flag.pk}",
+                    kind=kind,
+                    initial={"done_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")},
+                ),
+            )
+            for kind, label in SafetyActionKind.choices
+        ]
+    else:
+        item["raise_form"] = bound.get(("raise", flag.pk)) or RaiseFlagForm(
+            prefix=f"raise-{flag.pk}", initial={"raised_on": today}
+        )
+        item["dismiss_form"] = bound.get(("dismiss", flag.pk)) or DismissFlagForm(
+            prefix=f"dismiss-{flag.pk}"
+        )
+    return item
+
+
+def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
+    """Everything the therapist's client page and session-prep page show."""
+    checkins = list(
+        CheckIn.objects.for_client(client)
+        .order_by("week_start")
+        .prefetch_related(
+            Prefetch(
+                "shown_advice",
+                ShownAdvice.objects.for_clients(),
+                to_attr="client_advice",
+            )
+        )
+    )
+    flags = list(
+        Flag.objects.active()
+        .filter(client=client)
+        .select_related("handled_by")
+        .prefetch_related("safety_actions__by", "alerts")
+    )
+    # Safety first, then what is still open, then the most severe.
+    flags.sort(
+        key=lambda flag: (not (flag.is_safety and flag.is_open), not flag.is_open, -flag.severity)
+    )
+    keys = {key for flag in flags for key in advice_keys_for_flag(flag.kind, flag.evidence)}
+    library = {advice.key: advice for advice in Advice.objects.active().filter(key__in=keys)}
+    now = timezone.now()
+    by_week = {checkin.week_start: checkin for checkin in checkins}
+    items = [
+        _flag_item(
+            flag,
+            library=library,
+            checkins_by_week=by_week,
+            bound=bound or {},
+            today=timezone.localdate(),
+            now=now,
+        )
+        for flag in flags
+    ]
+    marks = {
+        date.fromisoformat(flag.evidence[-1]["week"]): flag.get_kind_display()
+        for flag in flags
+        if flag.is_open and flag.evidence
+    }
+    return render(
+        request,
+        template,
+        {
+            "client": client,
+            "checkins": checkins[::-1],
+            "latest_row": history_row(checkins[-1]) if checkins else None,
+            "history": Paginator(
+                [history_row(c) for c in checkins[::-1]], HISTORY_WEEKS_PER_PAGE
+            ).get_page(request.GET.get("page")),
+            "charts": client_charts(checkins, marks=marks, for_therapist=True),
+            "flag_items": items,
+            "safety_items": [item for item in items if item["flag"].is_safety],
+            "trend_items": [item for item in items if not item["flag"].is_safety],
+            "opening_advice": library.get(FLAG_ADVICE_CLOSING),
+            "open_items": [item for item in items if item["flag"].is_open],
+            "reminders": NotificationPreference.objects.filter(user=client).first()
+            or NotificationPreference(),
+            "last_reminder": SentNotification.objects.filter(
+                user=client, kind__in=[NotificationKind.REMINDER, NotificationKind.FOLLOW_UP]
+            ).first(),
+        },
+        status=status,
+    )
+
+
+@therapist_required
+def client_detail(request, client_id):
+    client = client_for_therapist_or_404(request, client_id)
+    return _client_page(request, client)
+
+
+@therapist_required
+def session_prep(request, client_id):
+    client = client_for_therapist_or_404(request, client_id)
+    return _client_page(request, client, template="portal/session_prep.html")
+
+
+@sensitive_post_parameters()
+@therapist_required
+@require_POST
+def flag_action(request, client_id, pk, action):
+    client = client_for_therapist_or_404(request, client_id)
+    flag = Flag.objects.active().filter(client=client, pk=pk).first()
+    if flag is None or flag.is_safety:
+        raise Http404
+    form_class = RaiseFlagForm if action == "raise" else DismissFlagForm
+    form = form_class(request.POST, prefix=f"{action}-{flag.pk}")
+    if form.is_valid():
+        try:
+            if action == "raise":
+                raise_flag(flag=flag, by=request.user, **form.cleaned_data)
+                done = "marked as raised in session"
+            else:
+                dismiss_flag(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
+                done = "dismissed"
+        except FlagError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"“{flag.get_kind_display()}” {done}.")
+            return redirect("client_detail", client_id=client.public_id)
+    return _client_page(request, client, bound={(action, flag.pk): form}, status=400)
+
+
+@sensitive_post_parameters()
+@therapist_required
+@require_POST
+def safety_action(request, client_id, pk, kind):
+    """Record a step on a crisis flag: contacted the client, safety plan reviewed, cleared."""
+    client = client_for_therapist_or_404(request, client_id)
+    flag = Flag.objects.active().filter(client=client, pk=pk).first()
+    if flag is None or not flag.is_safety or kind not in SafetyActionKind.values:
+        raise Http404
+    form = SafetyActionForm(request.POST, prefix=f"{kind}-{flag.pk}", kind=kind)
+    if form.is_valid():
+        try:
+            record_safety_action(flag=flag, by=request.user, kind=kind, **form.cleaned_data)
+        except SafetyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Recorded: {SafetyActionKind(kind).label.lower()}.")
+            return redirect("client_detail", client_id=client.public_id)
+    return _client_page(request, client, bound={(kind, flag.pk): form}, status=400)
+
+
+@client_required
+def my_data(request):
+    """Download everything, or ask for it to be deleted (and change one's mind)."""
+    client = request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            deletion = request_deletion(client=client)
+            messages.success(
+                request,
+                f"Your data will be deleted on {deletion.due_at:%B %-d, %Y}. "
+                "You can cancel until then.",
+            )
+        elif request.POST.get("action") == "cancel":
+            cancel_deletion(client=client)
+            messages.success(request, "Deletion cancelled. Your data stays.")
+        return redirect("my_data")
+    return render(
+        request,
+        "portal/my_data.html",
+        {"pending": DeletionRequest.objects.pending().filter(client=client).first()},
+    )
+
+
+@client_required
+def my_data_export(request, fmt):
+    client = request.user
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = JsonResponse(export_client_data(client), json_dumps_params={"indent": 2})
+        name = f"my-check-ins-{stamp}.json"
+    else:
+        response = HttpResponse(export_checkins_csv(client), content_type="text/csv; charset=utf-8")
+        name = f"my-check-ins-{stamp}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
