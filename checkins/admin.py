@@ -3,10 +3,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin
 
-from .models import CheckIn, Flag
+from .models import FREE_TEXT_FIELDS, CheckIn, Flag, SafetyAction, SafetyAlert
 
-# What a client writes in their own words; staff see that it exists, never what it says.
-PRIVATE_TEXT = ("hoped_for", "to_raise", "sessions_reason")
+# Staff see that the client wrote something, never what it says.
+PRIVATE_TEXT = FREE_TEXT_FIELDS
 
 
 @admin.register(CheckIn)
@@ -26,11 +26,30 @@ class CheckInAdmin(
     private_fields = PRIVATE_TEXT
 
 
+class SafetyActionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """What was done about a crisis flag, for the on-call contact an escalation reaches."""
+
+    model = SafetyAction
+    fields = ["kind", "done_at", "method", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+
+
+class SafetyAlertInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = SafetyAlert
+    fields = ["kind", "recipients", "created_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(Flag)
 class FlagAdmin(
     ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin
 ):
-    """Flags, read-only: a crisis flag is cleared only through the portal, with a note."""
+    """Flags, read-only: a crisis flag is cleared only through the portal, with a note.
+    Its crisis actions and alerts show beneath it."""
+
+    inlines = [SafetyActionInline, SafetyAlertInline]
 
     list_display = ["client", "kind", "severity", "status", "opened_at", "closed_at"]
     list_filter = ["kind", "status", "severity"]

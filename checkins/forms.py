@@ -2,8 +2,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
-from portal.forms import ErrorSummaryMixin, PortalFormHelper, time_zone_choices
-from portal.models import phone_number_validator
+from portal.forms import ErrorSummaryMixin, PortalFormHelper, phone_field, time_zone_choices
 
 from .models import (
     SESSIONS_MAX,
@@ -228,15 +227,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
 
 class ReminderForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label="Your time zone")
-    phone = forms.CharField(
-        label="Your phone number (optional)",
-        required=False,
-        max_length=32,
-        validators=[phone_number_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        help_text="So your therapist can reach you the same day if you ever tell us you are "
-        "in crisis. Leave it empty to remove it.",
-    )
+    phone = phone_field("Leave it empty to remove it.")
 
     class Meta:
         model = NotificationPreference

@@ -27,6 +27,9 @@ from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from he
 HOPED_FOR_MAX_LENGTH = 500
 TO_RAISE_MAX_LENGTH = 2000
 SESSIONS_REASON_MAX_LENGTH = 200
+# What a client writes in their own words: shown to the therapist only when the
+# client shares it, never to staff, never read by the rules.
+FREE_TEXT_FIELDS = ("hoped_for", "to_raise", "sessions_reason")
 # Nobody attends more sessions than this in a course of therapy; a larger
 # number is a typing slip.
 SESSIONS_MAX = 500

@@ -9,7 +9,7 @@ from clinical.trends import Finding, Thresholds, evaluate, thresholds
 from guidance.services import attach_advice
 from portal.models import User
 
-from .models import SAFETY_KINDS, CheckIn, Flag, FlagStatus, week_start_for
+from .models import FREE_TEXT_FIELDS, SAFETY_KINDS, CheckIn, Flag, FlagStatus, week_start_for
 from .safety import alert_on_new_safety_flag
 
 # The rules look at most this many recent check-ins (plus the first few, for
@@ -79,21 +79,12 @@ def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> Che
     return checkin
 
 
-# What the rules read of a check-in; the free text stays in the database.
+# What the rules read of a check-in: the answers without the client's own words,
+# which stay in the database.
 RULES_READ = [
     "client_id",
     "week_start",
-    "sessions_attended",
-    "expectations",
-    "discomfort",
-    "homework",
-    "wellbeing",
-    "felt_worse_after_session",
-    "barrier_time",
-    "barrier_money",
-    "barrier_energy",
-    "barrier_life_events",
-    "in_crisis",
+    *(f for f in ANSWER_FIELDS if f not in (*FREE_TEXT_FIELDS, "share_text_with_therapist")),
 ]
 
 

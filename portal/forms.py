@@ -19,6 +19,19 @@ class PortalFormHelper(FormHelper):
         self.add_input(Submit("submit", submit_label, css_class="btn-primary"))
 
 
+def phone_field(help_text: str = "") -> forms.CharField:
+    """The client's own phone number, optional: how a therapist reaches them the same day."""
+    return forms.CharField(
+        label="Your phone number (optional)",
+        required=False,
+        max_length=32,
+        validators=[phone_number_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        help_text="So your therapist can reach you the same day if you ever tell us you are "
+        "in crisis." + (f" {help_text}" if help_text else ""),
+    )
+
+
 class ErrorSummaryMixin:
     """A rejected form lists its errors at the top, each linked to its field, so a
     person on a phone (or a screen reader) is taken to what needs fixing."""
@@ -125,15 +138,7 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
         help_text="Your weekly check-in follows the week where you live.",
         widget=TimeZoneSelect,
     )
-    phone = forms.CharField(
-        label="Your phone number (optional)",
-        required=False,
-        max_length=32,
-        validators=[phone_number_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        help_text="So your therapist can reach you the same day if you ever tell us you are "
-        "in crisis.",
-    )
+    phone = phone_field()
 
     def __init__(self, *args, invitation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -153,3 +153,21 @@ def test_the_invitation_filter_lists_therapists_only(client, world):
     page = client.get(reverse("admin:portal_invitation_changelist")).content.decode()
     assert world["therapist"].display_name in page
     assert world["client_a"].display_name not in page.split("By therapist")[-1]
+
+
+def test_the_on_call_contact_sees_what_was_done_about_a_crisis_in_the_admin(client, world):
+    from checkins.safety import record_safety_action
+
+    submit_checkin(client=world["client_a"], data=answers(in_crisis=True))
+    flag = Flag.objects.get(client=world["client_a"], kind="crisis")
+    record_safety_action(
+        flag=flag,
+        by=world["therapist"],
+        kind="contacted",
+        done_at=flag.opened_at,
+        method="phone",
+        note="Left a voicemail",
+    )
+    client.force_login(world["staff"])
+    page = client.get(reverse("admin:checkins_flag_change", args=[flag.pk])).content.decode()
+    assert "Left a voicemail" in page and "Alert to the therapist" in page
