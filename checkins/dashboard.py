@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import OuterRef, Subquery
 
+from clinical.trends import weeks_missed
 from portal.models import User
 
 from .charts import LineChart, client_charts
@@ -55,7 +56,7 @@ class DashboardRow:
         """Whole weeks without a check-in before the current (still open) week."""
         if self.last_week is None:
             return None
-        return max(0, (self.current_week - self.last_week).days // 7 - 1)
+        return weeks_missed(self.last_week, self.current_week)
 
     @property
     def overdue(self) -> bool:

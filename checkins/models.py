@@ -49,6 +49,14 @@ class CheckInQuerySet(models.QuerySet):
     def for_client(self, client):
         return self.filter(client=client)
 
+    def for_week(self, client, week_start: date) -> "CheckIn | None":
+        """The client's check-in for the week starting `week_start`, if there is one."""
+        return self.filter(client=client, week_start=week_start).first()
+
+    def this_week(self, client, now: datetime | None = None) -> "CheckIn | None":
+        """The client's check-in for their own current week, if they have made it."""
+        return self.for_week(client, week_start_for(now or timezone.now(), client.tz))
+
 
 class CheckIn(models.Model):
     """One client's answers for one week (the week in the client's own time zone)."""
@@ -345,6 +353,13 @@ DEFAULT_REMINDER_HOUR = 18
 DEFAULT_DIGEST_HOUR = 7
 
 
+class NotificationPreferenceQuerySet(models.QuerySet):
+    def for_user(self, user) -> "NotificationPreference":
+        """The person's preferences, or the defaults (unsaved) if they never set any:
+        reading them never writes a row."""
+        return self.filter(user=user).first() or NotificationPreference(user=user)
+
+
 class NotificationPreference(models.Model):
     """How a person wants to be reminded: clients of their check-in, therapists
     by a morning digest. Times are in the person's own time zone."""
@@ -363,6 +378,8 @@ class NotificationPreference(models.Model):
     digest_hour = models.PositiveSmallIntegerField(
         "At", default=DEFAULT_DIGEST_HOUR, validators=[MaxValueValidator(23)]
     )
+
+    objects = NotificationPreferenceQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Notifications for {self.user}"

@@ -31,11 +31,6 @@ UNSUBSCRIBE_REMINDERS = "reminders"
 UNSUBSCRIBE_DIGEST = "digest"
 
 
-def preference_for(user: User) -> NotificationPreference:
-    preference, _ = NotificationPreference.objects.get_or_create(user=user)
-    return preference
-
-
 def unsubscribe_url(user: User, what: str) -> str:
     """A link that turns one kind of email off for `user`; signed, so it cannot
     be altered to name someone else."""
@@ -55,10 +50,10 @@ def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
 
 
 def unsubscribe(user: User, what: str) -> None:
-    preference = preference_for(user)
+    preference = NotificationPreference.objects.for_user(user)
     field = "reminders_enabled" if what == UNSUBSCRIBE_REMINDERS else "digest_enabled"
     setattr(preference, field, False)
-    preference.save(update_fields=[field])
+    preference.save(update_fields=[field] if preference.pk else None)
 
 
 def _claim(user: User, kind: str, period: date) -> SentNotification | None:
@@ -82,7 +77,7 @@ def _send_claimed(claim: SentNotification, send) -> bool:
 def deliver_reminder(*, client: User, kind: str, week_start: date) -> bool:
     """Send `client` the week's reminder or follow-up, unless it is no longer due
     (checked in meanwhile, reminders turned off) or was already sent."""
-    preference = preference_for(client)
+    preference = NotificationPreference.objects.for_user(client)
     if not client.is_active or not preference.reminders_enabled:
         return False
     if CheckIn.objects.filter(client=client, week_start=week_start).exists():

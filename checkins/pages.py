@@ -39,7 +39,7 @@ from .services import FlagError, dismiss_flag, raise_flag
 def client_home(request):
     client = request.user
     week_start = week_start_for(timezone.now(), client.tz)
-    this_week = CheckIn.objects.filter(client=client, week_start=week_start).first()
+    this_week = CheckIn.objects.for_week(client, week_start)
     return render(
         request,
         "portal/client_home.html",
@@ -202,8 +202,7 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
             "trend_items": [item for item in items if not item["flag"].is_safety],
             "opening_advice": library.get(FLAG_ADVICE_CLOSING),
             "open_items": [item for item in items if item["flag"].is_open],
-            "reminders": NotificationPreference.objects.filter(user=client).first()
-            or NotificationPreference(),
+            "reminders": NotificationPreference.objects.for_user(client),
             "last_reminder": SentNotification.objects.filter(
                 user=client, kind__in=[NotificationKind.REMINDER, NotificationKind.FOLLOW_UP]
             ).first(),

@@ -13,8 +13,8 @@ from portal.access import client_required, therapist_required
 
 from .charts import client_charts
 from .forms import CheckInForm, DigestForm, ReminderForm
-from .models import CheckIn, week_start_for
-from .notifications import preference_for, read_unsubscribe_token, unsubscribe
+from .models import CheckIn, NotificationPreference, week_start_for
+from .notifications import read_unsubscribe_token, unsubscribe
 from .services import submit_checkin
 from .tasks import send_notification
 
@@ -25,7 +25,7 @@ def checkin(request):
     """This week's check-in: a new one, or the one already saved, while the week is open."""
     client = request.user
     week_start = week_start_for(timezone.now(), client.tz)
-    current = CheckIn.objects.filter(client=client, week_start=week_start).first()
+    current = CheckIn.objects.for_week(client, week_start)
     previous = (
         CheckIn.objects.filter(client=client, week_start__lt=week_start)
         .order_by("-week_start")
@@ -48,7 +48,7 @@ def checkin(request):
 def checkin_saved(request):
     client = request.user
     week_start = week_start_for(timezone.now(), client.tz)
-    current = CheckIn.objects.filter(client=client, week_start=week_start).first()
+    current = CheckIn.objects.for_week(client, week_start)
     if current is None:
         return redirect("checkin")
     return render(
@@ -71,7 +71,7 @@ def history(request):
 
 @client_required
 def checkin_week(request, week_start):
-    checkin = CheckIn.objects.filter(client=request.user, week_start=week_start).first()
+    checkin = CheckIn.objects.for_week(request.user, week_start)
     if checkin is None:
         raise Http404
     if checkin.is_editable():
@@ -85,7 +85,7 @@ def checkin_week(request, week_start):
 
 def _preference_page(request, form_class, template, **form_kwargs):
     """Show and save the signed-in person's notification preferences."""
-    instance = preference_for(request.user)
+    instance = NotificationPreference.objects.for_user(request.user)
     form = form_class(request.POST or None, instance=instance, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -118,6 +118,12 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+def weeks_missed(last_week, current_week) -> int:
+    """Whole weeks with no check-in between the week of the last one and the current
+    week, not counting the current week, which is still open."""
+    return max(0, (current_week - last_week).days // 7 - 1)
+
+
 def thresholds() -> Thresholds:
     """The defaults, with any overrides from settings.TREND_THRESHOLDS applied."""
     overrides = getattr(settings, "TREND_THRESHOLDS", {}) or {}
@@ -391,7 +397,7 @@ def discomfort_flag(history, current_week, t):
 def checkins_stopped_flag(history, current_week, t):
     """Whole weeks since the last check-in, not counting the week still open."""
     last = history[-1].week_start
-    missed = (current_week - last).days // 7 - 1
+    missed = weeks_missed(last, current_week)
     if missed < t.missed_weeks:
         return None
     return Finding(

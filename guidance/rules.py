@@ -31,6 +31,7 @@ from clinical.trends import (
     repeated_barriers,
     sudden_drop,
     trailing_run,
+    weeks_missed,
 )
 from clinical.vocabulary import SAFETY_KINDS, Barrier, FlagKind, Homework
 
@@ -410,7 +411,7 @@ def returning_after_gap(history, t):
     """Back after weeks without a check-in: the quiet spell is worth asking about."""
     if len(history) < 2:
         return []
-    gap_weeks = (history[-1].week_start - history[-2].week_start).days // 7 - 1
+    gap_weeks = weeks_missed(history[-2].week_start, history[-1].week_start)
     if gap_weeks < t.missed_weeks:
         return []
     return [

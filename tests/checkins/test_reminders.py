@@ -378,3 +378,14 @@ def test_a_client_keeps_their_phone_number_up_to_date(client, client_a):
     client.post(reverse("reminders"), {**data, "phone": ""})
     client_a.refresh_from_db()
     assert client_a.phone == ""
+
+
+def test_opening_the_settings_pages_writes_nothing(client, client_a, therapist):
+    from checkins.models import NotificationPreference
+
+    client.force_login(client_a)
+    assert client.get(reverse("reminders")).status_code == 200
+    client.force_login(therapist)
+    assert client.get(reverse("digest_settings")).status_code == 200
+    assert client.get(reverse("client_detail", args=[client_a.public_id])).status_code == 200
+    assert not NotificationPreference.objects.exists(), "a page view never writes a row"
