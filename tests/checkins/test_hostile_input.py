@@ -18,6 +18,7 @@ def snapshot():
     return sorted(CheckIn.objects.values_list("client_id", "week_start", "wellbeing", "to_raise"))
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(
     max_examples=150,

@@ -1,0 +1,115 @@
+"""Every page that lists something costs the same number of queries however much
+there is to list: more weeks of history, more clients, more invitations."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ClientFactory, checkin_history, form_data, invitation_with_token
+
+# A ceiling far above any page's count, so a test fails on the growth it measures,
+# not on the ceiling.
+CEILING = 40
+
+
+def weeks(client, n: int, end=None):
+    """Another n weeks of varied check-ins for the client, ending at `end`."""
+    start = end or timezone.now() - timedelta(weeks=8)
+    checkin_history(
+        client,
+        [{"wellbeing": i % 11, "discomfort": i % 5, "to_raise": "x"} for i in range(n)],
+        last_week_at=start,
+    )
+
+
+def more_clients(therapist, n: int):
+    for _ in range(n):
+        person = ClientFactory(therapist=therapist, practice=therapist.practice)
+        checkin_history(person, [{"discomfort": 4}, {"expectations": 1}, {"in_crisis": True}])
+        invitation_with_token(therapist=therapist)
+
+
+# page: (who looks, its URL, what grows). Each grows from a little to a lot.
+PAGES = {
+    "caseload, more clients": (
+        "therapist",
+        lambda w: reverse("caseload"),
+        lambda w, n: more_clients(w["therapist"], n),
+    ),
+    "caseload, longer history": (
+        "therapist",
+        lambda w: reverse("caseload"),
+        lambda w, n: weeks(w["client_a"], n * 4),
+    ),
+    "client page": (
+        "therapist",
+        lambda w: reverse("client_detail", args=[w["client_a"].public_id]),
+        lambda w, n: weeks(w["client_a"], n * 4),
+    ),
+    "session prep": (
+        "therapist",
+        lambda w: reverse("session_prep", args=[w["client_a"].public_id]),
+        lambda w, n: weeks(w["client_a"], n * 4),
+    ),
+    "client's history": (
+        "client_a",
+        lambda w: reverse("checkin_history"),
+        lambda w, n: weeks(w["client_a"], n * 4),
+    ),
+    "client's home": (
+        "client_a",
+        lambda w: reverse("client_home"),
+        lambda w, n: weeks(w["client_a"], n * 4),
+    ),
+    "client's data": (
+        "client_a",
+        lambda w: reverse("my_data"),
+        lambda w, n: weeks(w["client_a"], n * 4),
+    ),
+    "advice library": ("client_a", lambda w: reverse("advice_library"), lambda w, n: None),
+}
+
+
+@pytest.fixture
+def world(client_a, therapist):
+    checkin_history(client_a, [{"discomfort": 4}])
+    return {"client_a": client_a, "therapist": therapist}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_page_costs_the_same_however_much_it_lists(
+    client, world, page, django_assert_max_num_queries
+):
+    who, url, grow = PAGES[page]
+    client.force_login(world[who])
+
+    def count() -> int:
+        with django_assert_max_num_queries(CEILING) as ctx:
+            assert client.get(url(world)).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(world, 1)
+    few = count()
+    grow(world, 25)
+    assert count() == few, f"{page}: more to list, more queries"
+
+
+def test_a_check_in_submit_costs_the_same_whatever_the_history(
+    client, client_a, client_b, django_assert_max_num_queries
+):
+    """Two clients' first submit of the week, alike but for 4 or 100 weeks behind it."""
+
+    def submit_queries(person):
+        client.force_login(person)
+        with django_assert_max_num_queries(CEILING) as ctx:
+            response = client.post(reverse("checkin"), form_data(sessions_attended=400))
+        assert response.status_code == 302
+        return len(ctx.captured_queries)
+
+    last_week = timezone.now() - timedelta(weeks=1)
+    # Wellbeing 3 before and 6 now: an improvement, so neither raises a flag.
+    checkin_history(client_a, [{"wellbeing": 3}] * 4, last_week_at=last_week)
+    checkin_history(client_b, [{"wellbeing": 3}] * 100, last_week_at=last_week)
+    assert submit_queries(client_a) == submit_queries(client_b)
