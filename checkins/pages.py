@@ -5,14 +5,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from guidance.models import Advice, ShownAdvice
 from guidance.rules import FLAG_ADVICE_CLOSING, advice_keys_for_flag
 from portal.access import client_for_therapist_or_404, client_required, therapist_required
 from portal.audit import record_access
@@ -25,13 +23,11 @@ from .forms import DismissFlagForm, RaiseFlagForm, SafetyActionForm
 from .models import (
     CheckIn,
     Flag,
-    NotificationKind,
-    NotificationPreference,
     SafetyActionKind,
-    SentNotification,
     week_start_for,
 )
 from .safety import SafetyError, record_safety_action
+from .selectors import client_overview
 from .services import FlagError, dismiss_flag, raise_flag
 
 
@@ -145,70 +141,35 @@ def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
 
 def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
     """Everything the therapist's client page and session-prep page show."""
-    checkins = list(
-        CheckIn.objects.for_client(client)
-        .order_by("week_start")
-        .prefetch_related(
-            Prefetch(
-                "shown_advice",
-                ShownAdvice.objects.for_clients(),
-                to_attr="client_advice",
-            )
-        )
-    )
-    flags = list(
-        Flag.objects.active()
-        .filter(client=client)
-        .select_related("handled_by")
-        .prefetch_related("safety_actions__by", "alerts")
-    )
-    # Safety first, then what is still open, then the most severe.
-    flags.sort(
-        key=lambda flag: (not (flag.is_safety and flag.is_open), not flag.is_open, -flag.severity)
-    )
-    keys = {key for flag in flags for key in advice_keys_for_flag(flag.kind, flag.evidence)}
-    library = {advice.key: advice for advice in Advice.objects.active().filter(key__in=keys)}
-    now = timezone.now()
-    by_week = {checkin.week_start: checkin for checkin in checkins}
+    overview = client_overview(client=client)
+    checkins, now = overview.checkins, timezone.now()
     items = [
         _flag_item(
             flag,
-            library=library,
-            checkins_by_week=by_week,
+            library=overview.library,
+            checkins_by_week=overview.by_week,
             bound=bound or {},
             today=timezone.localdate(),
             now=now,
         )
-        for flag in flags
+        for flag in overview.flags
     ]
-    marks = {
-        date.fromisoformat(flag.evidence[-1]["week"]): flag.get_kind_display()
-        for flag in flags
-        if flag.is_open and flag.evidence
+    rows = [history_row(c) for c in checkins[::-1]]
+    context = {
+        "client": client,
+        "checkins": checkins[::-1],
+        "latest_row": rows[0] if rows else None,
+        "history": Paginator(rows, HISTORY_WEEKS_PER_PAGE).get_page(request.GET.get("page")),
+        "charts": client_charts(checkins, marks=overview.chart_marks, for_therapist=True),
+        "flag_items": items,
+        "safety_items": [item for item in items if item["flag"].is_safety],
+        "trend_items": [item for item in items if not item["flag"].is_safety],
+        "opening_advice": overview.library.get(FLAG_ADVICE_CLOSING),
+        "open_items": [item for item in items if item["flag"].is_open],
+        "reminders": overview.reminders,
+        "last_reminder": overview.last_reminder,
     }
-    return render(
-        request,
-        template,
-        {
-            "client": client,
-            "checkins": checkins[::-1],
-            "latest_row": history_row(checkins[-1]) if checkins else None,
-            "history": Paginator(
-                [history_row(c) for c in checkins[::-1]], HISTORY_WEEKS_PER_PAGE
-            ).get_page(request.GET.get("page")),
-            "charts": client_charts(checkins, marks=marks, for_therapist=True),
-            "flag_items": items,
-            "safety_items": [item for item in items if item["flag"].is_safety],
-            "trend_items": [item for item in items if not item["flag"].is_safety],
-            "opening_advice": library.get(FLAG_ADVICE_CLOSING),
-            "open_items": [item for item in items if item["flag"].is_open],
-            "reminders": NotificationPreference.objects.for_user(client),
-            "last_reminder": SentNotification.objects.filter(
-                user=client, kind__in=[NotificationKind.REMINDER, NotificationKind.FOLLOW_UP]
-            ).first(),
-        },
-        status=status,
-    )
+    return render(request, template, context, status=status)
 
 
 @therapist_required

@@ -46,7 +46,7 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     update_or_create make a repeated or concurrent submit update the one row.
     """
     if not client.is_client:
-        raise PermissionError("Only clients submit check-ins.")
+        raise CheckInError("Only clients submit check-ins.")
     now = now or timezone.now()
     answers = {field: data[field] for field in ANSWER_FIELDS if field in data}
     week_start = week_start_for(now, client.tz)
@@ -177,6 +177,10 @@ SAFETY_FLAG_NOT_RAISED = (
 
 class FlagError(Exception):
     """A flag action the rules refuse; the message is for the therapist."""
+
+
+class CheckInError(Exception):
+    """A check-in the rules refuse (someone who is not a client, say)."""
 
 
 RAISED_IN_FUTURE = "That date is in the future. When was it raised in session?"

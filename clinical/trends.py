@@ -15,6 +15,7 @@ from statistics import mean, median
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from .vocabulary import WORTH_RAISING, FlagKind, Severity
 
@@ -130,7 +131,7 @@ def thresholds() -> Thresholds:
     known = {f.name for f in fields(Thresholds)}
     unknown = set(overrides) - known
     if unknown:
-        raise ValueError(f"Unknown TREND_THRESHOLDS: {sorted(unknown)}")
+        raise ImproperlyConfigured(f"Unknown TREND_THRESHOLDS: {sorted(unknown)}")
     return replace(DEFAULT_THRESHOLDS, **overrides)
 
 

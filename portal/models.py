@@ -343,12 +343,16 @@ class Invitation(models.Model):
         return self.status == self.Status.PENDING
 
 
+class AppendOnlyError(Exception):
+    """The access log is never changed or deleted, by anyone."""
+
+
 class AccessLogQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError("The access log is append-only.")
+        raise AppendOnlyError("The access log is append-only.")
 
     def delete(self):
-        raise PermissionError("The access log is append-only.")
+        raise AppendOnlyError("The access log is append-only.")
 
 
 class AccessLog(models.Model):
@@ -384,11 +388,11 @@ class AccessLog(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionError("The access log is append-only.")
+            raise AppendOnlyError("The access log is append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("The access log is append-only.")
+        raise AppendOnlyError("The access log is append-only.")
 
 
 class DeletionRequestQuerySet(models.QuerySet):

@@ -25,6 +25,10 @@ class InvitationError(Exception):
     """An invitation cannot be used; the message is written for the reader."""
 
 
+class CaseloadError(Exception):
+    """A change to who sees whom that the rules refuse."""
+
+
 INVALID_LINK = "This invitation link is not valid. Please ask your therapist to send a new one."
 EXPIRED_LINK = "This invitation has expired. Please ask your therapist to send a new one."
 USED_LINK = "This invitation has already been used. If it was you, please sign in."
@@ -152,7 +156,7 @@ def invite_client(
     email tells its owner to sign in instead.
     """
     if not therapist.is_therapist:
-        raise PermissionError("Only therapists invite clients.")
+        raise InvitationError("Only therapists invite clients.")
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email, practice=therapist.practice).exists():
         raise InvitationError(EMAIL_TAKEN)
@@ -263,7 +267,7 @@ def accept_invitation(
 def assign_therapist(*, client: User, therapist: User) -> CaseloadAssignment:
     """Move `client` to `therapist`, closing the current assignment if any."""
     if not client.is_client or not therapist.is_therapist:
-        raise ValueError("Assignments link a client to a therapist.")
+        raise CaseloadError("Assignments link a client to a therapist.")
     current = (
         CaseloadAssignment.objects.select_for_update()
         .filter(client=client, ended_at__isnull=True)

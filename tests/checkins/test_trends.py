@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from checkins.models import CheckIn, FlagKind, Severity
 from clinical.trends import DEFAULT_THRESHOLDS as T
@@ -231,7 +232,7 @@ def test_thresholds_are_settings(settings):
     assert thresholds() == replace(T, discomfort_high=4)
     assert FlagKind.DISCOMFORT not in flags(history({"discomfort": 3}), t=thresholds())
     settings.TREND_THRESHOLDS = {"no_such_threshold": 1}
-    with pytest.raises(ValueError, match="no_such_threshold"):
+    with pytest.raises(ImproperlyConfigured, match="no_such_threshold"):
         thresholds()
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from checkins.models import CheckIn, Flag
 from checkins.services import submit_checkin
-from portal.models import AccessLog
+from portal.models import AccessLog, AppendOnlyError
 from tests.factories import ClientFactory, answers
 
 
@@ -70,13 +70,13 @@ def test_the_log_cannot_be_changed_or_deleted(client, staff, therapist, client_a
     client.force_login(therapist)
     client.get(reverse("client_detail", args=[client_a.public_id]))
     entry = AccessLog.objects.get()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         entry.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         entry.delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         AccessLog.objects.all().delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         AccessLog.objects.update(view="edited")
     client.force_login(staff)
     assert client.get(reverse("admin:portal_accesslog_changelist")).status_code == 200
