@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -82,6 +83,12 @@ def caseload(request):
 HISTORY_WEEKS_PER_PAGE = 12
 
 
+# Session prep prints on one page: two questions a flag, and the client's words cut
+# to about three printed lines.
+PREP_QUESTIONS = 2
+PREP_WORDS = 60
+
+
 def history_row(checkin) -> dict:
     """One week as the therapist's table shows it: the client's own words only where
     they chose to share them (decided here, not in the template)."""
@@ -95,47 +102,58 @@ def history_row(checkin) -> dict:
     return {
         "checkin": checkin,
         "notes": written if shared else [],
+        "notes_short": [(label, Truncator(text).words(PREP_WORDS)) for label, text in written]
+        if shared
+        else [],
         "private": bool(written) and not shared,
     }
 
 
-def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
-    """One flag as the client page shows it, with its forms and, for a crisis flag,
-    the client's words from that week (only when the client shared them)."""
-    item = {
-        "flag": flag,
-        # The piece every trend flag ends on is shown once for them all, not on each.
-        "advice": [
-            library[k]
-            for k in advice_keys_for_flag(flag.kind, flag.evidence)
-            if k in library and k != FLAG_ADVICE_CLOSING
-        ],
-    }
+def _crisis_words(flag, checkins_by_week) -> dict:
+    """The client's words from the week of a crisis answer, only if they shared them."""
+    week = date.fromisoformat(flag.evidence[-1]["week"]) if flag.evidence else None
+    checkin = checkins_by_week.get(week)
+    words = checkin.to_raise if checkin and checkin.share_text_with_therapist else None
+    return {"words": words, "words_private": bool(checkin and checkin.to_raise and not words)}
+
+
+def _action_forms(flag, *, bound, today, now) -> dict:
+    """The forms a flag takes: a crisis flag's own steps, or raise and dismiss."""
     if flag.is_safety:
-        week = date.fromisoformat(flag.evidence[-1]["week"]) if flag.evidence else None
-        checkin = checkins_by_week.get(week)
-        item["words"] = checkin.to_raise if checkin and checkin.share_text_with_therapist else None
-        item["words_private"] = bool(checkin and checkin.to_raise and not item["words"])
-        item["safety_forms"] = [
+        when = timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
+        forms = [
             (
                 kind,
                 label,
                 bound.get((kind, flag.pk))
                 or SafetyActionForm(
-                    prefix=f"{kind}-{flag.pk}",
-                    kind=kind,
-                    initial={"done_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")},
+                    prefix=f"{kind}-{flag.pk}", kind=kind, initial={"done_at": when}
                 ),
             )
             for kind, label in SafetyActionKind.choices
         ]
-    else:
-        item["raise_form"] = bound.get(("raise", flag.pk)) or RaiseFlagForm(
-            prefix=f"raise-{flag.pk}", initial={"raised_on": today}
-        )
-        item["dismiss_form"] = bound.get(("dismiss", flag.pk)) or DismissFlagForm(
-            prefix=f"dismiss-{flag.pk}"
-        )
+        return {"safety_forms": forms}
+    return {
+        "raise_form": bound.get(("raise", flag.pk))
+        or RaiseFlagForm(prefix=f"raise-{flag.pk}", initial={"raised_on": today}),
+        "dismiss_form": bound.get(("dismiss", flag.pk))
+        or DismissFlagForm(prefix=f"dismiss-{flag.pk}"),
+    }
+
+
+def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
+    """One flag as the client page and session prep show it."""
+    # The piece every trend flag ends on is shown once for them all, not on each.
+    keys = advice_keys_for_flag(flag.kind, flag.evidence)
+    advice = [library[k] for k in keys if k in library and k != FLAG_ADVICE_CLOSING]
+    item = {
+        "flag": flag,
+        "advice": advice,
+        "ask": advice[0].question_list[:PREP_QUESTIONS] if advice else [],
+        **_action_forms(flag, bound=bound, today=today, now=now),
+    }
+    if flag.is_safety:
+        item.update(_crisis_words(flag, checkins_by_week))
     return item
 
 

@@ -81,34 +81,30 @@ def invitation_revoke(request, pk):
 def accept_invitation_view(request, token):
     try:
         invitation = check_invitation(token)
-    except InvitationError as error:
-        return render(request, "portal/invitation_invalid.html", {"reason": str(error)}, status=410)
-    if request.user.is_authenticated:
-        return render(
-            request,
-            "portal/invitation_invalid.html",
-            {"reason": SIGNED_IN_ALREADY},
-            status=409,
-        )
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
-    if request.method == "POST" and form.is_valid():
-        try:
+        if request.user.is_authenticated:
+            return _unusable_invitation(request, SIGNED_IN_ALREADY, status=409)
+        form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
             client = accept_invitation(
                 token=token,
-                password=form.cleaned_data["password1"],
-                time_zone=form.cleaned_data["time_zone"],
-                phone=form.cleaned_data["phone"],
+                password=data["password1"],
+                time_zone=data["time_zone"],
+                phone=data["phone"],
             )
-        except InvitationError as error:
+        else:
             return render(
-                request, "portal/invitation_invalid.html", {"reason": str(error)}, status=410
+                request, "portal/accept_invitation.html", {"form": form, "invitation": invitation}
             )
-        login(request, client, backend="allauth.account.auth_backends.AuthenticationBackend")
-        messages.success(request, "Welcome! Your account is ready.")
-        return redirect("home")
-    return render(
-        request, "portal/accept_invitation.html", {"form": form, "invitation": invitation}
-    )
+    except InvitationError as error:
+        return _unusable_invitation(request, str(error), status=410)
+    login(request, client, backend="allauth.account.auth_backends.AuthenticationBackend")
+    messages.success(request, "Welcome! Your account is ready.")
+    return redirect("home")
+
+
+def _unusable_invitation(request, reason: str, *, status: int):
+    return render(request, "portal/invitation_invalid.html", {"reason": reason}, status=status)
 
 
 @login_not_required

@@ -98,7 +98,20 @@ def test_a_crisis_stays_until_the_therapist_clears_it(client_a, therapist):
     assert active(client_a, FlagKind.CRISIS).is_open
 
 
-def test_a_crisis_answer_is_flagged_in_the_same_transaction_as_the_check_in(client_a):
+def test_a_crisis_answer_is_flagged_in_the_same_transaction_as_the_check_in(client_a, monkeypatch):
+    """If the crisis flag and its alert cannot be stored, the check-in is not stored
+    either: there is never a crisis answer without its flag."""
+    from checkins import services
+
+    def broken(flag):
+        raise RuntimeError("the alert could not be stored")
+
+    monkeypatch.setattr(services, "alert_on_new_safety_flag", broken)
+    with pytest.raises(RuntimeError):
+        submit_checkin(client=client_a, data=answers(in_crisis=True))
+    assert not CheckIn.objects.filter(client=client_a).exists()
+    assert active(client_a, FlagKind.CRISIS) is None
+    monkeypatch.undo()
     checkin = submit_checkin(client=client_a, data=answers(in_crisis=True))
     assert checkin.pk and active(client_a, FlagKind.CRISIS).is_open
 
