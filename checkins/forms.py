@@ -57,19 +57,22 @@ def _to_bool(value):
     return value in (True, "True", "true", "1")
 
 
+def _radio(label: str, choices, coerce=int, **kwargs) -> forms.TypedChoiceField:
+    """One question answered by picking one of a row of choices."""
+    return forms.TypedChoiceField(
+        label=label, choices=choices, coerce=coerce, widget=forms.RadioSelect, **kwargs
+    )
+
+
 class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
-    expectations = forms.TypedChoiceField(
-        label="Therapy is meeting what I hoped for",
-        choices=EXPECTATION_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
+    expectations = _radio(
+        "Therapy is meeting what I hoped for",
+        EXPECTATION_CHOICES,
         help_text="1 means not at all, 5 means completely.",
     )
-    discomfort = forms.TypedChoiceField(
-        label="This week I felt uneasy with my therapist or dreaded going",
-        choices=DISCOMFORT_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
+    discomfort = _radio(
+        "This week I felt uneasy with my therapist or dreaded going",
+        DISCOMFORT_CHOICES,
         help_text="0 means not at all, 4 means very much. Honest answers help; "
         "feeling uneasy sometimes is common and worth talking about.",
     )
@@ -79,18 +82,13 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         widget=forms.RadioSelect,
         help_text="Exercises, notes or anything you agreed to try before the next session.",
     )
-    wellbeing = forms.TypedChoiceField(
-        label="How have you been this week, overall?",
-        choices=WELLBEING_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
+    wellbeing = _radio(
+        "How have you been this week, overall?",
+        WELLBEING_CHOICES,
         help_text="0 means very bad, 10 means very good.",
     )
-    felt_worse_after_session = forms.TypedChoiceField(
-        label="Did you feel worse after a session this week?",
-        choices=YES_NO,
-        coerce=_to_bool,
-        widget=forms.RadioSelect,
+    felt_worse_after_session = _radio(
+        "Did you feel worse after a session this week?", YES_NO, coerce=_to_bool
     )
     barriers = forms.MultipleChoiceField(
         label="Did anything get in the way of therapy this week?",
@@ -99,22 +97,20 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick any that apply, or none.",
     )
-    share_text_with_therapist = forms.TypedChoiceField(
-        label="Who can read what you wrote?",
-        choices=SHARE_CHOICES,
+    share_text_with_therapist = _radio(
+        "Who can read what you wrote?",
+        SHARE_CHOICES,
         coerce=_to_bool,
-        widget=forms.RadioSelect,
         initial=True,
         help_text="This covers every text box on this page.",
     )
     # The week the form was opened for: a post that arrives after that week
     # closed must not silently land in the next one.
     week = forms.DateField(widget=forms.HiddenInput, required=False)
-    in_crisis = forms.TypedChoiceField(
-        label="Are you in crisis or thinking about harming yourself right now?",
-        choices=YES_NO,
+    in_crisis = _radio(
+        "Are you in crisis or thinking about harming yourself right now?",
+        YES_NO,
         coerce=_to_bool,
-        widget=forms.RadioSelect,
         help_text="If yes, we will show you where to get help straight away.",
     )
 
