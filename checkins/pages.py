@@ -202,14 +202,21 @@ def session_prep(request, client_id):
     return _client_page(request, client, template="portal/session_prep.html")
 
 
+def _flag_or_404(request, client_id, pk, *, safety: bool):
+    """The therapist's client and one of their active flags of the kind the action is
+    for (a crisis flag, or a trend); a 404 alike for missing, foreign or wrong kind."""
+    client = client_for_therapist_or_404(request, client_id)
+    flag = Flag.objects.active().filter(client=client, pk=pk).first()
+    if flag is None or flag.is_safety != safety:
+        raise Http404
+    return client, flag
+
+
 @sensitive_post_parameters()
 @therapist_required
 @require_POST
 def flag_action(request, client_id, pk, action):
-    client = client_for_therapist_or_404(request, client_id)
-    flag = Flag.objects.active().filter(client=client, pk=pk).first()
-    if flag is None or flag.is_safety:
-        raise Http404
+    client, flag = _flag_or_404(request, client_id, pk, safety=False)
     form_class = RaiseFlagForm if action == "raise" else DismissFlagForm
     form = form_class(request.POST, prefix=f"{action}-{flag.pk}")
     if form.is_valid():
@@ -233,9 +240,8 @@ def flag_action(request, client_id, pk, action):
 @require_POST
 def safety_action(request, client_id, pk, kind):
     """Record a step on a crisis flag: contacted the client, safety plan reviewed, cleared."""
-    client = client_for_therapist_or_404(request, client_id)
-    flag = Flag.objects.active().filter(client=client, pk=pk).first()
-    if flag is None or not flag.is_safety or kind not in SafetyActionKind.values:
+    client, flag = _flag_or_404(request, client_id, pk, safety=True)
+    if kind not in SafetyActionKind.values:
         raise Http404
     form = SafetyActionForm(request.POST, prefix=f"{kind}-{flag.pk}", kind=kind)
     if form.is_valid():
