@@ -437,3 +437,26 @@ def test_an_alert_for_a_flag_cleared_meanwhile_is_not_sent(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert deliver_safety_alert(alert.pk) is False
     assert alerts(mailoutbox) == []
+
+
+def test_with_the_production_task_queue_a_failed_alert_is_queued_again_for_later(
+    client_a, settings, django_capture_on_commit_callbacks
+):
+    """The database task backend can defer work: a failed send queues its own retry."""
+    from django_tasks_db.models import DBTaskResult
+
+    from checkins.safety import deliver_safety_alert
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = FAILING_MAIL
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_checkin(client=client_a, data=answers(in_crisis=True))
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "checkins.tasks.send_safety_alert"
+    alert = SafetyAlert.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver_safety_alert(alert.pk) is False  # what the worker runs
+    retry = DBTaskResult.objects.exclude(pk=queued.pk).get()
+    assert retry.task_path == "checkins.tasks.send_safety_alert"
+    assert retry.run_after > timezone.now() + timedelta(seconds=30), "a minute later"
+    assert retry.args_kwargs["kwargs"] == {"alert_id": alert.pk}

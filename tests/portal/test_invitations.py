@@ -292,3 +292,22 @@ def test_the_time_zone_list_holds_real_places_with_the_practices_country_first(
     assert {"Europe/Madrid", "Asia/Tokyo"} <= names
     assert not names & {"Factory", "localtime", "US/Eastern", "Etc/GMT+5", "posixrules"}
     assert time_zone_choices(None)[0][0] != "Near your practice"
+
+
+def test_with_the_production_task_queue_a_failed_invitation_is_queued_again(
+    therapist, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from portal.tasks import send_invitation
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invite_client(therapist=therapist, email="later@example.com")
+    (queued,) = DBTaskResult.objects.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_invitation.call(invitation_id=invitation.pk) is False  # as a worker runs it
+    retry = DBTaskResult.objects.exclude(pk=queued.pk).get()
+    assert retry.task_path == "portal.tasks.send_invitation"
+    assert retry.run_after > timezone.now()
