@@ -111,12 +111,12 @@ CLIENT_PAGES = [
 
 
 def test_no_client_page_overflows_a_phone_and_nothing_404s(new_page, client_a):
-    checkin_history(client_a, [{"to_raise": "x" * 300}, {"barrier_life_events": True}])
+    past, _ = checkin_history(client_a, [{"to_raise": "x" * 300}, {"barrier_life_events": True}])
     page = new_page(PHONE)
     missing = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     sign_in(page, client_a)
-    for path in CLIENT_PAGES:
+    for path in [*CLIENT_PAGES, f"/checkin/week/{past.week_start.isoformat()}/"]:
         page.goto(path)
         page.wait_for_load_state("networkidle")
         overflow = page.evaluate(
