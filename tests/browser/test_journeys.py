@@ -52,6 +52,21 @@ def choose(page, question: str, answer: str) -> None:
     ).check()
 
 
+def fill_checkin(
+    page, *, sessions, expectations, discomfort, homework, wellbeing, worse, crisis
+) -> None:
+    """Answer the check-in's questions by their visible labels, as a person would."""
+    page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill(
+        sessions
+    )
+    choose(page, "Therapy is meeting what I hoped for", expectations)
+    choose(page, "uneasy with my therapist", discomfort)
+    page.get_by_label(homework).check()
+    choose(page, "How have you been this week", wellbeing)
+    choose(page, "feel worse after a session", worse)
+    choose(page, "in crisis", crisis)
+
+
 def test_therapist_invites_and_the_client_joins_from_the_email(new_page, therapist):
     page = new_page()
     sign_in(page, therapist)
@@ -203,13 +218,16 @@ def test_a_crisis_answer_shows_help_at_once_and_tops_the_dashboard(new_page, the
     page = new_page(PHONE)
     sign_in(page, person)
     page.goto("/checkin/")
-    page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill("2")
-    choose(page, "Therapy is meeting what I hoped for", "1 — not at all")
-    choose(page, "uneasy with my therapist", "0 — not at all")
-    page.get_by_label("No homework was set").check()
-    choose(page, "How have you been this week", "1")
-    choose(page, "feel worse after a session", "Yes")
-    choose(page, "in crisis", "Yes")
+    fill_checkin(
+        page,
+        sessions="2",
+        expectations="1 — not at all",
+        discomfort="0 — not at all",
+        homework="No homework was set",
+        wellbeing="1",
+        worse="Yes",
+        crisis="Yes",
+    )
     page.get_by_role("button", name="Save my check-in").click()
     page.get_by_role("heading", name="Please get help now").wait_for()
     visit(page, "crisis-help")

@@ -9,7 +9,7 @@ from checkins.models import CheckIn
 from guidance.content import load_advice
 from guidance.models import Advice
 from tests.browser.conftest import PHONE, SCREENSHOTS, label, visit
-from tests.browser.test_journeys import choose, sign_in
+from tests.browser.test_journeys import fill_checkin, sign_in
 from tests.factories import ClientFactory, checkin_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,13 +76,16 @@ def test_after_a_rejected_check_in_focus_goes_to_the_error_summary(new_page, cli
     page = new_page(PHONE)
     sign_in(page, client_a)
     page.goto("/checkin/")
-    page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill("5")
-    choose(page, "Therapy is meeting what I hoped for", "3 — partly")
-    choose(page, "uneasy with my therapist", "1")
-    page.get_by_label("I did some of it").check()
-    choose(page, "How have you been this week", "6")
-    choose(page, "feel worse after a session", "No")
-    choose(page, "in crisis", "No")
+    fill_checkin(
+        page,
+        sessions="5",
+        expectations="3 — partly",
+        discomfort="1",
+        homework="I did some of it",
+        wellbeing="6",
+        worse="No",
+        crisis="No",
+    )
     page.get_by_role("button", name="Save my check-in").click()
     page.wait_for_load_state("networkidle")
     focused = page.evaluate("document.activeElement.id")
