@@ -157,35 +157,42 @@ def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
     return item
 
 
-def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
-    """Everything the therapist's client page and session-prep page show."""
-    overview = client_overview(client=client)
-    checkins, now = overview.checkins, timezone.now()
+def _flag_items(overview, bound) -> dict:
+    """The client's flags as cards, split the ways the pages show them."""
+    today, now = timezone.localdate(), timezone.now()
     items = [
         _flag_item(
             flag,
             library=overview.library,
             checkins_by_week=overview.by_week,
-            bound=bound or {},
-            today=timezone.localdate(),
+            bound=bound,
+            today=today,
             now=now,
         )
         for flag in overview.flags
     ]
-    rows = [history_row(c) for c in checkins[::-1]]
-    context = {
-        "client": client,
-        "checkins": checkins[::-1],
-        "latest_row": rows[0] if rows else None,
-        "history": Paginator(rows, HISTORY_WEEKS_PER_PAGE).get_page(request.GET.get("page")),
-        "charts": client_charts(checkins, marks=overview.chart_marks, for_therapist=True),
+    return {
         "flag_items": items,
         "safety_items": [item for item in items if item["flag"].is_safety],
         "trend_items": [item for item in items if not item["flag"].is_safety],
-        "opening_advice": overview.library.get(FLAG_ADVICE_CLOSING),
         "open_items": [item for item in items if item["flag"].is_open],
+        "opening_advice": overview.library.get(FLAG_ADVICE_CLOSING),
+    }
+
+
+def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
+    """Everything the therapist's client page and session-prep page show."""
+    overview = client_overview(client=client)
+    rows = [history_row(c) for c in overview.checkins[::-1]]
+    context = {
+        "client": client,
+        "checkins": overview.checkins[::-1],
+        "latest_row": rows[0] if rows else None,
+        "history": Paginator(rows, HISTORY_WEEKS_PER_PAGE).get_page(request.GET.get("page")),
+        "charts": client_charts(overview.checkins, marks=overview.chart_marks, for_therapist=True),
         "reminders": overview.reminders,
         "last_reminder": overview.last_reminder,
+        **_flag_items(overview, bound or {}),
     }
     return render(request, template, context, status=status)
 

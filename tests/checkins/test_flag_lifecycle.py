@@ -190,6 +190,24 @@ def test_an_unchanged_flag_is_not_rewritten(client_a):
     assert flag.history.count() == versions, "the history shows only real changes"
 
 
+def wait_for_a_blocked_writer(connection, timeout=10.0):
+    """Hold the first transaction open until the second writer is queued behind
+    its lock. PostgreSQL shows an ungranted lock in pg_locks; SQLite takes one
+    writer at a time, so there the second simply runs after the first commits."""
+    if connection.vendor != "postgresql":
+        return
+    import time
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second writer never queued behind the first")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_submit_and_the_daily_recompute_at_once_open_one_flag():
     """One writer opens a flag and has not committed when the other starts: the
@@ -217,8 +235,7 @@ def test_a_submit_and_the_daily_recompute_at_once_open_one_flag():
                 sync_flags(client=person, findings=findings, now=NOW)
                 opened.set()
                 second_started.wait(timeout=10)
-                # Give the second writer time to reach its lock or insert.
-                threading.Event().wait(0.5)
+                wait_for_a_blocked_writer(connection)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
