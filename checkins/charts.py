@@ -8,8 +8,11 @@ chart's description says the first and last values in words.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     DISCOMFORT_MAX,
@@ -151,9 +154,9 @@ def line_chart(
         (round(y_at(v), 1), tick_label(v)) for v in (y_min, (y_min + y_max) / 2, y_max)
     ]
     if n:
-        chart.x_ticks = [(round(x_at(0), 1), f"{weeks[0]:%b %-d}")]
+        chart.x_ticks = [(round(x_at(0), 1), date_format(weeks[0], "M j"))]
         if n > 1:
-            chart.x_ticks.append((round(x_at(n - 1), 1), f"{weeks[-1]:%b %-d}"))
+            chart.x_ticks.append((round(x_at(n - 1), 1), date_format(weeks[-1], "M j")))
     index = {week: i for i, week in enumerate(weeks)}
     chart.marks = [
         Mark(round(x_at(index[week]), 1), label)
@@ -163,13 +166,19 @@ def line_chart(
 
     if chart.points:
         first, last = chart.points[0], chart.points[-1]
-        chart.description = (
-            f"{title}: {first.label} in the week of {first.week:%b %-d, %Y}, "
-            f"{last.label} in the week of {last.week:%b %-d, %Y}, "
-            f"{len(chart.points)} check-ins in all."
-        )
+        chart.description = gettext(
+            "%(title)s: %(first)s in the week of %(first_week)s, "
+            "%(last)s in the week of %(last_week)s, %(count)d check-ins in all."
+        ) % {
+            "title": title,
+            "first": first.label,
+            "first_week": date_format(first.week, "M j, Y"),
+            "last": last.label,
+            "last_week": date_format(last.week, "M j, Y"),
+            "count": len(chart.points),
+        }
     else:
-        chart.description = f"{title}: no answers yet."
+        chart.description = gettext("%(title)s: no answers yet.") % {"title": title}
     return chart
 
 
@@ -183,11 +192,19 @@ def weekly_series(checkins: list[CheckIn]) -> list[date]:
 
 
 def _homework_label(share: float) -> str:
-    return {0.0: "none", 1.0: "all"}.get(share, "some" if share < 0.5 else "most")
+    if share == 0.0:
+        return pgettext("homework done", "none")
+    if share == 1.0:
+        return pgettext("homework done", "all")
+    return pgettext("homework done", "some") if share < 0.5 else pgettext("homework done", "most")
 
 
 def _homework_tick(share: float) -> str:
-    return {0.0: "none", 0.5: "half", 1.0: "all"}[share]
+    return {
+        0.0: pgettext("homework done", "none"),
+        0.5: pgettext("homework done", "half"),
+        1.0: pgettext("homework done", "all"),
+    }[share]
 
 
 @dataclass(frozen=True)
@@ -209,24 +226,24 @@ class Measure:
 MEASURES = [
     Measure(
         "wellbeing",
-        "How I have been (0–10)",
-        "Wellbeing (0–10)",
+        _("How I have been (0–10)"),
+        _("Wellbeing (0–10)"),
         "wellbeing",
         WELLBEING_MIN,
         WELLBEING_MAX,
     ),
     Measure(
         "expectations",
-        "Therapy meets what I hoped for (1–5)",
-        "Meets their hopes (1–5)",
+        _("Therapy meets what I hoped for (1–5)"),
+        _("Meets their hopes (1–5)"),
         "expectations",
         EXPECTATIONS_MIN,
         EXPECTATIONS_MAX,
     ),
     Measure(
         "discomfort",
-        "Uneasy with my therapist (0–4)",
-        "Discomfort with you (0–4)",
+        _("Uneasy with my therapist (0–4)"),
+        _("Discomfort with you (0–4)"),
         "discomfort",
         DISCOMFORT_MIN,
         DISCOMFORT_MAX,
@@ -234,8 +251,8 @@ MEASURES = [
     ),
     Measure(
         "homework",
-        "Homework done (weeks it was set)",
-        "Homework done (when set)",
+        _("Homework done (weeks it was set)"),
+        _("Homework done (when set)"),
         "homework_share",
         0,
         1,
@@ -253,10 +270,17 @@ def describe_change(chart: LineChart, measure: Measure) -> None:
         return
     delta = chart.points[-1].value - chart.points[0].value
     if abs(delta) < measure.step - 1e-9:
-        chart.change, chart.change_css = "steady", ""
+        chart.change, chart.change_css = pgettext("trend", "steady"), ""
         return
-    amount = f" {_fmt(abs(delta))}" if measure.step == 1 else ""
-    chart.change = ("up" if delta > 0 else "down") + amount
+    if measure.step != 1:
+        chart.change = pgettext("trend", "up") if delta > 0 else pgettext("trend", "down")
+    else:
+        by = {"amount": _fmt(abs(delta))}
+        chart.change = (
+            pgettext("trend", "up %(amount)s")
+            if delta > 0
+            else pgettext("trend", "down %(amount)s")
+        ) % by
     chart.change_css = "better" if (delta > 0) == measure.higher_is_better else "worse"
 
 

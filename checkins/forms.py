@@ -1,6 +1,9 @@
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from portal.forms import ErrorSummaryMixin, PortalFormHelper, phone_field, time_zone_choices
 
@@ -19,37 +22,44 @@ from .services import ANSWER_FIELDS
 
 HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
-SESSIONS_LOWER_NEEDS_REASON = (
+# Translated when the form shows them.
+SESSIONS_LOWER_NEEDS_REASON = gettext_noop(
     "This is fewer sessions than you told us last week ({previous}). "
     "If that is right, please say why in this box."
 )
-SESSIONS_TOO_MANY = f"Please enter a number between 0 and {SESSIONS_MAX}."
-WEEK_CLOSED = (
+WEEK_CLOSED = gettext_noop(
     "The week you were filling in has just closed. Your answers are still here: "
     "check them and save them for this week."
 )
 
+
+def _sessions_out_of_range() -> str:
+    return gettext("Please enter a number between 0 and %(max)s.") % {"max": SESSIONS_MAX}
+
+
+SESSIONS_TOO_MANY = lazy(_sessions_out_of_range, str)()
+
 EXPECTATION_CHOICES = [
-    (1, "1 — not at all"),
+    (1, _("1 — not at all")),
     (2, "2"),
-    (3, "3 — partly"),
+    (3, _("3 — partly")),
     (4, "4"),
-    (5, "5 — completely"),
+    (5, _("5 — completely")),
 ]
 DISCOMFORT_CHOICES = [
-    (0, "0 — not at all"),
+    (0, _("0 — not at all")),
     (1, "1"),
-    (2, "2 — somewhat"),
+    (2, _("2 — somewhat")),
     (3, "3"),
-    (4, "4 — very much"),
+    (4, _("4 — very much")),
 ]
 WELLBEING_CHOICES = [(n, str(n)) for n in range(WELLBEING_MIN, WELLBEING_MAX + 1)]
-WELLBEING_CHOICES[0] = (0, "0 — very bad")
-WELLBEING_CHOICES[-1] = (10, "10 — very good")
-YES_NO = [(True, "Yes"), (False, "No")]
+WELLBEING_CHOICES[0] = (0, _("0 — very bad"))
+WELLBEING_CHOICES[-1] = (10, _("10 — very good"))
+YES_NO = [(True, _("Yes")), (False, _("No"))]
 SHARE_CHOICES = [
-    (True, "My therapist may read what I wrote"),
-    (False, "Keep what I wrote private (only I can see it)"),
+    (True, _("My therapist may read what I wrote")),
+    (False, _("Keep what I wrote private (only I can see it)")),
 ]
 
 
@@ -66,52 +76,54 @@ def _radio(label: str, choices, coerce=int, **kwargs) -> forms.TypedChoiceField:
 
 class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
     expectations = _radio(
-        "Therapy is meeting what I hoped for",
+        _("Therapy is meeting what I hoped for"),
         EXPECTATION_CHOICES,
-        help_text="1 means not at all, 5 means completely.",
+        help_text=_("1 means not at all, 5 means completely."),
     )
     discomfort = _radio(
-        "This week I felt uneasy with my therapist or dreaded going",
+        _("This week I felt uneasy with my therapist or dreaded going"),
         DISCOMFORT_CHOICES,
-        help_text="0 means not at all, 4 means very much. Honest answers help; "
-        "feeling uneasy sometimes is common and worth talking about.",
+        help_text=_(
+            "0 means not at all, 4 means very much. Honest answers help; "
+            "feeling uneasy sometimes is common and worth talking about."
+        ),
     )
     homework = forms.ChoiceField(
-        label="The work to do between sessions",
+        label=_("The work to do between sessions"),
         choices=Homework.choices,
         widget=forms.RadioSelect,
-        help_text="Exercises, notes or anything you agreed to try before the next session.",
+        help_text=_("Exercises, notes or anything you agreed to try before the next session."),
     )
     wellbeing = _radio(
-        "How have you been this week, overall?",
+        _("How have you been this week, overall?"),
         WELLBEING_CHOICES,
-        help_text="0 means very bad, 10 means very good.",
+        help_text=_("0 means very bad, 10 means very good."),
     )
     felt_worse_after_session = _radio(
-        "Did you feel worse after a session this week?", YES_NO, coerce=_to_bool
+        _("Did you feel worse after a session this week?"), YES_NO, coerce=_to_bool
     )
     barriers = forms.MultipleChoiceField(
-        label="Did anything get in the way of therapy this week?",
+        label=_("Did anything get in the way of therapy this week?"),
         choices=Barrier.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick any that apply, or none.",
+        help_text=_("Tick any that apply, or none."),
     )
     share_text_with_therapist = _radio(
-        "Who can read what you wrote?",
+        _("Who can read what you wrote?"),
         SHARE_CHOICES,
         coerce=_to_bool,
         initial=True,
-        help_text="This covers every text box on this page.",
+        help_text=_("This covers every text box on this page."),
     )
     # The week the form was opened for: a post that arrives after that week
     # closed must not silently land in the next one.
     week = forms.DateField(widget=forms.HiddenInput, required=False)
     in_crisis = _radio(
-        "Are you in crisis or thinking about harming yourself right now?",
+        _("Are you in crisis or thinking about harming yourself right now?"),
         YES_NO,
         coerce=_to_bool,
-        help_text="If yes, we will show you where to get help straight away.",
+        help_text=_("If yes, we will show you where to get help straight away."),
     )
 
     class Meta:
@@ -119,14 +131,14 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         # The barriers are one multiple-choice question on the form.
         fields = [name for name in ANSWER_FIELDS if not name.startswith("barrier_")]
         labels = {
-            "sessions_attended": "How many therapy sessions have you had so far, in total?",
-            "sessions_reason": "Why is the number lower than last week? (only if it is)",
-            "hoped_for": "What did you hope to see from therapy? (optional)",
-            "to_raise": "Is there something you want to raise with your therapist? (optional)",
+            "sessions_attended": _("How many therapy sessions have you had so far, in total?"),
+            "sessions_reason": _("Why is the number lower than last week? (only if it is)"),
+            "hoped_for": _("What did you hope to see from therapy? (optional)"),
+            "to_raise": _("Is there something you want to raise with your therapist? (optional)"),
         }
         help_texts = {
-            "sessions_attended": "Count every session since you started with your therapist.",
-            "to_raise": "Anything at all: what is working, what is not, a question.",
+            "sessions_attended": _("Count every session since you started with your therapist."),
+            "to_raise": _("Anything at all: what is working, what is not, a question."),
         }
         widgets = {
             "sessions_attended": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
@@ -135,10 +147,10 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         }
         error_messages = {
             "sessions_attended": {
-                "required": "Please enter how many sessions you have had (0 is fine).",
+                "required": _("Please enter how many sessions you have had (0 is fine)."),
                 "max_value": SESSIONS_TOO_MANY,
                 "min_value": SESSIONS_TOO_MANY,
-                "invalid": "Please enter a whole number, like 4.",
+                "invalid": _("Please enter a whole number, like 4."),
             },
         }
 
@@ -147,7 +159,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         self.previous = previous
         self.week_start = week_start
         self.initial["week"] = week_start
-        required_choice = "Please choose one answer."
+        required_choice = gettext("Please choose one answer.")
         for name in (
             "expectations",
             "discomfort",
@@ -162,16 +174,18 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         self.fields["sessions_attended"].widget.attrs["max"] = SESSIONS_MAX
         if previous is not None:
             self.fields["sessions_attended"].help_text = (
-                f"Last week you said {previous.sessions_attended}. "
+                gettext("Last week you said %(sessions)s.")
+                % {"sessions": previous.sessions_attended}
+                + " "
                 + self.fields["sessions_attended"].help_text
             )
         if self.instance.pk:
             self.initial["barriers"] = self.instance.barriers
-        self.helper = PortalFormHelper("Save my check-in")
+        self.helper = PortalFormHelper(gettext("Save my check-in"))
         self.helper.layout = Layout(
-            Fieldset("Therapy so far", "sessions_attended", "sessions_reason"),
+            Fieldset(gettext("Therapy so far"), "sessions_attended", "sessions_reason"),
             Fieldset(
-                "How it is going",
+                gettext("How it is going"),
                 InlineRadios("expectations"),
                 "hoped_for",
                 InlineRadios("discomfort"),
@@ -181,7 +195,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                 "barriers",
             ),
             Fieldset(
-                "Anything else",
+                gettext("Anything else"),
                 "to_raise",
                 "share_text_with_therapist",
                 InlineRadios("in_crisis"),
@@ -196,7 +210,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
             # Show the answers again, now for the open week.
             self.data = self.data.copy()
             self.data["week"] = self.week_start.isoformat()
-            raise forms.ValidationError(WEEK_CLOSED)
+            raise forms.ValidationError(gettext(WEEK_CLOSED))
         sessions = cleaned.get("sessions_attended")
         reason = (cleaned.get("sessions_reason") or "").strip()
         previous = self.previous
@@ -208,7 +222,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         ):
             self.add_error(
                 "sessions_reason",
-                SESSIONS_LOWER_NEEDS_REASON.format(previous=previous.sessions_attended),
+                gettext(SESSIONS_LOWER_NEEDS_REASON).format(previous=previous.sessions_attended),
             )
         return cleaned
 
@@ -222,8 +236,8 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
 
 
 class ReminderForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label="Your time zone")
-    phone = phone_field("Leave it empty to remove it.")
+    time_zone = forms.ChoiceField(label=_("Your time zone"))
+    phone = phone_field(_("Leave it empty to remove it."))
 
     class Meta:
         model = NotificationPreference
@@ -237,7 +251,7 @@ class ReminderForm(forms.ModelForm):
         self.fields["time_zone"].choices = time_zone_choices(near)
         self.fields["time_zone"].initial = user.time_zone
         self.fields["phone"].initial = user.phone
-        self.helper = PortalFormHelper("Save")
+        self.helper = PortalFormHelper(gettext("Save"))
 
     def save(self, commit=True):
         self.user.time_zone = self.cleaned_data["time_zone"]
@@ -254,20 +268,20 @@ class DigestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = PortalFormHelper("Save")
+        self.helper = PortalFormHelper(gettext("Save"))
 
 
 class RaiseFlagForm(forms.Form):
     raised_on = forms.DateField(
-        label="Raised in session on",
+        label=_("Raised in session on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Please enter a date, like 2026-11-20."},
+        error_messages={"invalid": _("Please enter a date, like 2026-11-20.")},
     )
     note = forms.CharField(
-        label="Short note",
+        label=_("Short note"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Please add a short note about what was discussed."},
+        error_messages={"required": _("Please add a short note about what was discussed.")},
     )
 
 
@@ -276,14 +290,14 @@ class SafetyActionForm(forms.Form):
     (required to clear)."""
 
     done_at = forms.DateTimeField(
-        label="When",
+        label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": "Please enter a date and time, like 2026-11-20 14:30."},
+        error_messages={"invalid": _("Please enter a date and time, like 2026-11-20 14:30.")},
     )
-    method = forms.ChoiceField(label="How", choices=[("", "Choose…"), *ContactMethod.choices])
+    method = forms.ChoiceField(label=_("How"), choices=[("", _("Choose…")), *ContactMethod.choices])
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -294,23 +308,23 @@ class SafetyActionForm(forms.Form):
         if kind != SafetyActionKind.CONTACTED:
             del self.fields["method"]
         if kind == SafetyActionKind.CLEARED:
-            self.fields["note"].label = "Why it is cleared"
-            self.fields["note"].error_messages["required"] = (
+            self.fields["note"].label = gettext("Why it is cleared")
+            self.fields["note"].error_messages["required"] = gettext(
                 "Please say why the crisis is cleared (what was done, what was agreed)."
             )
         else:
             self.fields["note"].required = False
-            self.fields["note"].label = "Note (optional)"
+            self.fields["note"].label = gettext("Note (optional)")
         if "method" in self.fields:
-            self.fields["method"].error_messages["required"] = (
+            self.fields["method"].error_messages["required"] = gettext(
                 "Please say how you contacted the client."
             )
 
 
 class DismissFlagForm(forms.Form):
     reason = forms.CharField(
-        label="Why dismiss it?",
+        label=_("Why dismiss it?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Please give a reason for dismissing this flag."},
+        error_messages={"required": _("Please give a reason for dismissing this flag.")},
     )

@@ -7,6 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from here too
@@ -64,7 +67,7 @@ class CheckIn(models.Model):
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
     )
-    week_start = models.DateField(help_text="Monday of the client's local week.")
+    week_start = models.DateField(help_text=_("Monday of the client's local week."))
 
     sessions_attended = models.PositiveSmallIntegerField(
         validators=[MaxValueValidator(SESSIONS_MAX)]
@@ -160,10 +163,10 @@ class CheckIn(models.Model):
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RAISED = "raised", "Raised in session"
-    DISMISSED = "dismissed", "Dismissed"
-    CLEARED = "cleared", "Cleared"
+    OPEN = "open", _("Open")
+    RAISED = "raised", _("Raised in session")
+    DISMISSED = "dismissed", _("Dismissed")
+    CLEARED = "cleared", _("Cleared")
 
 
 class FlagQuerySet(models.QuerySet):
@@ -258,24 +261,24 @@ class Flag(models.Model):
         for item in self.evidence:
             week = date.fromisoformat(item["week"])
             by_measure.setdefault(item["measure"], []).append(
-                f"{item['value']} ({week:%b} {week.day})"
+                f"{item['value']} ({date_format(week, 'M j')})"
             )
         return [f"{measure}: {', '.join(values)}" for measure, values in by_measure.items()]
 
 
 class SafetyActionKind(models.TextChoices):
-    CONTACTED = "contacted", "Contacted the client"
-    SAFETY_PLAN = "safety_plan", "Safety plan reviewed"
-    CLEARED = "cleared", "Cleared"
+    CONTACTED = "contacted", _("Contacted the client")
+    SAFETY_PLAN = "safety_plan", _("Safety plan reviewed")
+    CLEARED = "cleared", _("Cleared")
 
 
 class ContactMethod(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    TEXT = "text", "Text message"
-    VIDEO = "video", "Video call"
-    IN_PERSON = "in_person", "In person"
-    EMAIL = "email", "Email"
-    OTHER = "other", "Other"
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    VIDEO = "video", _("Video call")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("Email")
+    OTHER = "other", _("Other")
 
 
 class SafetyAction(models.Model):
@@ -283,7 +286,7 @@ class SafetyAction(models.Model):
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="safety_actions")
     kind = models.CharField(max_length=16, choices=SafetyActionKind.choices)
-    done_at = models.DateTimeField(help_text="When it happened.")
+    done_at = models.DateTimeField(help_text=_("When it happened."))
     method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
     note = models.TextField(max_length=1000, blank=True)
     by = models.ForeignKey(
@@ -299,8 +302,8 @@ class SafetyAction(models.Model):
 
 
 class SafetyAlertKind(models.TextChoices):
-    THERAPIST = "therapist", "Alert to the therapist"
-    ESCALATION = "escalation", "Escalation to the on-call contact"
+    THERAPIST = "therapist", _("Alert to the therapist")
+    ESCALATION = "escalation", _("Escalation to the on-call contact")
 
 
 class SafetyAlert(models.Model):
@@ -336,13 +339,13 @@ class SafetyAlert(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 # Friday evening leaves the weekend to fill a check-in that closes on Sunday,
@@ -367,16 +370,24 @@ class NotificationPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
-    reminders_enabled = models.BooleanField("Send me a weekly reminder", default=True)
+    reminders_enabled = models.BooleanField(_("Send me a weekly reminder"), default=True)
     reminder_weekday = models.PositiveSmallIntegerField(
-        "On", choices=Weekday.choices, default=DEFAULT_REMINDER_WEEKDAY
+        pgettext_lazy("reminder weekday", "On"),
+        choices=Weekday.choices,
+        default=DEFAULT_REMINDER_WEEKDAY,
     )
     reminder_hour = models.PositiveSmallIntegerField(
-        "At", default=DEFAULT_REMINDER_HOUR, validators=[MaxValueValidator(23)]
+        pgettext_lazy("hour of the day", "At"),
+        default=DEFAULT_REMINDER_HOUR,
+        validators=[MaxValueValidator(23)],
     )
-    digest_enabled = models.BooleanField("Email me a morning digest on working days", default=True)
+    digest_enabled = models.BooleanField(
+        _("Email me a morning digest on working days"), default=True
+    )
     digest_hour = models.PositiveSmallIntegerField(
-        "At", default=DEFAULT_DIGEST_HOUR, validators=[MaxValueValidator(23)]
+        pgettext_lazy("hour of the day", "At"),
+        default=DEFAULT_DIGEST_HOUR,
+        validators=[MaxValueValidator(23)],
     )
 
     objects = NotificationPreferenceQuerySet.as_manager()
@@ -386,9 +397,9 @@ class NotificationPreference(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    REMINDER = "reminder", "Check-in reminder"
-    FOLLOW_UP = "follow_up", "Check-in follow-up"
-    DIGEST = "digest", "Therapist digest"
+    REMINDER = "reminder", _("Check-in reminder")
+    FOLLOW_UP = "follow_up", _("Check-in follow-up")
+    DIGEST = "digest", _("Therapist digest")
 
 
 class SentNotification(models.Model):

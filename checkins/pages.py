@@ -8,7 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -50,9 +53,9 @@ def client_home(request):
 
 
 DASHBOARD_FILTERS = {
-    "all": "Everyone",
-    "flagged": "Flagged",
-    "overdue": "Overdue",
+    "all": _("Everyone"),
+    "flagged": _("Flagged"),
+    "overdue": _("Overdue"),
 }
 
 
@@ -93,9 +96,9 @@ def history_row(checkin) -> dict:
     """One week as the therapist's table shows it: the client's own words only where
     they chose to share them (decided here, not in the template)."""
     texts = [
-        ("What they hoped to see", checkin.hoped_for),
-        ("Something to raise", checkin.to_raise),
-        ("Why fewer sessions", checkin.sessions_reason),
+        (gettext("What they hoped to see"), checkin.hoped_for),
+        (gettext("Something to raise"), checkin.to_raise),
+        (gettext("Why fewer sessions"), checkin.sessions_reason),
     ]
     written = [(label, text) for label, text in texts if text]
     shared = checkin.share_text_with_therapist
@@ -230,14 +233,14 @@ def flag_action(request, client_id, pk, action):
         try:
             if action == "raise":
                 raise_flag(flag=flag, by=request.user, **form.cleaned_data)
-                done = "marked as raised in session"
+                done = gettext("“%(flag)s” marked as raised in session.")
             else:
                 dismiss_flag(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
-                done = "dismissed"
+                done = gettext("“%(flag)s” dismissed.")
         except FlagError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"“{flag.get_kind_display()}” {done}.")
+            messages.success(request, done % {"flag": flag.get_kind_display()})
             return redirect("client_detail", client_id=client.public_id)
     return _client_page(request, client, bound={(action, flag.pk): form}, status=400)
 
@@ -257,7 +260,10 @@ def safety_action(request, client_id, pk, kind):
         except SafetyError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Recorded: {SafetyActionKind(kind).label.lower()}.")
+            messages.success(
+                request,
+                gettext("Recorded: %(action)s.") % {"action": SafetyActionKind(kind).label.lower()},
+            )
             return redirect("client_detail", client_id=client.public_id)
     return _client_page(request, client, bound={(kind, flag.pk): form}, status=400)
 
@@ -271,12 +277,12 @@ def my_data(request):
             deletion = request_deletion(client=client)
             messages.success(
                 request,
-                f"Your data will be deleted on {deletion.due_at:%B %-d, %Y}. "
-                "You can cancel until then.",
+                gettext("Your data will be deleted on %(date)s. You can cancel until then.")
+                % {"date": date_format(deletion.due_at, "F j, Y")},
             )
         elif request.POST.get("action") == "cancel":
             cancel_deletion(client=client)
-            messages.success(request, "Deletion cancelled. Your data stays.")
+            messages.success(request, gettext("Deletion cancelled. Your data stays."))
         return redirect("my_data")
     return render(
         request,

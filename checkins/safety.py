@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from portal.models import User
 from portal.tasks import retry_later
@@ -36,9 +37,10 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
+# Translated when the email is sent.
 ALERT_SUBJECTS = {
-    SafetyAlertKind.THERAPIST: "A client needs your attention",
-    SafetyAlertKind.ESCALATION: "A crisis answer has had no action in time",
+    SafetyAlertKind.THERAPIST: gettext_noop("A client needs your attention"),
+    SafetyAlertKind.ESCALATION: gettext_noop("A crisis answer has had no action in time"),
 }
 # A fresh alert is left to its own on-commit task for this long before the
 # sweep picks it up, so the two do not race for the same row.
@@ -52,17 +54,21 @@ class SafetyError(Exception):
     """An action on a safety flag that the rules refuse; the message is for the therapist."""
 
 
-NOTE_REQUIRED_TO_CLEAR = "Please say why the crisis is cleared (what was done, what was agreed)."
-METHOD_REQUIRED = "Please say how you contacted the client."
-NOT_A_SAFETY_FLAG = "Only a crisis flag takes these actions."
-ALREADY_CLEARED = "This crisis flag is already cleared."
-WHEN_IN_FUTURE = "That time is in the future. When did it happen?"
+# What the therapist is told, translated when it is raised.
+NOTE_REQUIRED_TO_CLEAR = gettext_noop(
+    "Please say why the crisis is cleared (what was done, what was agreed)."
+)
+METHOD_REQUIRED = gettext_noop("Please say how you contacted the client.")
+NOT_A_SAFETY_FLAG = gettext_noop("Only a crisis flag takes these actions.")
+ALREADY_CLEARED = gettext_noop("This crisis flag is already cleared.")
+WHEN_IN_FUTURE = gettext_noop("That time is in the future. When did it happen?")
+WHEN_BEFORE_FLAG = gettext_noop("That is before the client's crisis answer. When did it happen?")
+# Why an alert is still unsent, for the admin and the logs.
 NOBODY_TO_TELL = (
     "Nobody to send it to: set the practice's on-call email in the admin "
     "(or ESCALATION_FALLBACK_EMAILS)."
 )
 FLAG_HANDLED_FIRST = "Not sent: the crisis flag was cleared or closed first."
-WHEN_BEFORE_FLAG = "That is before the client's crisis answer. When did it happen?"
 
 
 def escalation_window() -> timedelta:
@@ -158,7 +164,7 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
             return False
         body = render_to_string("checkins/email/safety_alert.txt", alert_context(alert))
         try:
-            if not send_mail(ALERT_SUBJECTS[alert.kind], body, None, alert.recipients):
+            if not send_mail(gettext(ALERT_SUBJECTS[alert.kind]), body, None, alert.recipients):
                 raise RuntimeError("the mail backend sent nothing")
         except Exception as error:  # any mail failure: keep the alert and retry it
             alert.attempts += 1
@@ -233,17 +239,17 @@ def record_safety_action(
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     note = note.strip()
     if not flag.is_safety:
-        raise SafetyError(NOT_A_SAFETY_FLAG)
+        raise SafetyError(gettext(NOT_A_SAFETY_FLAG))
     if flag.status == FlagStatus.CLEARED:
-        raise SafetyError(ALREADY_CLEARED)
+        raise SafetyError(gettext(ALREADY_CLEARED))
     if done_at > now + FUTURE_TOLERANCE:
-        raise SafetyError(WHEN_IN_FUTURE)
+        raise SafetyError(gettext(WHEN_IN_FUTURE))
     if done_at < flag.opened_at - FUTURE_TOLERANCE:
-        raise SafetyError(WHEN_BEFORE_FLAG)
+        raise SafetyError(gettext(WHEN_BEFORE_FLAG))
     if kind == SafetyActionKind.CONTACTED and not method:
-        raise SafetyError(METHOD_REQUIRED)
+        raise SafetyError(gettext(METHOD_REQUIRED))
     if kind == SafetyActionKind.CLEARED and not note:
-        raise SafetyError(NOTE_REQUIRED_TO_CLEAR)
+        raise SafetyError(gettext(NOTE_REQUIRED_TO_CLEAR))
     action = SafetyAction.objects.create(
         flag=flag, kind=kind, done_at=done_at, method=method, note=note, by=by, recorded_at=now
     )

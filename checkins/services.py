@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from clinical.trends import Finding, Thresholds, evaluate, thresholds
 from guidance.services import attach_advice
@@ -169,8 +170,9 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     return result
 
 
-FLAG_NOTE_REQUIRED = "Please add a short note."
-SAFETY_FLAG_NOT_RAISED = (
+# What the therapist is told, translated when it is raised.
+FLAG_NOTE_REQUIRED = gettext_noop("Please add a short note.")
+SAFETY_FLAG_NOT_RAISED = gettext_noop(
     "A crisis flag is not raised or dismissed: record the contact, the safety plan, or clear it."
 )
 
@@ -183,8 +185,10 @@ class CheckInError(Exception):
     """A check-in the rules refuse (someone who is not a client, say)."""
 
 
-RAISED_IN_FUTURE = "That date is in the future. When was it raised in session?"
-RAISED_BEFORE_FLAG = "That is before this trend was flagged. When was it raised in session?"
+RAISED_IN_FUTURE = gettext_noop("That date is in the future. When was it raised in session?")
+RAISED_BEFORE_FLAG = gettext_noop(
+    "That is before this trend was flagged. When was it raised in session?"
+)
 # A session held a few days before the check-in that opened the flag may well
 # have been where it came up; a date much earlier is a typing slip.
 RAISED_EARLIEST = timedelta(days=7)
@@ -196,9 +200,9 @@ def raise_flag(*, flag: Flag, by: User, raised_on, note: str) -> Flag:
     the future, not long before the flag opened)."""
     today = timezone.localdate(timezone=by.tz)
     if raised_on > today:
-        raise FlagError(RAISED_IN_FUTURE)
+        raise FlagError(gettext(RAISED_IN_FUTURE))
     if raised_on < timezone.localdate(flag.opened_at, timezone=by.tz) - RAISED_EARLIEST:
-        raise FlagError(RAISED_BEFORE_FLAG)
+        raise FlagError(gettext(RAISED_BEFORE_FLAG))
     return _handle(flag=flag, by=by, status=FlagStatus.RAISED, note=note, raised_on=raised_on)
 
 
@@ -209,9 +213,9 @@ def dismiss_flag(*, flag: Flag, by: User, reason: str) -> Flag:
 
 def _handle(*, flag: Flag, by: User, status: str, note: str, raised_on) -> Flag:
     if flag.is_safety:
-        raise FlagError(SAFETY_FLAG_NOT_RAISED)
+        raise FlagError(gettext(SAFETY_FLAG_NOT_RAISED))
     if not note.strip():
-        raise FlagError(FLAG_NOTE_REQUIRED)
+        raise FlagError(gettext(FLAG_NOTE_REQUIRED))
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     flag.status = status
     flag.note = note.strip()

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -89,7 +90,7 @@ def _preference_page(request, form_class, template, **form_kwargs):
     form = form_class(request.POST or None, instance=instance, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your settings are saved.")
+        messages.success(request, gettext("Your settings are saved."))
         return redirect(request.path)
     return render(request, template, {"form": form})
 
@@ -113,7 +114,7 @@ def digest_now(request):
             user_id=request.user.pk, kind="digest", period=today.isoformat(), on_demand=True
         )
     )
-    messages.success(request, "The digest is on its way to your inbox.")
+    messages.success(request, gettext("The digest is on its way to your inbox."))
     return redirect("caseload")
 
 

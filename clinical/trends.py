@@ -16,8 +16,10 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
-from .vocabulary import WORTH_RAISING, FlagKind, Severity
+from .vocabulary import WORTH_RAISING, Barrier, FlagKind, Severity
 
 
 class CheckInLike(Protocol):
@@ -309,11 +311,17 @@ def felt_worse_count(history: Sequence[CheckInLike], t: Thresholds) -> int:
 @dataclass(frozen=True)
 class Evidence:
     week: str  # ISO date of the week's Monday
-    measure: str
+    measure: str  # what the therapist reads, in the words of the day it was written
     value: str
+    # What the value stands for, where something reads it besides the therapist (a
+    # barrier's code, say): stable whatever language the words were written in.
+    code: str = ""
 
     def as_dict(self) -> dict:
-        return {"week": self.week, "measure": self.measure, "value": self.value}
+        item = {"week": self.week, "measure": self.measure, "value": self.value}
+        if self.code:
+            item["code"] = self.code
+        return item
 
 
 @dataclass(frozen=True)
@@ -325,8 +333,13 @@ class Finding:
     evidence: tuple[Evidence, ...]
 
 
-def _ev(checkin: CheckInLike, measure: str, value) -> Evidence:
-    return Evidence(checkin.week_start.isoformat(), measure, str(value))
+def _ev(checkin: CheckInLike, measure: str, value, code: str = "") -> Evidence:
+    return Evidence(checkin.week_start.isoformat(), measure, str(value), code)
+
+
+def _week(day) -> str:
+    """A week's Monday as the summaries name it: "Dec 1"."""
+    return date_format(day, "M j")
 
 
 def crisis_flag(history, current_week, t):
@@ -340,8 +353,9 @@ def crisis_flag(history, current_week, t):
         # A crisis answer in a later week is a new event, so it outranks a
         # cleared one: the week's ordinal is the score.
         float(latest.week_start.toordinal()),
-        f"Answered that they are in crisis in the week of {latest.week_start:%b %-d}.",
-        (_ev(latest, "In crisis", "yes"),),
+        gettext("Answered that they are in crisis in the week of %(week)s.")
+        % {"week": _week(latest.week_start)},
+        (_ev(latest, gettext("In crisis"), gettext("yes")),),
     )
 
 
@@ -350,24 +364,33 @@ def deterioration_flag(history, current_week, t):
     if found is None:
         return None
     if found == baseline_decline(history, t):
-        summary = (
-            f"Wellbeing averages {found.reference - found.drop:.1f}/10 over the last "
-            f"{len(found.after)} check-ins, {found.drop:.1f} below their baseline of "
-            f"{found.reference:.1f}."
-        )
+        summary = gettext(
+            "Wellbeing averages %(recent).1f/10 over the last %(count)d check-ins, "
+            "%(drop).1f below their baseline of %(baseline).1f."
+        ) % {
+            "recent": found.reference - found.drop,
+            "count": len(found.after),
+            "drop": found.drop,
+            "baseline": found.reference,
+        }
     else:
-        latest = ", ".join(f"{c.wellbeing}/10" for c in found.after)
-        summary = (
-            f"Wellbeing {latest} in the last {len(found.after)} check-ins, "
-            f"{found.drop:.1f} below their level of {found.reference:.1f} just before."
-        )
+        summary = gettext(
+            "Wellbeing %(latest)s in the last %(count)d check-ins, "
+            "%(drop).1f below their level of %(level).1f just before."
+        ) % {
+            "latest": ", ".join(f"{c.wellbeing}/10" for c in found.after),
+            "count": len(found.after),
+            "drop": found.drop,
+            "level": found.reference,
+        }
     weeks = {c.week_start: c for c in found.before + found.after}
+    measure = gettext("Wellbeing")
     return Finding(
         FlagKind.DETERIORATION,
         Severity.HIGH,
         round(found.drop, 2),
         summary,
-        tuple(_ev(c, "Wellbeing", f"{c.wellbeing}/10") for _, c in sorted(weeks.items())),
+        tuple(_ev(c, measure, f"{c.wellbeing}/10") for _, c in sorted(weeks.items())),
     )
 
 
@@ -380,18 +403,19 @@ def discomfort_flag(history, current_week, t):
         return None
     run = trailing_run(history, lambda c: c.discomfort >= t.discomfort_high)
     recent = history[-max(run, 3) :]
-    if high:
-        summary = f"Discomfort with you rated {latest.discomfort}/4" + (
-            f" for {run} check-ins in a row." if run > 1 else "."
-        )
+    if high and run > 1:
+        summary = gettext("Discomfort with you rated %(rating)d/4 for %(run)d check-ins in a row.")
+    elif high:
+        summary = gettext("Discomfort with you rated %(rating)d/4.")
     else:
-        summary = f"Discomfort rose to {latest.discomfort}/4 from a usual {usual:g}/4."
+        summary = gettext("Discomfort rose to %(rating)d/4 from a usual %(usual)g/4.")
+    measure = gettext("Discomfort")
     return Finding(
         FlagKind.DISCOMFORT,
         Severity.HIGH if high and run > 1 else Severity.MEDIUM,
         float(latest.discomfort),
-        summary,
-        tuple(_ev(c, "Discomfort", f"{c.discomfort}/4") for c in recent),
+        summary % {"rating": latest.discomfort, "run": run, "usual": usual},
+        tuple(_ev(c, measure, f"{c.discomfort}/4") for c in recent),
     )
 
 
@@ -405,8 +429,15 @@ def checkins_stopped_flag(history, current_week, t):
         FlagKind.CHECKINS_STOPPED,
         Severity.HIGH if missed >= 2 * t.missed_weeks else Severity.MEDIUM,
         float(missed),
-        f"No check-in for {missed} weeks; the last was the week of {last:%b %-d}.",
-        (_ev(history[-1], "Last check-in", f"{history[-1].sessions_attended} sessions"),),
+        gettext("No check-in for %(weeks)d weeks; the last was the week of %(week)s.")
+        % {"weeks": missed, "week": _week(last)},
+        (
+            _ev(
+                history[-1],
+                gettext("Last check-in"),
+                gettext("%(sessions)d sessions") % {"sessions": history[-1].sessions_attended},
+            ),
+        ),
     )
 
 
@@ -421,9 +452,11 @@ def expectations_flag(history, current_week, t):
         Severity.MEDIUM,
         # Lower ratings are worse; so is a run twice as long as the threshold.
         float(t.expectations_low + 1 - lowest + (run >= 2 * t.expectations_unmet_checkins)),
-        f"Therapy rated {t.expectations_low}/5 or lower for meeting their hopes, "
-        f"{run} check-ins in a row.",
-        tuple(_ev(c, "Expectations", f"{c.expectations}/5") for c in recent),
+        gettext(
+            "Therapy rated %(low)s/5 or lower for meeting their hopes, %(run)d check-ins in a row."
+        )
+        % {"low": t.expectations_low, "run": run},
+        tuple(_ev(c, gettext("Expectations"), f"{c.expectations}/5") for c in recent),
     )
 
 
@@ -433,15 +466,19 @@ def no_improvement_flag(history, current_week, t):
     latest = history[-1]
     baseline = baseline_wellbeing(history, t)
     recent = recent_wellbeing(history, t)
+    measure = gettext("Wellbeing")
     return Finding(
         FlagKind.NO_IMPROVEMENT,
         Severity.MEDIUM,
         # More sessions without gain is worse: one step per review period.
         float(latest.sessions_attended // t.no_improvement_sessions),
-        f"{latest.sessions_attended} sessions in, wellbeing averages {recent:.1f}/10 against a "
-        f"baseline of {baseline:.1f}.",
-        tuple(_ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[: t.baseline_checkins])
-        + tuple(_ev(c, "Wellbeing", f"{c.wellbeing}/10") for c in history[-t.recent_checkins :]),
+        gettext(
+            "%(sessions)d sessions in, wellbeing averages %(recent).1f/10 against a "
+            "baseline of %(baseline).1f."
+        )
+        % {"sessions": latest.sessions_attended, "recent": recent, "baseline": baseline},
+        tuple(_ev(c, measure, f"{c.wellbeing}/10") for c in history[: t.baseline_checkins])
+        + tuple(_ev(c, measure, f"{c.wellbeing}/10") for c in history[-t.recent_checkins :]),
     )
 
 
@@ -450,15 +487,14 @@ def worse_after_flag(history, current_week, t):
     if count < t.worse_after_sessions:
         return None
     window = history[-t.worse_after_window :]
+    measure, yes, no = gettext("Felt worse after a session"), gettext("yes"), gettext("no")
     return Finding(
         FlagKind.WORSE_AFTER_SESSIONS,
         Severity.MEDIUM,
         float(count),
-        f"Felt worse after a session in {count} of the last {len(window)} check-ins.",
-        tuple(
-            _ev(c, "Felt worse after a session", "yes" if c.felt_worse_after_session else "no")
-            for c in window
-        ),
+        gettext("Felt worse after a session in %(count)d of the last %(window)d check-ins.")
+        % {"count": count, "window": len(window)},
+        tuple(_ev(c, measure, yes if c.felt_worse_after_session else no) for c in window),
     )
 
 
@@ -473,9 +509,10 @@ def homework_flag(history, current_week, t):
         FlagKind.HOMEWORK_FALLING,
         Severity.LOW,
         round(1 - recent / before, 2),
-        f"Homework done fell from {before:.0%} to {recent:.0%} of what was set.",
+        gettext("Homework done fell from %(before).0f%% to %(recent).0f%% of what was set.")
+        % {"before": before * 100, "recent": recent * 100},
         tuple(
-            _ev(c, "Homework", c.get_homework_display())
+            _ev(c, gettext("Homework"), c.get_homework_display())
             for c in set_weeks[-2 * t.homework_window :]
         ),
     )
@@ -505,16 +542,26 @@ def barriers_flag(history, current_week, t, *, other_trends: bool = False):
         return None
     labels = latest.barrier_labels
     window = history[-t.barrier_window :]
-    summary = "Reported getting in the way: " + ", ".join(label.lower() for label in labels)
+    named = ", ".join(label.lower() for label in labels)
     if repeated:
         times = sum(any(b in c.barriers for b in repeated) for c in window)
-        summary += f" (in {times} of the last {len(window)} check-ins)"
+        summary = gettext(
+            "Reported getting in the way: %(barriers)s (in %(times)d of the last %(window)d "
+            "check-ins)."
+        ) % {"barriers": named, "times": times, "window": len(window)}
+    else:
+        summary = gettext("Reported getting in the way: %(barriers)s.") % {"barriers": named}
+    # The label is what the therapist reads; the code is what the advice is chosen by,
+    # whatever language the label was written in.
+    measure = gettext("Got in the way")
     return Finding(
         FlagKind.BARRIERS,
         Severity.LOW,
         float(len(labels)),
-        summary + ".",
-        tuple(_ev(c, "Got in the way", label) for c in window for label in c.barrier_labels),
+        summary,
+        tuple(
+            _ev(c, measure, Barrier(code).label, code=code) for c in window for code in c.barriers
+        ),
     )
 
 

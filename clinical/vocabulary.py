@@ -5,23 +5,24 @@ the advice rules and the models all speak these words."""
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Homework(models.TextChoices):
-    NONE_SET = "none_set", "No homework was set"
-    NOT_DONE = "not_done", "I didn't get to it"
-    SOME = "some", "I did some of it"
-    MOST = "most", "I did most of it"
-    ALL = "all", "I did all of it"
+    NONE_SET = "none_set", _("No homework was set")
+    NOT_DONE = "not_done", _("I didn't get to it")
+    SOME = "some", _("I did some of it")
+    MOST = "most", _("I did most of it")
+    ALL = "all", _("I did all of it")
 
 
 # Homework in a word or two, for table columns scanned down a page.
 HOMEWORK_SHORT = {
-    Homework.NONE_SET: "None set",
-    Homework.NOT_DONE: "Not done",
-    Homework.SOME: "Some",
-    Homework.MOST: "Most",
-    Homework.ALL: "All",
+    Homework.NONE_SET: _("None set"),
+    Homework.NOT_DONE: _("Not done"),
+    Homework.SOME: _("Some"),
+    Homework.MOST: _("Most"),
+    Homework.ALL: _("All"),
 }
 
 # How much of the homework was done, as a share, for trends and charts.
@@ -34,29 +35,29 @@ HOMEWORK_SHARE = {
 
 
 class Barrier(models.TextChoices):
-    TIME = "time", "Time"
-    MONEY = "money", "Money"
-    ENERGY = "energy", "Energy"
-    LIFE_EVENTS = "life_events", "Things happening in my life"
+    TIME = "time", _("Time")
+    MONEY = "money", _("Money")
+    ENERGY = "energy", _("Energy")
+    LIFE_EVENTS = "life_events", _("Things happening in my life")
 
 
 class FlagKind(models.TextChoices):
-    CRISIS = "crisis", "Crisis answer"
-    DETERIORATION = "deterioration", "Wellbeing clearly worse than baseline"
-    DISCOMFORT = "discomfort", "Discomfort with the therapist"
-    CHECKINS_STOPPED = "checkins_stopped", "Check-ins stopped"
-    EXPECTATIONS_UNMET = "expectations_unmet", "Expectations unmet"
-    NO_IMPROVEMENT = "no_improvement", "No improvement after many sessions"
-    WORSE_AFTER_SESSIONS = "worse_after_sessions", "Feeling worse after sessions"
-    HOMEWORK_FALLING = "homework_falling", "Homework falling off"
-    BARRIERS = "barriers", "Barriers reported"
+    CRISIS = "crisis", _("Crisis answer")
+    DETERIORATION = "deterioration", _("Wellbeing clearly worse than baseline")
+    DISCOMFORT = "discomfort", _("Discomfort with the therapist")
+    CHECKINS_STOPPED = "checkins_stopped", _("Check-ins stopped")
+    EXPECTATIONS_UNMET = "expectations_unmet", _("Expectations unmet")
+    NO_IMPROVEMENT = "no_improvement", _("No improvement after many sessions")
+    WORSE_AFTER_SESSIONS = "worse_after_sessions", _("Feeling worse after sessions")
+    HOMEWORK_FALLING = "homework_falling", _("Homework falling off")
+    BARRIERS = "barriers", _("Barriers reported")
 
 
 class Severity(models.IntegerChoices):
-    LOW = 1, "Worth a mention"
-    MEDIUM = 2, "Worth raising"
-    HIGH = 3, "Raise this session"
-    URGENT = 4, "Needs attention now"
+    LOW = 1, _("Worth a mention")
+    MEDIUM = 2, _("Worth raising")
+    HIGH = 3, _("Raise this session")
+    URGENT = 4, _("Needs attention now")
 
 
 # Flags about the client's safety: their own actions (contacted, safety plan,
@@ -86,8 +87,8 @@ class Tier:
 
 
 TIERS = {
-    Severity.URGENT: Tier("Needs attention now", "tier-urgent", True),
-    Severity.HIGH: Tier("Raise this session", "tier-high", True),
-    Severity.MEDIUM: Tier("Worth raising", "tier-medium", True),
-    Severity.LOW: Tier("Worth a mention", "tier-low", False),
+    Severity.URGENT: Tier(_("Needs attention now"), "tier-urgent", True),
+    Severity.HIGH: Tier(_("Raise this session"), "tier-high", True),
+    Severity.MEDIUM: Tier(_("Worth raising"), "tier-medium", True),
+    Severity.LOW: Tier(_("Worth a mention"), "tier-low", False),
 }

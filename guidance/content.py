@@ -9,6 +9,8 @@ these into the database, where practice administrators can edit them; a later
 edit in the admin is never overwritten by this file.
 """
 
+from django.utils.translation import gettext
+
 SOURCES = {
     "why-isnt-therapy-working": "Why Isn't Therapy Working?",
     "when-therapy-doesnt-work": "When Therapy Doesn't Work: What To Do",
@@ -612,7 +614,9 @@ def credit(source: str, research: str) -> str:
     """The line under a piece that says where it comes from, article and research apart."""
     parts = []
     if source:
-        parts.append(f"From the article “{SOURCES.get(source, source)}”.")
+        parts.append(
+            gettext("From the article “%(title)s”.") % {"title": SOURCES.get(source, source)}
+        )
     if research:
-        parts.append(f"Research: {research}.")
+        parts.append(gettext("Research: %(research)s.") % {"research": research})
     return " ".join(parts)

@@ -1,14 +1,15 @@
 """Advice content, and the record of what advice each check-in was shown."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .content import SOURCES, credit
 
 
 class Audience(models.TextChoices):
-    CLIENT = "client", "Client"
-    THERAPIST = "therapist", "Therapist"
-    BOTH = "both", "Client and therapist"
+    CLIENT = "client", _("Client")
+    THERAPIST = "therapist", _("Therapist")
+    BOTH = "both", _("Client and therapist")
 
 
 class AdviceQuerySet(models.QuerySet):
@@ -22,7 +23,7 @@ class AdviceQuerySet(models.QuerySet):
 class Advice(models.Model):
     """One piece of advice: a heading, a few sentences, and the article it comes from."""
 
-    key = models.SlugField(max_length=64, unique=True, help_text="Used by the matching rules.")
+    key = models.SlugField(max_length=64, unique=True, help_text=_("Used by the matching rules."))
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=1200)
     audience = models.CharField(max_length=16, choices=Audience.choices)
@@ -30,19 +31,23 @@ class Advice(models.Model):
         max_length=64,
         choices=list(SOURCES.items()),
         blank=True,
-        help_text="The article the advice comes from; empty for the portal's own safety guidance.",
+        help_text=_(
+            "The article the advice comes from; empty for the portal's own safety guidance."
+        ),
     )
     research = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Research the text states as fact, as authors and year (“Howard et al., 1986”).",
+        help_text=_(
+            "Research the text states as fact, as authors and year (“Howard et al., 1986”)."
+        ),
     )
     questions = models.TextField(
         blank=True,
-        help_text="Open questions for the therapist to ask, one per line.",
+        help_text=_("Open questions for the therapist to ask, one per line."),
     )
     is_active = models.BooleanField(
-        default=True, help_text="Inactive pieces are never shown, whatever the rules say."
+        default=True, help_text=_("Inactive pieces are never shown, whatever the rules say.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,7 +55,7 @@ class Advice(models.Model):
 
     class Meta:
         ordering = ["audience", "title"]
-        verbose_name_plural = "advice"
+        verbose_name_plural = _("advice")
 
     def __str__(self) -> str:
         return self.title
@@ -97,7 +102,7 @@ class ShownAdvice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["checkin", "position"], name="shown_advice_position"),
         ]
-        verbose_name_plural = "shown advice"
+        verbose_name_plural = _("shown advice")
 
     def __str__(self) -> str:
         return f"{self.title} ({self.checkin})"

@@ -19,6 +19,8 @@ use, so advice and flags never disagree.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from clinical.trends import (
     CheckInLike,
     Thresholds,
@@ -100,45 +102,44 @@ def _weeks(run: int) -> float:
     return W_PER_WEEK * min(run, MAX_WEEKS_COUNTED)
 
 
-def _sessions(n: int) -> str:
-    return f"{n} session{'s' if n != 1 else ''}"
-
-
 def falling(history, t):
     """A clear drop in wellbeing, or a steady fall: raise it, never reassure it away."""
     if not is_falling(history, t):
         return []
     found = decline(history, t)
     if found is not None:
-        client_reason = (
-            f"How you have been has dropped by about {found.drop:.0f} points over your last "
-            f"{len(found.after)} check-ins. That is worth telling your therapist this week, "
+        client_reason = gettext(
+            "How you have been has dropped by about %(drop).0f points over your last "
+            "%(count)d check-ins. That is worth telling your therapist this week, "
             "not waiting out."
         )
-        therapist_reason = (
-            f"Recent wellbeing is {found.drop:.1f} points below the client's own level of "
-            f"{found.reference:.1f}."
+        therapist_reason = gettext(
+            "Recent wellbeing is %(drop).1f points below the client's own level of %(level).1f."
         )
+        numbers = {"drop": found.drop, "count": len(found.after), "level": found.reference}
         strength = found.drop
     elif sudden_drop(history, t):
         before, now = history[-2].wellbeing, history[-1].wellbeing
-        client_reason = (
-            f"How you have been dropped from {before} to {now} out of 10 since your last "
+        client_reason = gettext(
+            "How you have been dropped from %(before)s to %(now)s out of 10 since your last "
             "check-in. That is worth telling your therapist this week, not waiting out."
         )
-        therapist_reason = f"Wellbeing fell from {before}/10 to {now}/10 in a week."
+        therapist_reason = gettext("Wellbeing fell from %(before)s/10 to %(now)s/10 in a week.")
+        numbers = {"before": before, "now": now}
         strength = before - now
     else:
-        scores = ", ".join(f"{c.wellbeing}" for c in history[-3:])
-        client_reason = (
-            f"How you have been went down in each of your last three check-ins ({scores} out "
+        client_reason = gettext(
+            "How you have been went down in each of your last three check-ins (%(scores)s out "
             "of 10). Tell your therapist this week rather than waiting to see."
         )
-        therapist_reason = f"Wellbeing fell in each of the last three check-ins ({scores}/10)."
+        therapist_reason = gettext(
+            "Wellbeing fell in each of the last three check-ins (%(scores)s/10)."
+        )
+        numbers = {"scores": ", ".join(f"{c.wellbeing}" for c in history[-3:])}
         strength = history[-3].wellbeing - history[-1].wellbeing
     return [
-        Match("hard-sessions-vs-decline", W_FALLING + strength, client_reason),
-        Match("therapist-deterioration", W_FALLING + strength, therapist_reason),
+        Match("hard-sessions-vs-decline", W_FALLING + strength, client_reason % numbers),
+        Match("therapist-deterioration", W_FALLING + strength, therapist_reason % numbers),
     ]
 
 
@@ -148,26 +149,29 @@ def discomfort(history, t):
         return []
     run = trailing_run(history, lambda c: c.discomfort >= t.discomfort_high)
     weight = W_DISCOMFORT + _weeks(run) + current.discomfort
+    numbers = {"rating": current.discomfort, "run": run}
+    if run > 1:
+        therapist_reason = gettext(
+            "Discomfort with you rated %(rating)s/4, %(run)d check-ins in a row."
+        )
+    else:
+        therapist_reason = gettext("Discomfort with you rated %(rating)s/4 this week.")
     matches = [
         Match(
             "discomfort-with-therapist",
             weight,
-            f"You rated feeling uneasy with your therapist {current.discomfort} out of 4 "
-            "this week.",
+            gettext("You rated feeling uneasy with your therapist %(rating)s out of 4 this week.")
+            % numbers,
         ),
-        Match(
-            "therapist-alliance-rupture",
-            weight,
-            f"Discomfort with you rated {current.discomfort}/4"
-            + (f", {run} check-ins in a row." if run > 1 else " this week."),
-        ),
+        Match("therapist-alliance-rupture", weight, therapist_reason % numbers),
     ]
     if run >= t.expectations_unmet_checkins:
         matches.append(
             Match(
                 "new-therapist-not-failure",
                 weight - 1,
-                f"You have felt uneasy with your therapist for {run} check-ins in a row.",
+                gettext("You have felt uneasy with your therapist for %(run)d check-ins in a row.")
+                % numbers,
             )
         )
     return matches
@@ -178,28 +182,45 @@ def stalled(history, t):
     if not is_stalled(history, t):
         return []
     sessions = history[-1].sessions_attended
+    count = {"count": sessions}
     weight = W_STALLED + sessions / t.no_improvement_sessions
     matches = [
         Match(
             "change-the-approach",
             weight,
-            f"You have had {_sessions(sessions)} and how you have been has not moved much "
-            "from where you started.",
+            ngettext(
+                "You have had %(count)d session and how you have been has not moved much "
+                "from where you started.",
+                "You have had %(count)d sessions and how you have been has not moved much "
+                "from where you started.",
+                sessions,
+            )
+            % count,
         ),
         Match(
             "other-kinds-of-therapy",
             weight - 1,
-            f"After {_sessions(sessions)}, it may be worth asking about other ways of working.",
+            ngettext(
+                "After %(count)d session, it may be worth asking about other ways of working.",
+                "After %(count)d sessions, it may be worth asking about other ways of working.",
+                sessions,
+            )
+            % count,
         ),
         Match(
             "therapist-no-improvement",
             weight,
-            f"{_sessions(sessions)} in, wellbeing is no higher than the client's baseline.",
+            ngettext(
+                "%(count)d session in, wellbeing is no higher than the client's baseline.",
+                "%(count)d sessions in, wellbeing is no higher than the client's baseline.",
+                sessions,
+            )
+            % count,
         ),
         Match(
             "therapist-change-the-approach",
             weight - 1,
-            "No reliable gain after many sessions: another format may reach the client.",
+            gettext("No reliable gain after many sessions: another format may reach the client."),
         ),
     ]
     if history[-1].wellbeing <= 3:
@@ -207,12 +228,13 @@ def stalled(history, t):
             Match(
                 "medication-as-complement",
                 weight - 2,
-                "You have been low for a while despite therapy; extra support may help.",
+                gettext("You have been low for a while despite therapy; extra support may help."),
             ),
             Match(
                 "therapist-medication-and-other-care",
                 weight - 2,
-                f"Wellbeing {history[-1].wellbeing}/10 with no gain after many sessions.",
+                gettext("Wellbeing %(wellbeing)s/10 with no gain after many sessions.")
+                % {"wellbeing": history[-1].wellbeing},
             ),
         ]
     unmet = trailing_run(history, lambda c: c.expectations <= t.expectations_low)
@@ -221,8 +243,10 @@ def stalled(history, t):
             Match(
                 "choosing-to-stop",
                 weight - 3,
-                "If you are thinking of stopping, talking it over first leaves the most doors "
-                "open.",
+                gettext(
+                    "If you are thinking of stopping, talking it over first leaves the most doors "
+                    "open."
+                ),
             )
         )
     return matches
@@ -239,8 +263,11 @@ def improving(history, t):
         Match(
             "keep-it-going",
             W_IMPROVING + latest - start,
-            f"How you have been is up from about {start:.0f} to {latest:.0f} out of 10 since "
-            "your first check-ins.",
+            gettext(
+                "How you have been is up from about %(start).0f to %(latest).0f out of 10 since "
+                "your first check-ins."
+            )
+            % {"start": start, "latest": latest},
         )
     ]
 
@@ -251,20 +278,25 @@ def expectations(history, t):
         return []
     run = trailing_run(history, lambda c: c.expectations <= t.expectations_low)
     weight = W_EXPECTATIONS + _weeks(run) + (t.expectations_low - current.expectations)
-    matches = [
-        Match(
-            "reassess-expectations",
-            weight,
-            f"You rated therapy {current.expectations} out of 5 for meeting what you hoped for"
-            + (f", {run} check-ins in a row." if run > 1 else " this week."),
-        ),
-    ]
+    numbers = {"rating": current.expectations, "run": run, "low": t.expectations_low}
+    if run > 1:
+        client_reason = gettext(
+            "You rated therapy %(rating)s out of 5 for meeting what you hoped for, "
+            "%(run)d check-ins in a row."
+        )
+    else:
+        client_reason = gettext(
+            "You rated therapy %(rating)s out of 5 for meeting what you hoped for this week."
+        )
+    matches = [Match("reassess-expectations", weight, client_reason % numbers)]
     if run >= 2:
         matches.append(
             Match(
                 "short-term-goals",
                 weight - 1,
-                "A small goal you could notice within a few weeks makes progress easier to see.",
+                gettext(
+                    "A small goal you could notice within a few weeks makes progress easier to see."
+                ),
             )
         )
     if current.sessions_attended < t.early_sessions:
@@ -272,8 +304,12 @@ def expectations(history, t):
             Match(
                 "clinician-not-magician",
                 weight - 3,
-                f"You are {_sessions(current.sessions_attended)} in; change takes the two of "
-                "you working on it.",
+                ngettext(
+                    "You are %(count)d session in; change takes the two of you working on it.",
+                    "You are %(count)d sessions in; change takes the two of you working on it.",
+                    current.sessions_attended,
+                )
+                % {"count": current.sessions_attended},
             )
         )
     if run >= t.expectations_unmet_checkins:
@@ -281,13 +317,16 @@ def expectations(history, t):
             Match(
                 "therapists-role",
                 weight - 2,
-                "Telling your therapist that therapy falls short is part of the work, not a "
-                "complaint.",
+                gettext(
+                    "Telling your therapist that therapy falls short is part of the work, not a "
+                    "complaint."
+                ),
             ),
             Match(
                 "therapist-unmet-expectations",
                 weight,
-                f"Expectations rated {t.expectations_low} or lower for {run} check-ins in a row.",
+                gettext("Expectations rated %(low)s or lower for %(run)d check-ins in a row.")
+                % numbers,
             ),
         ]
     return matches
@@ -299,26 +338,26 @@ def felt_worse(history, t):
     if not history[-1].felt_worse_after_session:
         return []
     count = felt_worse_count(history, t)
-    matches = [
-        Match(
-            "working-but-unpleasant",
-            W_WORSE_AFTER + W_PER_WEEK * count,
-            "You felt worse after a session this week"
-            + (
-                f", and in {count} of your last {t.worse_after_window} check-ins."
-                if count > 1
-                else "."
-            )
-            + " Say so if it keeps happening.",
+    numbers = {"count": count, "window": t.worse_after_window}
+    if count > 1:
+        client_reason = gettext(
+            "You felt worse after a session this week, and in %(count)d of your last "
+            "%(window)s check-ins. Say so if it keeps happening."
         )
+    else:
+        client_reason = gettext(
+            "You felt worse after a session this week. Say so if it keeps happening."
+        )
+    matches = [
+        Match("working-but-unpleasant", W_WORSE_AFTER + W_PER_WEEK * count, client_reason % numbers)
     ]
     if count >= t.worse_after_sessions:
         matches.append(
             Match(
                 "therapist-worse-after-sessions",
                 W_WORSE_AFTER + W_PER_WEEK * count,
-                f"Felt worse after sessions in {count} of the last {t.worse_after_window} "
-                "check-ins.",
+                gettext("Felt worse after sessions in %(count)d of the last %(window)s check-ins.")
+                % numbers,
             )
         )
     return matches
@@ -330,27 +369,26 @@ def homework(history, t):
         return []
     falling_off = homework_falling_off(history, t)
     weight = W_HOMEWORK + (current.homework == Homework.NOT_DONE) * 3 + falling_off * 2 * W_PER_WEEK
-    matches = [
-        Match(
-            "homework-between-sessions",
-            weight,
-            "You did "
-            + ("none" if current.homework == Homework.NOT_DONE else "some")
-            + " of this week's homework.",
-        )
-    ]
+    if current.homework == Homework.NOT_DONE:
+        reason = gettext("You did none of this week's homework.")
+    else:
+        reason = gettext("You did some of this week's homework.")
+    matches = [Match("homework-between-sessions", weight, reason)]
     if falling_off:
         matches += [
             Match(
                 "life-outside-therapy",
                 weight - 1,
-                "Less of the homework has got done in recent weeks than before.",
+                gettext("Less of the homework has got done in recent weeks than before."),
             ),
             Match(
                 "therapist-homework-falling-off",
                 weight,
-                f"Homework done over the last {t.homework_window} weeks it was set is half or "
-                "less of what it was before.",
+                gettext(
+                    "Homework done over the last %(window)s weeks it was set is half or "
+                    "less of what it was before."
+                )
+                % {"window": t.homework_window},
             ),
         ]
     return matches
@@ -378,10 +416,14 @@ def barriers(history, t):
     practical = sorted(found & {Barrier.TIME, Barrier.MONEY})
     if practical:
         weight = W_BARRIERS + W_PER_WEEK * (len(practical) + len(repeated & set(practical)))
-        reason = f"You said {_named(practical)} got in the way this week."
+        named = {"barriers": _named(practical)}
         matches += [
-            Match("time-and-money", weight, reason),
-            Match("therapist-barriers", weight, f"Client reported: {_named(practical)}."),
+            Match(
+                "time-and-money",
+                weight,
+                gettext("You said %(barriers)s got in the way this week.") % named,
+            ),
+            Match("therapist-barriers", weight, gettext("Client reported: %(barriers)s.") % named),
         ]
     personal = sorted(found & {Barrier.ENERGY, Barrier.LIFE_EVENTS})
     if personal and (strained or repeated & set(personal) or len(personal) > 1):
@@ -390,18 +432,24 @@ def barriers(history, t):
             + W_PER_WEEK * (len(personal) + len(repeated & set(personal)))
             + W_PER_WEEK * strained
         )
-        reason = f"You said {_named(personal)} got in the way this week."
+        named = {"barriers": _named(personal)}
         matches += [
-            Match("not-ready-yet", weight, reason),
-            Match("therapist-not-ready", weight, f"Client reported: {_named(personal)}."),
+            Match(
+                "not-ready-yet",
+                weight,
+                gettext("You said %(barriers)s got in the way this week.") % named,
+            ),
+            Match("therapist-not-ready", weight, gettext("Client reported: %(barriers)s.") % named),
         ]
         if current.homework in (Homework.NOT_DONE, Homework.SOME):
             matches.append(
                 Match(
                     "life-outside-therapy",
                     weight - 1,
-                    "With this much going on, small changes in your week may matter more than "
-                    "big ones.",
+                    gettext(
+                        "With this much going on, small changes in your week may matter more "
+                        "than big ones."
+                    ),
                 )
             )
     return matches
@@ -418,7 +466,7 @@ def returning_after_gap(history, t):
         Match(
             "therapist-dropout-risk",
             W_RETURNING + gap_weeks,
-            f"First check-in after {gap_weeks} weeks without one.",
+            gettext("First check-in after %(weeks)d weeks without one.") % {"weeks": gap_weeks},
         )
     ]
 
@@ -432,17 +480,30 @@ def timeline(history, t):
         return []
     # Fewer sessions in: the timeline matters more.
     weight = W_TIMELINE + (t.early_sessions - current.sessions_attended) / t.early_sessions
+    sessions = current.sessions_attended
+    numbers = {"count": sessions, "early": t.early_sessions}
     return [
         Match(
             "timeline-too-early",
             weight,
-            f"You have had {_sessions(current.sessions_attended)} so far; in the research, about "
-            f"half of people notice real change by their {t.early_sessions}th session.",
+            ngettext(
+                "You have had %(count)d session so far; in the research, about half of people "
+                "notice real change by their %(early)sth session.",
+                "You have had %(count)d sessions so far; in the research, about half of people "
+                "notice real change by their %(early)sth session.",
+                sessions,
+            )
+            % numbers,
         ),
         Match(
             "therapist-early-sessions",
             weight,
-            f"{_sessions(current.sessions_attended)} in, with low expectations or wellbeing.",
+            ngettext(
+                "%(count)d session in, with low expectations or wellbeing.",
+                "%(count)d sessions in, with low expectations or wellbeing.",
+                sessions,
+            )
+            % numbers,
         ),
     ]
 
@@ -453,12 +514,14 @@ def dialogue(history, t):
         Match(
             "open-a-dialogue",
             W_DIALOGUE,
-            "Whatever is not working, telling your therapist is the quickest way to change it.",
+            gettext(
+                "Whatever is not working, telling your therapist is the quickest way to change it."
+            ),
         ),
         Match(
             "therapist-open-the-conversation",
             W_DIALOGUE,
-            "Something in this check-in is worth opening up together.",
+            gettext("Something in this check-in is worth opening up together."),
         ),
     ]
 
@@ -482,12 +545,12 @@ def crisis_week() -> list[Match]:
         Match(
             CRISIS_CLIENT_KEY,
             W_FALLING,
-            "You told us this week that you are in crisis.",
+            gettext("You told us this week that you are in crisis."),
         ),
         Match(
             CRISIS_THERAPIST_KEY,
             W_FALLING,
-            "The client answered that they are in crisis this week.",
+            gettext("The client answered that they are in crisis this week."),
         ),
     ]
 
@@ -520,7 +583,7 @@ def closing_match() -> Match:
     return Match(
         CLOSING_KEY,
         0,
-        "Your next session is the place to bring up anything you noticed this week.",
+        gettext("Your next session is the place to bring up anything you noticed this week."),
     )
 
 
@@ -538,21 +601,38 @@ FLAG_ADVICE: dict[str, list[str]] = {
     FlagKind.HOMEWORK_FALLING: ["therapist-homework-falling-off"],
 }
 FLAG_ADVICE_CLOSING = "therapist-open-the-conversation"
-# Barrier flags take the piece whose questions fit what was named.
+# Barrier flags take the piece whose questions fit what was named, by the
+# barrier's code: its label is in whatever language the flag was written in.
 BARRIER_ADVICE = {
-    Barrier.TIME.label: "therapist-barriers",
-    Barrier.MONEY.label: "therapist-barriers",
-    Barrier.ENERGY.label: "therapist-not-ready",
-    Barrier.LIFE_EVENTS.label: "therapist-not-ready",
+    Barrier.TIME: "therapist-barriers",
+    Barrier.MONEY: "therapist-barriers",
+    Barrier.ENERGY: "therapist-not-ready",
+    Barrier.LIFE_EVENTS: "therapist-not-ready",
 }
+# Flags stored before their evidence carried the barrier's code name it only by
+# its label, and labels were English then: as they read then, not as they read now.
+BARRIERS_BY_STORED_LABEL = {
+    "Time": Barrier.TIME,
+    "Money": Barrier.MONEY,
+    "Energy": Barrier.ENERGY,
+    "Things happening in my life": Barrier.LIFE_EVENTS,
+}
+
+
+def _barrier_named(item: dict) -> str | None:
+    """The code of the barrier one item of a barrier flag's evidence names, if any."""
+    code = item.get("code")
+    if code in BARRIER_ADVICE:
+        return code
+    return BARRIERS_BY_STORED_LABEL.get(item.get("value"))
 
 
 def advice_keys_for_flag(kind: str, evidence: Sequence[dict] = ()) -> list[str]:
     if kind in SAFETY_KINDS:
         return FLAG_ADVICE[kind]
     if kind == FlagKind.BARRIERS:
-        named = [item["value"] for item in evidence]
-        keys = list(dict.fromkeys(BARRIER_ADVICE[v] for v in named if v in BARRIER_ADVICE))
+        named = [_barrier_named(item) for item in evidence]
+        keys = list(dict.fromkeys(BARRIER_ADVICE[code] for code in named if code))
     else:
         keys = FLAG_ADVICE.get(kind, [])
     return [*keys, FLAG_ADVICE_CLOSING]

@@ -1,6 +1,7 @@
 from itertools import groupby
 
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from .content import SOURCES
 from .models import Advice
@@ -14,7 +15,9 @@ def library(request):
         pieces = pieces.for_clients()
     groups = [
         (
-            f"From “{SOURCES[source]}”" if source in SOURCES else "The portal's safety guidance",
+            gettext("From “%(title)s”") % {"title": SOURCES[source]}
+            if source in SOURCES
+            else gettext("The portal's safety guidance"),
             list(items),
         )
         for source, items in groupby(pieces, key=lambda advice: advice.source)

@@ -4,6 +4,8 @@ from allauth.mfa import admin as mfa_admin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .audit import record_access
 from .models import AccessLog, CaseloadAssignment, CrisisContact, Invitation, Practice, User
@@ -93,19 +95,23 @@ class PracticeAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "time_zone"]}),
         (
-            "Crisis help",
+            _("Crisis help"),
             {
                 "fields": ["crisis_help"],
-                "description": "The numbers below are shown to clients with tap-to-call and "
-                "tap-to-text links. With none set, clients see 988 and 911.",
+                "description": _(
+                    "The numbers below are shown to clients with tap-to-call and "
+                    "tap-to-text links. With none set, clients see 988 and 911."
+                ),
             },
         ),
         (
-            "On call",
+            _("On call"),
             {
                 "fields": ["on_call_name", "on_call_email"],
-                "description": "Who is emailed, without client details, when a client's crisis "
-                "answer has had no action recorded in time.",
+                "description": _(
+                    "Who is emailed, without client details, when a client's crisis "
+                    "answer has had no action recorded in time."
+                ),
             },
         ),
     ]
@@ -127,7 +133,7 @@ class AssignmentInline(admin.TabularInline):
 
 class MoveToTherapistForm(admin.helpers.ActionForm):
     therapist = admin.widgets.forms.ModelChoiceField(
-        queryset=User.objects.therapists(), required=False, label="Therapist"
+        queryset=User.objects.therapists(), required=False, label=_("Therapist")
     )
 
 
@@ -139,13 +145,13 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["first_name", "last_name", "phone", "time_zone"]}),
-        ("Role", {"fields": ["role", "practice"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "phone", "time_zone"]}),
+        (_("Role"), {"fields": ["role", "practice"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (
@@ -167,23 +173,27 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
 
     actions = ["move_to_therapist"]
 
-    @admin.action(description="Move selected clients to the chosen therapist")
+    @admin.action(description=_("Move selected clients to the chosen therapist"))
     def move_to_therapist(self, request, queryset):
         therapist = User.objects.therapists().filter(pk=request.POST.get("therapist")).first()
         if therapist is None:
-            self.message_user(request, "Choose a therapist first.", level="error")
+            self.message_user(request, gettext("Choose a therapist first."), level="error")
             return
         moved = 0
         for client in queryset.clients():
             assign_therapist(client=client, therapist=therapist)
             moved += 1
-        self.message_user(request, f"Moved {moved} client(s) to {therapist}.")
+        self.message_user(
+            request,
+            gettext("Moved %(count)d client(s) to %(therapist)s.")
+            % {"count": moved, "therapist": therapist},
+        )
 
 
 class TherapistFilter(admin.SimpleListFilter):
     """Filter by therapist, listing therapists only (never every user)."""
 
-    title = "therapist"
+    title = _("therapist")
     parameter_name = "therapist"
 
     def lookups(self, request, model_admin):

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = "People and caseloads"
+    verbose_name = _("People and caseloads")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 
 from .models import DEFAULT_CRISIS_HELP, crisis_contacts_for
 
@@ -12,7 +13,7 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_client:
         practice = user.practice
-        context["crisis_help"] = practice.crisis_help if practice else DEFAULT_CRISIS_HELP
+        context["crisis_help"] = practice.crisis_help if practice else gettext(DEFAULT_CRISIS_HELP)
         # Lazy: the query runs once, and only on the pages that show the contacts.
         context["crisis_contacts"] = SimpleLazyObject(lambda: crisis_contacts_for(practice))
     return context

@@ -6,6 +6,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import User, phone_number_validator
 
@@ -21,14 +24,16 @@ class PortalFormHelper(FormHelper):
 
 def phone_field(help_text: str = "") -> forms.CharField:
     """The client's own phone number, optional: how a therapist reaches them the same day."""
+    reason = _(
+        "So your therapist can reach you the same day if you ever tell us you are in crisis."
+    )
     return forms.CharField(
-        label="Your phone number (optional)",
+        label=_("Your phone number (optional)"),
         required=False,
         max_length=32,
         validators=[phone_number_validator],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        help_text="So your therapist can reach you the same day if you ever tell us you are "
-        "in crisis." + (f" {help_text}" if help_text else ""),
+        help_text=format_lazy("{} {}", reason, help_text) if help_text else reason,
     )
 
 
@@ -48,13 +53,13 @@ class ErrorSummaryMixin:
 class InviteClientForm(ErrorSummaryMixin, forms.Form):
     # 254 characters is the longest address SMTP carries (RFC 5321) and what
     # the database column holds.
-    email = forms.EmailField(label="Client's email address", max_length=254)
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    email = forms.EmailField(label=_("Client's email address"), max_length=254)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = PortalFormHelper("Send invitation")
+        self.helper = PortalFormHelper(gettext("Send invitation"))
 
 
 # The areas real places' zones are named under; the rest of the database is
@@ -109,7 +114,7 @@ def time_zone_choices(near: str | None = None) -> list:
     if not country:
         return everywhere
     nearby = [(name, _label(name)) for name in zones if zone_countries().get(name) == country]
-    return [("Near your practice", nearby), ("All time zones", everywhere)]
+    return [(gettext("Near your practice"), nearby), (gettext("All time zones"), everywhere)]
 
 
 class TimeZoneSelect(forms.Select):
@@ -123,19 +128,19 @@ class TimeZoneSelect(forms.Select):
 
 class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Type the password again",
+        label=_("Type the password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     time_zone = forms.ChoiceField(
-        label="Your time zone",
-        help_text="Your weekly check-in follows the week where you live.",
+        label=_("Your time zone"),
+        help_text=_("Your weekly check-in follows the week where you live."),
         widget=TimeZoneSelect,
     )
     phone = phone_field()
@@ -149,13 +154,13 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
         )
         if practice and not self.is_bound:
             self.initial.setdefault("time_zone", practice.time_zone)
-        self.helper = PortalFormHelper("Create my account")
+        self.helper = PortalFormHelper(gettext("Create my account"))
 
     def clean(self):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords do not match.")
+            self.add_error("password2", gettext("The two passwords do not match."))
         elif p1:
             # Validate against the person-to-be, so a password close to their
             # own email or name is refused.

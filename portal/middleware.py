@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 
 
 class NoStoreForSignedInMiddleware:
@@ -34,7 +35,9 @@ SEEN_PRECISION = 60
 # Sign-in, sign-out, password and two-factor pages stay reachable while
 # two-factor set-up is pending; nothing else does.
 ACCOUNT_PATHS = ("/accounts/", "/static/")
-SESSION_ENDED_MESSAGE = "You were signed out after a period of inactivity. Please sign in again."
+SESSION_ENDED_MESSAGE = gettext_noop(
+    "You were signed out after a period of inactivity. Please sign in again."
+)
 
 
 def idle_timeout_for(user) -> int:
@@ -79,7 +82,7 @@ class SessionPolicyMiddleware:
                 or now - started > settings.SESSION_ABSOLUTE_LIFETIME
             ):
                 logout(request)
-                messages.info(request, SESSION_ENDED_MESSAGE)
+                messages.info(request, gettext(SESSION_ENDED_MESSAGE))
                 return redirect_to_login(return_to(request))
             # Refresh at most once a minute: the timeout needs no finer grain,
             # and this spares a session write on most requests.
@@ -88,7 +91,7 @@ class SessionPolicyMiddleware:
         return self.get_response(request)
 
 
-TWO_FACTOR_REQUIRED_MESSAGE = (
+TWO_FACTOR_REQUIRED_MESSAGE = gettext_noop(
     "Before you can see client information, please set up two-factor sign-in "
     "with an authenticator app."
 )
@@ -114,7 +117,7 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(ACCOUNT_PATHS)
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
-            messages.warning(request, TWO_FACTOR_REQUIRED_MESSAGE)
+            messages.warning(request, gettext(TWO_FACTOR_REQUIRED_MESSAGE))
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -12,14 +12,17 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone.")
+        raise ValidationError(gettext("“%(value)s” is not a known time zone.") % {"value": value})
 
 
-DEFAULT_CRISIS_HELP = (
+# A new practice's stored text, in English; shown translated where no practice has its own.
+DEFAULT_CRISIS_HELP = gettext_noop(
     "If you are in crisis or thinking about harming yourself, call or text 988 "
     "(the Suicide & Crisis Lifeline, US), or call 911 or go to your nearest emergency room."
 )
@@ -28,33 +31,34 @@ DEFAULT_CRISIS_HELP = (
 # A number someone can dial or text: digits, with an optional leading + and the
 # spaces, dots, dashes and brackets people write them with.
 phone_number_validator = RegexValidator(
-    r"^\+?[0-9][0-9 ().-]{1,30}$", "Enter a phone number using digits (and + - . ( ) or spaces)."
+    r"^\+?[0-9][0-9 ().-]{1,30}$",
+    _("Enter a phone number using digits (and + - . ( ) or spaces)."),
 )
 
 
 class Practice(models.Model):
     name = models.CharField(max_length=200)
     crisis_help = models.TextField(
-        "where to get help in a crisis",
+        _("where to get help in a crisis"),
         default=DEFAULT_CRISIS_HELP,
-        help_text="Shown on every client page. Write it for where this practice's clients live.",
+        help_text=_("Shown on every client page. Write it for where this practice's clients live."),
     )
     on_call_name = models.CharField(
-        "on-call contact",
+        _("on-call contact"),
         max_length=200,
         blank=True,
-        help_text="Who hears when a client's crisis answer has had no action in time.",
+        help_text=_("Who hears when a client's crisis answer has had no action in time."),
     )
     on_call_email = models.EmailField(
-        "on-call email",
+        _("on-call email"),
         blank=True,
-        help_text="Escalations go here. Left empty, they go to the practice's staff accounts.",
+        help_text=_("Escalations go here. Left empty, they go to the practice's staff accounts."),
     )
     time_zone = models.CharField(
         max_length=64,
         default=settings.TIME_ZONE,
         validators=[validate_time_zone],
-        help_text="Default time zone for the practice's clients.",
+        help_text=_("Default time zone for the practice's clients."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -74,16 +78,18 @@ class CrisisContact(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="crisis_contacts")
     name = models.CharField(
-        max_length=120, help_text="For example “988 Suicide & Crisis Lifeline”."
+        max_length=120, help_text=_("For example “988 Suicide & Crisis Lifeline”.")
     )
     call_number = models.CharField(
-        "number to call", max_length=32, blank=True, validators=[phone_number_validator]
+        _("number to call"), max_length=32, blank=True, validators=[phone_number_validator]
     )
     text_number = models.CharField(
-        "number to text", max_length=32, blank=True, validators=[phone_number_validator]
+        _("number to text"), max_length=32, blank=True, validators=[phone_number_validator]
     )
-    hours = models.CharField("when it is open", max_length=120, default="24 hours a day, every day")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    hours = models.CharField(
+        _("when it is open"), max_length=120, default="24 hours a day, every day"
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower comes first."))
 
     class Meta:
         ordering = ["position", "pk"]
@@ -99,7 +105,7 @@ class CrisisContact(models.Model):
 
     def clean(self):
         if not self.call_number and not self.text_number:
-            raise ValidationError("Give a number to call, a number to text, or both.")
+            raise ValidationError(gettext("Give a number to call, a number to text, or both."))
 
     @staticmethod
     def _uri_number(number: str) -> str:
@@ -114,15 +120,18 @@ class CrisisContact(models.Model):
         return f"sms:{self._uri_number(self.text_number)}" if self.text_number else ""
 
 
-# Where a practice has set no contacts of its own: the US national lines.
+# Where a practice has set no contacts of its own: the US national lines. The
+# lifeline's name is its own, in any language.
 DEFAULT_CRISIS_CONTACTS = (
     CrisisContact(
         name="988 Suicide & Crisis Lifeline",
         call_number="988",
         text_number="988",
-        hours="24 hours a day, every day",
+        hours=_("24 hours a day, every day"),
     ),
-    CrisisContact(name="Emergency services", call_number="911", hours="24 hours a day, every day"),
+    CrisisContact(
+        name=_("Emergency services"), call_number="911", hours=_("24 hours a day, every day")
+    ),
 )
 
 
@@ -133,8 +142,8 @@ def crisis_contacts_for(practice: "Practice | None") -> list[CrisisContact]:
 
 
 class Role(models.TextChoices):
-    CLIENT = "client", "Client"
-    THERAPIST = "therapist", "Therapist"
+    CLIENT = "client", _("Client")
+    THERAPIST = "therapist", _("Therapist")
 
 
 class UserQuerySet(models.QuerySet):
@@ -183,7 +192,7 @@ class User(AbstractUser):
     """
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     # A non-sequential id for URLs, so an address reveals nothing about how
     # many people the practice has or who was invited when.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -196,7 +205,7 @@ class User(AbstractUser):
     )
     # So the therapist can reach a client the same day after a crisis answer.
     phone = models.CharField(
-        "phone number", max_length=32, blank=True, validators=[phone_number_validator]
+        _("phone number"), max_length=32, blank=True, validators=[phone_number_validator]
     )
 
     USERNAME_FIELD = "email"
@@ -292,10 +301,10 @@ class Invitation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
 
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations_sent")
     email = models.EmailField()
@@ -364,8 +373,8 @@ class AccessLog(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        ALLOWED = "allowed", "Allowed"
-        DENIED = "denied", "Denied"
+        ALLOWED = "allowed", _("Allowed")
+        DENIED = "denied", _("Denied")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from .emails import send_templated_email
 from .models import CaseloadAssignment, Invitation, Role, User, hash_token
@@ -29,18 +30,27 @@ class CaseloadError(Exception):
     """A change to who sees whom that the rules refuse."""
 
 
-INVALID_LINK = "This invitation link is not valid. Please ask your therapist to send a new one."
-EXPIRED_LINK = "This invitation has expired. Please ask your therapist to send a new one."
-USED_LINK = "This invitation has already been used. If it was you, please sign in."
-REVOKED_LINK = "This invitation was withdrawn. Please ask your therapist if you expected one."
+# The reasons an invitation is refused, translated when one is raised.
+INVALID_LINK = gettext_noop(
+    "This invitation link is not valid. Please ask your therapist to send a new one."
+)
+EXPIRED_LINK = gettext_noop(
+    "This invitation has expired. Please ask your therapist to send a new one."
+)
+USED_LINK = gettext_noop("This invitation has already been used. If it was you, please sign in.")
+REVOKED_LINK = gettext_noop(
+    "This invitation was withdrawn. Please ask your therapist if you expected one."
+)
 UNUSABLE_LINK = {
     Invitation.Status.ACCEPTED: USED_LINK,
     Invitation.Status.REVOKED: REVOKED_LINK,
     Invitation.Status.EXPIRED: EXPIRED_LINK,
 }
-SIGNED_IN_ALREADY = "You are signed in already. Please sign out before accepting an invitation."
-ACCOUNT_EXISTS = "An account with this email address already exists. Please sign in."
-EMAIL_TAKEN = (
+SIGNED_IN_ALREADY = gettext_noop(
+    "You are signed in already. Please sign out before accepting an invitation."
+)
+ACCOUNT_EXISTS = gettext_noop("An account with this email address already exists. Please sign in.")
+EMAIL_TAKEN = gettext_noop(
     "This person already has an account in your practice. A practice administrator can move "
     "them to your caseload."
 )
@@ -156,10 +166,10 @@ def invite_client(
     email tells its owner to sign in instead.
     """
     if not therapist.is_therapist:
-        raise InvitationError("Only therapists invite clients.")
+        raise InvitationError(gettext("Only therapists invite clients."))
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email, practice=therapist.practice).exists():
-        raise InvitationError(EMAIL_TAKEN)
+        raise InvitationError(gettext(EMAIL_TAKEN))
     Invitation.objects.pending().filter(therapist=therapist, email__iexact=email).update(
         revoked_at=timezone.now()
     )
@@ -174,7 +184,7 @@ def resend_invitation(*, invitation: Invitation) -> Invitation:
     """Send a pending or expired invitation again, with a new link and expiry."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
-        raise InvitationError("Only a pending or expired invitation can be sent again.")
+        raise InvitationError(gettext("Only a pending or expired invitation can be sent again."))
     return _issue(invitation)
 
 
@@ -182,7 +192,7 @@ def resend_invitation(*, invitation: Invitation) -> Invitation:
 def revoke_invitation(*, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise InvitationError("This invitation was already accepted.")
+        raise InvitationError(gettext("This invitation was already accepted."))
     if not invitation.revoked_at:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -197,9 +207,9 @@ def check_invitation(token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise InvitationError(INVALID_LINK)
+        raise InvitationError(gettext(INVALID_LINK))
     if not invitation.is_pending:
-        raise InvitationError(UNUSABLE_LINK[invitation.status])
+        raise InvitationError(gettext(UNUSABLE_LINK[invitation.status]))
     return invitation
 
 
@@ -243,7 +253,7 @@ def accept_invitation(
     invitation = check_invitation(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
-        raise InvitationError(UNUSABLE_LINK[invitation.status])
+        raise InvitationError(gettext(UNUSABLE_LINK[invitation.status]))
     try:
         with transaction.atomic():
             client = create_client(
@@ -256,7 +266,7 @@ def accept_invitation(
                 phone=phone,
             )
     except IntegrityError:
-        raise InvitationError(ACCOUNT_EXISTS) from None
+        raise InvitationError(gettext(ACCOUNT_EXISTS)) from None
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = client
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -5,6 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -17,8 +20,12 @@ def favicon(request):
     return HttpResponseRedirect(static("img/favicon.svg"))
 
 
-admin.site.site_header = admin.site.site_title = f"{settings.PORTAL_NAME} administration"
-admin.site.index_title = "Practice administration"
+def _admin_title() -> str:
+    return gettext("%(portal)s administration") % {"portal": settings.PORTAL_NAME}
+
+
+admin.site.site_header = admin.site.site_title = lazy(_admin_title, str)()
+admin.site.index_title = _("Practice administration")
 
 # Staff sign in through the portal's own sign-in (with its lockout and
 # two-factor step), never through the admin's plain login form.

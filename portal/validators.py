@@ -1,7 +1,7 @@
 """Password rules beyond Django's own."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 
 class MaximumLengthValidator:
@@ -24,4 +24,6 @@ class MaximumLengthValidator:
             )
 
     def get_help_text(self):
-        return f"Your password can be up to {self.max_length} characters long."
+        return gettext("Your password can be up to %(max)d characters long.") % {
+            "max": self.max_length
+        }

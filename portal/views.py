@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -44,7 +45,10 @@ def invite(request):
         except InvitationError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(
+                request,
+                gettext("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
             return redirect("caseload")
     return render(request, "portal/invite.html", {"form": form})
 
@@ -58,7 +62,10 @@ def invitation_resend(request, pk):
     except InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"A new invitation link was sent to {invitation.email}.")
+        messages.success(
+            request,
+            gettext("A new invitation link was sent to %(email)s.") % {"email": invitation.email},
+        )
     return redirect("caseload")
 
 
@@ -71,7 +78,10 @@ def invitation_revoke(request, pk):
     except InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+        messages.success(
+            request,
+            gettext("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
+        )
     return redirect("caseload")
 
 
@@ -82,7 +92,7 @@ def accept_invitation_view(request, token):
     try:
         invitation = check_invitation(token)
         if request.user.is_authenticated:
-            return _unusable_invitation(request, SIGNED_IN_ALREADY, status=409)
+            return _unusable_invitation(request, gettext(SIGNED_IN_ALREADY), status=409)
         form = AcceptInvitationForm(request.POST or None, invitation=invitation)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -99,7 +109,7 @@ def accept_invitation_view(request, token):
     except InvitationError as error:
         return _unusable_invitation(request, str(error), status=410)
     login(request, client, backend="allauth.account.auth_backends.AuthenticationBackend")
-    messages.success(request, "Welcome! Your account is ready.")
+    messages.success(request, gettext("Welcome! Your account is ready."))
     return redirect("home")
 
 

@@ -115,7 +115,7 @@ def test_bad_answers_get_a_clear_message_and_keep_the_rest(signed_in, overrides,
         kept = overrides["to_raise"]
     assert response.status_code == 200
     form = response.context["form"]
-    assert any(message in error for error in form.errors[field]), form.errors
+    assert any(str(message) in error for error in form.errors[field]), form.errors
     assert "Some answers need another look" in response.text
     # Nothing typed is lost: the text comes back in the form.
     assert form["to_raise"].value() == kept

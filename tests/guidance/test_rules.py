@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkins.models import CheckIn
+from checkins.models import CheckIn, Flag
 from clinical.trends import DEFAULT_THRESHOLDS as T
-from clinical.trends import is_deteriorating, is_falling
+from clinical.trends import barriers_flag, is_deteriorating, is_falling
 from guidance import rules
 from guidance.content import ADVICE
 from tests.factories import answers
@@ -432,18 +432,35 @@ def test_life_events_and_low_energy_bring_the_not_ready_pieces_ahead_of_expectat
     assert shown[-1] == rules.CLOSING_KEY
 
 
-@pytest.mark.parametrize(
-    ("named", "piece"),
-    [
-        ("Things happening in my life", "therapist-not-ready"),
-        ("Energy", "therapist-not-ready"),
-        ("Money", "therapist-barriers"),
-        ("Time", "therapist-barriers"),
-    ],
-)
-def test_the_therapists_question_matches_the_barrier_named(named, piece):
-    evidence = [{"week": "2026-11-02", "measure": "Got in the way", "value": named}]
+BARRIERS_NAMED = [
+    ("life_events", "Things happening in my life", "therapist-not-ready"),
+    ("energy", "Energy", "therapist-not-ready"),
+    ("money", "Money", "therapist-barriers"),
+    ("time", "Time", "therapist-barriers"),
+]
+
+
+@pytest.mark.parametrize(("code", "label", "piece"), BARRIERS_NAMED)
+def test_the_therapists_question_matches_the_barrier_named(code, label, piece):
+    finding = barriers_flag(history({f"barrier_{code}": True}), START, T, other_trends=True)
+    evidence = [item.as_dict() for item in finding.evidence]
+    assert evidence == [
+        {"week": "2026-01-05", "measure": "Got in the way", "value": label, "code": code}
+    ]
     assert rules.advice_keys_for_flag("barriers", evidence)[0] == piece
+    # The therapist reads the label; the advice goes by the code, so a label
+    # written in another language finds the same piece.
+    assert Flag(kind="barriers", evidence=evidence).evidence_lines == [
+        f"Got in the way: {label} (Jan 5)"
+    ]
+    elsewhere = [{**item, "value": "(another language)"} for item in evidence]
+    assert rules.advice_keys_for_flag("barriers", elsewhere)[0] == piece
+
+
+@pytest.mark.parametrize(("code", "label", "piece"), BARRIERS_NAMED)
+def test_a_barrier_flag_stored_with_labels_only_still_finds_its_question(code, label, piece):
+    stored = [{"week": "2026-11-02", "measure": "Got in the way", "value": label}]
+    assert rules.advice_keys_for_flag("barriers", stored)[0] == piece
 
 
 def test_a_crisis_flag_leads_with_safety_not_a_conversation_about_the_stall():
