@@ -15,15 +15,61 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinical.measures import INSTRUMENTS, band
 from guidance.models import ShownAdvice
 from portal.models import AccessLog, CaseloadAssignment, DeletionRequest, Invitation, User
 
-from .models import CheckIn, Flag, NotificationPreference, SentNotification
+from .models import CheckIn, Flag, MeasureResponse, NotificationPreference, SentNotification
 from .services import ANSWER_FIELDS
 
 logger = logging.getLogger(__name__)
 
 CHECKIN_FIELDS = ["week_start", "submitted_at", *ANSWER_FIELDS]
+MEASURE_FIELDS = ["week_start", "instrument", "answers", "follow_up", "total"]
+# One column per questionnaire item in the spreadsheet, then the closing
+# question and the total.
+MEASURE_COLUMNS = [
+    (key, column)
+    for key, instrument in INSTRUMENTS.items()
+    for column in [*(str(n) for n in range(1, len(instrument.items) + 1)), "follow_up", "total"]
+]
+
+
+def _measure(response) -> dict:
+    instrument = INSTRUMENTS[response.instrument]
+    return {
+        "questionnaire": instrument.name,
+        "answers": [
+            {"item": item, "answer": instrument.option_label(value), "score": value}
+            for item, value in zip(instrument.items, response.answers, strict=True)
+        ],
+        "follow_up": (
+            instrument.follow_up_options[response.follow_up].label
+            if response.follow_up is not None
+            else None
+        ),
+        "total": response.total,
+        "range": band(instrument, response.total).label,
+        "source": instrument.citation,
+    }
+
+
+def _measure_cells(checkin) -> list:
+    given = {r.instrument: r for r in checkin.measure_responses.all()}
+    cells = []
+    for key, column in MEASURE_COLUMNS:
+        response = given.get(key)
+        if response is None:
+            cells.append("")
+        elif column == "total":
+            cells.append(response.total)
+        elif column == "follow_up":
+            cells.append("" if response.follow_up is None else response.follow_up)
+        else:
+            cells.append(response.answers[int(column) - 1])
+    return cells
+
+
 FLAG_FIELDS = [
     "kind",
     "severity",
@@ -62,7 +108,11 @@ def _iso(value):
 
 def export_client_data(client: User) -> dict:
     """Every record tied to `client`, as plain JSON-ready data."""
-    checkins = CheckIn.objects.filter(client=client).order_by("week_start")
+    checkins = (
+        CheckIn.objects.filter(client=client)
+        .order_by("week_start")
+        .prefetch_related("measure_responses")
+    )
     shown = ShownAdvice.objects.filter(checkin__client=client).order_by(
         "checkin__week_start", "position"
     )
@@ -120,10 +170,15 @@ def export_client_data(client: User) -> dict:
         "checkins": [
             {
                 **{name: _iso(getattr(c, name)) for name in CHECKIN_FIELDS},
+                "questionnaires": [_measure(r) for r in c.measure_responses.all()],
                 "advice_shown": by_checkin.get(c.pk, []),
             }
             for c in checkins
         ],
+        "questionnaire_versions": _versions(
+            MeasureResponse.history.filter(client_id=client.pk).order_by("history_date"),
+            MEASURE_FIELDS,
+        ),
         # Earlier versions of edited answers, and of flags, as the edit history keeps them.
         "checkin_versions": _versions(
             CheckIn.history.filter(client_id=client.pk).order_by("history_date"), CHECKIN_FIELDS
@@ -194,9 +249,17 @@ def csv_safe(value) -> str:
 def export_checkins_csv(client: User) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CHECKIN_FIELDS)
-    for checkin in CheckIn.objects.filter(client=client).order_by("week_start"):
-        writer.writerow([csv_safe(_iso(getattr(checkin, name))) for name in CHECKIN_FIELDS])
+    writer.writerow([*CHECKIN_FIELDS, *(f"{key}_{column}" for key, column in MEASURE_COLUMNS)])
+    checkins = (
+        CheckIn.objects.filter(client=client)
+        .order_by("week_start")
+        .prefetch_related("measure_responses")
+    )
+    for checkin in checkins:
+        writer.writerow(
+            [csv_safe(_iso(getattr(checkin, name))) for name in CHECKIN_FIELDS]
+            + _measure_cells(checkin)
+        )
     return out.getvalue()
 
 
@@ -247,10 +310,12 @@ def erase_client(*, request: DeletionRequest) -> None:
         content_type = ContentType.objects.get_for_model(model)
         logged |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
     LogEntry.objects.filter(logged).delete()
-    CheckIn.objects.filter(client=client).delete()  # cascades to the advice shown
+    # Cascades to the advice shown and the questionnaire answers.
+    CheckIn.objects.filter(client=client).delete()
     Flag.objects.filter(client=client).delete()  # and to the crisis actions and alerts
     # Last, as deleting the rows above writes one more (deletion) snapshot each.
     CheckIn.history.filter(client_id=client.pk).delete()
+    MeasureResponse.history.filter(client_id=client.pk).delete()
     Flag.history.filter(client_id=client.pk).delete()
     NotificationPreference.objects.filter(user=client).delete()
     SentNotification.objects.filter(user=client).delete()

@@ -1,10 +1,14 @@
+from collections.abc import Sequence
+
 from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from clinical.measures import Instrument
 from portal.forms import ErrorSummaryMixin, PortalFormHelper, phone_field, time_zone_choices
 
 from .models import (
@@ -154,8 +158,16 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, previous: CheckIn | None = None, week_start=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        previous: CheckIn | None = None,
+        week_start=None,
+        instruments: Sequence[Instrument] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.instruments = list(instruments)
         self.previous = previous
         self.week_start = week_start
         self.initial["week"] = week_start
@@ -194,6 +206,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                 InlineRadios("felt_worse_after_session"),
                 "barriers",
             ),
+            *self._questionnaires(),
             Fieldset(
                 gettext("Anything else"),
                 "to_raise",
@@ -202,6 +215,62 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
             ),
             "week",
         )
+
+    def _questionnaires(self) -> list[Fieldset]:
+        """A fieldset per questionnaire due this week, in its published wording: the
+        instructions as the legend, each item with its four answers, the closing
+        question (not scored), and the source."""
+        given = self.instance.measure_answers if self.instance.pk else {}
+        fieldsets = []
+        for instrument in self.instruments:
+            names = []
+            earlier = given.get(instrument.key) or []
+            for number, item in enumerate(instrument.items, start=1):
+                name = f"{instrument.key}_{number}"
+                self.fields[name] = _radio(
+                    f"{number}. {item}",
+                    [(o.value, o.label) for o in instrument.options],
+                    error_messages={
+                        "required": gettext("Please choose one answer."),
+                        "invalid_choice": gettext("Please choose one answer."),
+                    },
+                )
+                if len(earlier) >= number:
+                    self.initial[name] = earlier[number - 1]
+                names.append(name)
+            if instrument.follow_up:
+                name = f"{instrument.key}_follow_up"
+                self.fields[name] = _radio(
+                    instrument.follow_up,
+                    [(o.value, o.label) for o in instrument.follow_up_options],
+                    required=False,
+                    empty_value=None,
+                )
+                if self.instance.pk:
+                    self.initial[name] = self._follow_up(instrument.key)
+                names.append(name)
+            fieldsets.append(
+                Fieldset(
+                    f"{instrument.short_name}: {instrument.instructions}",
+                    *names,
+                    HTML(
+                        format_html(
+                            '<p class="small text-body-secondary measure-source">{} {}</p>',
+                            instrument.name,
+                            instrument.source,
+                        )
+                    ),
+                    css_class="questionnaire",
+                    css_id=f"questionnaire-{instrument.key}",
+                )
+            )
+        return fieldsets
+
+    def _follow_up(self, key: str):
+        for response in self.instance.measure_responses.all():
+            if response.instrument == key:
+                return response.follow_up
+        return None
 
     def clean(self):
         cleaned = super().clean()
@@ -232,6 +301,16 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         chosen = set(self.cleaned_data.get("barriers") or [])
         for barrier in Barrier:
             data[f"barrier_{barrier.value}"] = barrier.value in chosen
+        data["measures"] = {
+            instrument.key: {
+                "answers": [
+                    self.cleaned_data[f"{instrument.key}_{n}"]
+                    for n in range(1, len(instrument.items) + 1)
+                ],
+                "follow_up": self.cleaned_data.get(f"{instrument.key}_follow_up"),
+            }
+            for instrument in self.instruments
+        }
         return data
 
 

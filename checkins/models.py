@@ -12,6 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from clinical.measures import (
+    DEFAULT_EVERY_WEEKS,
+    EVERY_CHECKIN,
+    EVERY_FOUR_WEEKS,
+    EVERY_TWO_WEEKS,
+    INSTRUMENTS,
+    Band,
+    Instrument,
+    band,
+)
+from clinical.trends import needs_crisis_help
 from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from here too
     HOMEWORK_SHARE,
     HOMEWORK_SHORT,
@@ -24,6 +35,8 @@ from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from he
     Severity,
     Tier,
 )
+
+INSTRUMENT_CHOICES = [(key, instrument.short_name) for key, instrument in INSTRUMENTS.items()]
 
 # Limits on free text: long enough for a few honest sentences, short enough
 # that a therapist reads it before a session.
@@ -160,6 +173,94 @@ class CheckIn(models.Model):
     def is_editable(self, now: datetime | None = None) -> bool:
         """A check-in can be changed until its week closes in the client's time zone."""
         return self.week_start == week_start_for(now or timezone.now(), self.client.tz)
+
+    @property
+    def measure_answers(self) -> dict[str, list[int]]:
+        """The week's questionnaire answers by instrument key, as the rules read them:
+        from the saved responses (prefetched where many are read), or as set on an
+        unsaved check-in."""
+        if "_measure_answers" not in self.__dict__:
+            self._measure_answers = (
+                {r.instrument: r.answers for r in self.measure_responses.all()} if self.pk else {}
+            )
+        return self._measure_answers
+
+    @measure_answers.setter
+    def measure_answers(self, answers: dict[str, list[int]]) -> None:
+        self._measure_answers = answers
+
+    @property
+    def needs_crisis_help(self) -> bool:
+        """A crisis answer, or PHQ-9 item 9 above "Not at all": crisis help at once."""
+        return needs_crisis_help(self)
+
+
+class MeasureResponse(models.Model):
+    """One questionnaire answered in a week's check-in: every item answer, in the
+    order printed, and the total computed from them on save (never typed in)."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="measure_responses")
+    # The client and week again, so first and latest scores are read on one index.
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="measure_responses"
+    )
+    week_start = models.DateField()
+    instrument = models.CharField(max_length=16, choices=INSTRUMENT_CHOICES)
+    answers = models.JSONField()
+    follow_up = models.PositiveSmallIntegerField(null=True, blank=True)
+    total = models.PositiveSmallIntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkin", "instrument"], name="one_response_per_measure_per_checkin"
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "instrument", "week_start"])]
+
+    def __str__(self) -> str:
+        return f"{INSTRUMENTS[self.instrument].short_name} {self.total} — week of {self.week_start}"
+
+    @property
+    def instrument_data(self) -> Instrument:
+        return INSTRUMENTS[self.instrument]
+
+    @property
+    def band(self) -> Band:
+        return band(INSTRUMENTS[self.instrument], self.total)
+
+
+class Frequency(models.IntegerChoices):
+    NEVER = 0, _("Not asked")
+    EVERY_CHECKIN = EVERY_CHECKIN, _("Every check-in")
+    EVERY_TWO_WEEKS = EVERY_TWO_WEEKS, _("Every two weeks")
+    EVERY_FOUR_WEEKS = EVERY_FOUR_WEEKS, _("Every four weeks")
+
+
+class MeasureSchedule(models.Model):
+    """How often a practice's clients answer one questionnaire. A practice with no
+    row for an instrument asks it every two weeks (see clinical.measures)."""
+
+    practice = models.ForeignKey(
+        "portal.Practice", on_delete=models.CASCADE, related_name="measure_schedules"
+    )
+    instrument = models.CharField(max_length=16, choices=INSTRUMENT_CHOICES)
+    every_weeks = models.PositiveSmallIntegerField(
+        _("asked"), choices=Frequency.choices, default=DEFAULT_EVERY_WEEKS
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "instrument"], name="one_schedule_per_measure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{INSTRUMENTS[self.instrument].short_name}: {self.get_every_weeks_display()}"
 
 
 class FlagStatus(models.TextChoices):

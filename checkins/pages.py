@@ -47,7 +47,7 @@ def client_home(request):
             "therapist": client.current_therapist(),
             "week_start": week_start,
             "this_week": this_week,
-            "crisis_now": bool(this_week and this_week.in_crisis),
+            "crisis_now": bool(this_week and this_week.needs_crisis_help),
         },
     )
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Min, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -10,7 +11,16 @@ from clinical.trends import Finding, Thresholds, evaluate, thresholds
 from guidance.services import attach_advice
 from portal.models import User
 
-from .models import FREE_TEXT_FIELDS, SAFETY_KINDS, CheckIn, Flag, FlagStatus, week_start_for
+from .measures import save_responses
+from .models import (
+    FREE_TEXT_FIELDS,
+    SAFETY_KINDS,
+    CheckIn,
+    Flag,
+    FlagStatus,
+    MeasureResponse,
+    week_start_for,
+)
 from .safety import alert_on_new_safety_flag
 
 # The rules look at most this many recent check-ins (plus the first few, for
@@ -52,6 +62,8 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     answers = {field: data[field] for field in ANSWER_FIELDS if field in data}
     week_start = week_start_for(now, client.tz)
     checkin = _save_week(client=client, week_start=week_start, answers=answers, now=now)
+    if data.get("measures"):
+        save_responses(checkin=checkin, measures=data["measures"])
     t = thresholds()
     history = rules_history(checkin, t)
     attach_advice(checkin=checkin, history=history, t=t)
@@ -97,8 +109,18 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     ).only(*RULES_READ)
     first = list(upto.order_by("week_start")[: t.baseline_checkins])
     recent = list(upto.order_by("-week_start")[:HISTORY_WINDOW])
-    by_week = {c.week_start: c for c in first + recent}
-    return [by_week[week] for week in sorted(by_week)]
+    # Questionnaire change is measured from the first score, however long ago.
+    first_scores = (
+        MeasureResponse.objects.filter(client_id=checkin.client_id)
+        .values("instrument")
+        .annotate(first=Min("week_start"))
+        .values("first")
+    )
+    scored = list(upto.filter(week_start__in=first_scores))
+    by_week = {c.week_start: c for c in first + recent + scored}
+    history = [by_week[week] for week in sorted(by_week)]
+    prefetch_related_objects(history, "measure_responses")
+    return history
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ from portal.access import client_required, therapist_required
 
 from .charts import client_charts
 from .forms import CheckInForm, DigestForm, ReminderForm
-from .models import CheckIn, NotificationPreference, week_start_for
+from .measure_charts import measure_charts
+from .measures import due_instruments, in_plain_words, summaries_for
+from .models import CheckIn, MeasureResponse, NotificationPreference, week_start_for
 from .notifications import read_unsubscribe_token, unsubscribe
 from .services import submit_checkin
 from .tasks import send_notification
@@ -33,7 +35,11 @@ def checkin(request):
         .first()
     )
     form = CheckInForm(
-        request.POST or None, instance=current, previous=previous, week_start=week_start
+        request.POST or None,
+        instance=current,
+        previous=previous,
+        week_start=week_start,
+        instruments=due_instruments(client, week_start),
     )
     if request.method == "POST" and form.is_valid():
         submit_checkin(client=client, data=form.answers())
@@ -56,17 +62,34 @@ def checkin_saved(request):
         request,
         "checkins/checkin_saved.html",
         # A crisis week shows the full crisis help first, in place of the notice.
-        {"checkin": current, "advice": client_advice(current), "crisis_now": current.in_crisis},
+        {
+            "checkin": current,
+            "advice": client_advice(current),
+            "crisis_now": current.needs_crisis_help,
+        },
     )
 
 
 @client_required
 def history(request):
-    checkins = list(CheckIn.objects.for_client(request.user).order_by("week_start"))
+    client = request.user
+    checkins = list(CheckIn.objects.for_client(client).order_by("week_start"))
+    show_scores = client.practice is None or client.practice.show_scores_to_clients
+    responses = list(MeasureResponse.objects.filter(client=client)) if show_scores else []
     return render(
         request,
         "checkins/history.html",
-        {"checkins": checkins[::-1], "charts": client_charts(checkins)},
+        {
+            "checkins": checkins[::-1],
+            "charts": client_charts(checkins),
+            "scores": [
+                (summary, in_plain_words(summary))
+                for summary in summaries_for([client]).get(client.pk, [])
+            ]
+            if show_scores
+            else [],
+            "measure_charts": measure_charts(responses),
+        },
     )
 
 

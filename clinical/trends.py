@@ -19,6 +19,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from .measures import (
+    INSTRUMENTS,
+    Change,
+    Instrument,
+    expected_score,
+    is_case,
+    is_off_track,
+    off_track_by,
+    safety_answers,
+    total,
+)
 from .vocabulary import WORTH_RAISING, Barrier, FlagKind, Severity
 
 
@@ -33,6 +44,8 @@ class CheckInLike(Protocol):
     wellbeing: int
     felt_worse_after_session: bool
     in_crisis: bool
+    # Questionnaire item answers this week, by instrument key (clinical.measures).
+    measure_answers: dict
 
     @property
     def homework_share(self) -> float | None: ...
@@ -116,6 +129,11 @@ class Thresholds:
     # check-ins-stopped flag speaks for the silence instead). Four weeks is a
     # month of weekly sessions, twice the missed-weeks signal above.
     evidence_recent_weeks: int = 4
+    # Questionnaire scores are judged against the expected course from the
+    # third session after the first score: outcome-monitoring algorithms catch
+    # most clients who will deteriorate by then (Hannan et al., 2005), and
+    # fewer sessions leave too little time for any change to show.
+    measure_on_track_from_sessions: int = 3
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -218,7 +236,7 @@ def is_falling(history: Sequence[CheckInLike], t: Thresholds) -> bool:
     """Wellbeing clearly getting worse, or going down week on week by a clear margin
     (two falls in a row adding up to the deterioration figure): not the moment for
     "too soon to judge" or "hard sessions mean it is working"."""
-    if is_deteriorating(history, t):
+    if is_deteriorating(history, t) or measure_deteriorated(history, t):
         return True
     if len(history) >= 2 and sudden_drop(history, t):
         return True
@@ -461,7 +479,9 @@ def expectations_flag(history, current_week, t):
 
 
 def no_improvement_flag(history, current_week, t):
-    if not is_stalled(history, t):
+    # Where the client answers a validated questionnaire, its own "no reliable
+    # improvement" speaks instead of the single wellbeing item.
+    if not is_stalled(history, t) or measure_courses(history, t):
         return None
     latest = history[-1]
     baseline = baseline_wellbeing(history, t)
@@ -565,10 +585,228 @@ def barriers_flag(history, current_week, t, *, other_trends: bool = False):
     )
 
 
+# ---------------------------------------------------------------------------
+# Validated questionnaires (clinical.measures): a check-in may carry answers to
+# the PHQ-9 and the GAD-7. Scores are read against the client's first score on
+# the same questionnaire, the way NHS Talking Therapies reports outcomes.
+# ---------------------------------------------------------------------------
+
+
+def measure_scores(history: Sequence[CheckInLike], instrument: Instrument) -> list[tuple]:
+    """(check-in, total) for every check-in with a complete answer to `instrument`."""
+    scored = []
+    for checkin in history:
+        answers = checkin.measure_answers.get(instrument.key)
+        score = total(instrument, answers) if answers is not None else None
+        if score is not None:
+            scored.append((checkin, score))
+    return scored
+
+
+@dataclass(frozen=True)
+class Course:
+    """One questionnaire's course for one client: the first score and the latest."""
+
+    instrument: Instrument
+    first: CheckInLike
+    latest: CheckInLike
+    change: Change
+    scores: tuple  # (check-in, total), oldest first
+
+    @property
+    def sessions(self) -> int:
+        """Sessions attended since the first score."""
+        return max(0, self.latest.sessions_attended - self.first.sessions_attended)
+
+
+def measure_courses(history: Sequence[CheckInLike], t: Thresholds) -> list[Course]:
+    """Every questionnaire with a first and a later score. The latest score stands
+    in the weeks the questionnaire is not asked, so a flag does not come and go
+    with the schedule, until it is older than `evidence_recent_weeks` before
+    the latest check-in."""
+    courses = []
+    for instrument in INSTRUMENTS.values():
+        scored = measure_scores(history, instrument)
+        if len(scored) < 2:
+            continue
+        age_weeks = (history[-1].week_start - scored[-1][0].week_start).days // 7
+        if age_weeks > t.evidence_recent_weeks:
+            continue
+        (first, first_score), (latest, latest_score) = scored[0], scored[-1]
+        change = Change(instrument, first_score, latest_score)
+        courses.append(Course(instrument, first, latest, change, tuple(scored)))
+    return courses
+
+
+def measure_deteriorated(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+    """Reliably worse on any questionnaire since the first score."""
+    return any(course.change.reliably_deteriorated for course in measure_courses(history, t))
+
+
+def safety_item_answers(checkin: CheckInLike) -> list[tuple[Instrument, int, int]]:
+    """(instrument, item number, answer) for each safety item answered above the lowest."""
+    return [
+        (INSTRUMENTS[key], number, answer)
+        for key, answers in checkin.measure_answers.items()
+        if key in INSTRUMENTS
+        for number, answer in safety_answers(INSTRUMENTS[key], answers)
+    ]
+
+
+def needs_crisis_help(checkin: CheckInLike) -> bool:
+    """A crisis answer, or a safety item (PHQ-9 item 9) answered above "Not at all"."""
+    return checkin.in_crisis or bool(safety_item_answers(checkin))
+
+
+def safety_item_flag(history, current_week, t):
+    """PHQ-9 item 9 above "Not at all": the crisis path at once, whatever the total."""
+    latest = history[-1]
+    found = safety_item_answers(latest)
+    if not found:
+        return None
+    instrument, number, answer = found[0]
+    said = instrument.option_label(answer)
+    return Finding(
+        FlagKind.SAFETY_ITEM,
+        Severity.URGENT,
+        # As with a crisis answer, a later week's answer is a new event.
+        float(latest.week_start.toordinal()),
+        gettext(
+            "Answered “%(answer)s” to %(measure)s item %(number)s (“%(item)s”) in the week of "
+            "%(week)s."
+        )
+        % {
+            "answer": said,
+            "measure": instrument.short_name,
+            "number": number,
+            "item": instrument.items[number - 1],
+            "week": _week(latest.week_start),
+        },
+        (_ev(latest, f"{instrument.short_name} {gettext('item')} {number}", said),),
+    )
+
+
+def _score_evidence(course: Course) -> tuple[Evidence, ...]:
+    """The first score and up to three of the latest."""
+    shown = [course.scores[0], *course.scores[1:][-3:]]
+    return tuple(_ev(checkin, course.instrument.short_name, score) for checkin, score in shown)
+
+
+def _deterioration_finding(worse: list[Course]) -> Finding:
+    return Finding(
+        FlagKind.RELIABLE_DETERIORATION,
+        Severity.HIGH,
+        max(c.change.delta / c.instrument.reliable_change for c in worse),
+        " ".join(
+            gettext(
+                "%(measure)s up from %(first)s to %(latest)s since the week of %(week)s (a change "
+                "of %(reliable)s or more is reliable)."
+            )
+            % {
+                "measure": c.instrument.short_name,
+                "first": c.change.first,
+                "latest": c.change.latest,
+                "week": _week(c.first.week_start),
+                "reliable": c.instrument.reliable_change,
+            }
+            for c in worse
+        ),
+        tuple(e for c in worse for e in _score_evidence(c)),
+    )
+
+
+def _no_reliable_improvement_finding(stalled: list[Course], t: Thresholds) -> Finding:
+    return Finding(
+        FlagKind.NO_RELIABLE_IMPROVEMENT,
+        Severity.MEDIUM,
+        # More sessions without gain is worse: one step per review period.
+        float(max(c.sessions for c in stalled) // t.no_improvement_sessions),
+        " ".join(
+            gettext(
+                "%(measure)s %(latest)s, from %(first)s %(sessions)s sessions ago: not yet a "
+                "reliable improvement (%(reliable)s points)."
+            )
+            % {
+                "measure": c.instrument.short_name,
+                "latest": c.change.latest,
+                "first": c.change.first,
+                "sessions": c.sessions,
+                "reliable": c.instrument.reliable_change,
+            }
+            for c in stalled
+        ),
+        tuple(e for c in stalled for e in _score_evidence(c)),
+    )
+
+
+def _off_track_finding(off: list[Course]) -> Finding:
+    return Finding(
+        FlagKind.NOT_ON_TRACK,
+        Severity.MEDIUM,
+        max(
+            off_track_by(c.instrument, c.change.first, c.change.latest, c.sessions)
+            / c.instrument.reliable_change
+            for c in off
+        ),
+        " ".join(
+            gettext(
+                "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; the expected "
+                "course is about %(expected)s by now."
+            )
+            % {
+                "measure": c.instrument.short_name,
+                "latest": c.change.latest,
+                "sessions": c.sessions,
+                "first": c.change.first,
+                "expected": f"{expected_score(c.instrument, c.change.first, c.sessions):.0f}",
+            }
+            for c in off
+        ),
+        tuple(e for c in off for e in _score_evidence(c)),
+    )
+
+
+def measure_progress_flag(history, current_week, t):
+    """The strongest of three signals on the questionnaires, one flag at a time:
+
+    - reliable deterioration: worse than the first score by the reliable-change
+      figure or more. Raised at once and never reassured away: deterioration
+      predicts a poor outcome, and clinicians rarely see it coming (Hannan et
+      al., 2005).
+    - no reliable improvement after `no_improvement_sessions` sessions since
+      the first score, for a client who started at or above the cut-off.
+    - not on track: above the expected-change curve for the client's first
+      score by half a reliable change (clinical.measures explains the curve, a
+      heuristic), from `measure_on_track_from_sessions` sessions on.
+    """
+    courses = measure_courses(history, t)
+    worse = [c for c in courses if c.change.reliably_deteriorated]
+    if worse:
+        return _deterioration_finding(worse)
+    stalled = [
+        c
+        for c in courses
+        if is_case(c.instrument, c.change.first)
+        and c.sessions >= t.no_improvement_sessions
+        and not c.change.reliably_improved
+    ]
+    if stalled:
+        return _no_reliable_improvement_finding(stalled, t)
+    off = [
+        c
+        for c in courses
+        if c.sessions >= t.measure_on_track_from_sessions
+        and is_off_track(c.instrument, c.change.first, c.change.latest, c.sessions)
+    ]
+    return _off_track_finding(off) if off else None
+
+
 # The rules that read the client's latest answers; barriers come after them
 # because a barrier beside another trend is worth a mention.
 TREND_RULES = [
     crisis_flag,
+    safety_item_flag,
+    measure_progress_flag,
     deterioration_flag,
     discomfort_flag,
     expectations_flag,

@@ -43,6 +43,13 @@ class Barrier(models.TextChoices):
 
 class FlagKind(models.TextChoices):
     CRISIS = "crisis", _("Crisis answer")
+    SAFETY_ITEM = "safety_item", _("Thoughts of death or self-harm (PHQ-9 item 9)")
+    RELIABLE_DETERIORATION = "reliable_deterioration", _("Questionnaire scores reliably worse")
+    NOT_ON_TRACK = "not_on_track", _("Questionnaire scores not on track")
+    NO_RELIABLE_IMPROVEMENT = (
+        "no_reliable_improvement",
+        _("No reliable improvement in questionnaire scores"),
+    )
     DETERIORATION = "deterioration", _("Wellbeing clearly worse than baseline")
     DISCOMFORT = "discomfort", _("Discomfort with the therapist")
     CHECKINS_STOPPED = "checkins_stopped", _("Check-ins stopped")
@@ -63,7 +70,7 @@ class Severity(models.IntegerChoices):
 # Flags about the client's safety: their own actions (contacted, safety plan,
 # cleared) instead of "raised in session" or "dismissed", and escalation when
 # nobody acts in time.
-SAFETY_KINDS = frozenset({FlagKind.CRISIS})
+SAFETY_KINDS = frozenset({FlagKind.CRISIS, FlagKind.SAFETY_ITEM})
 
 
 # What is worth the therapist raising, as opposed to worth a mention. Outcome

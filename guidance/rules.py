@@ -30,6 +30,8 @@ from clinical.trends import (
     is_falling,
     is_improving,
     is_stalled,
+    measure_courses,
+    needs_crisis_help,
     repeated_barriers,
     sudden_drop,
     trailing_run,
@@ -118,6 +120,24 @@ def falling(history, t):
         )
         numbers = {"drop": found.drop, "count": len(found.after), "level": found.reference}
         strength = found.drop
+    elif worse := [c for c in measure_courses(history, t) if c.change.reliably_deteriorated]:
+        course = max(worse, key=lambda c: c.change.delta / c.instrument.reliable_change)
+        client_reason = gettext(
+            "Your %(measure)s score has gone from %(first)s to %(latest)s since you first answered "
+            "it: more than everyday ups and downs. That is worth telling your therapist this "
+            "week, not waiting out."
+        )
+        therapist_reason = gettext(
+            "%(measure)s reliably worse: %(first)s to %(latest)s (a change of %(reliable)s or "
+            "more is reliable)."
+        )
+        numbers = {
+            "measure": course.instrument.short_name,
+            "first": course.change.first,
+            "latest": course.change.latest,
+            "reliable": course.instrument.reliable_change,
+        }
+        strength = course.change.delta / course.instrument.reliable_change * t.deterioration_points
     elif sudden_drop(history, t):
         before, now = history[-2].wellbeing, history[-1].wellbeing
         client_reason = gettext(
@@ -564,7 +584,7 @@ def match_advice(history: Sequence[CheckInLike], t: Thresholds) -> list[Match]:
     """
     if not history:
         return []
-    if history[-1].in_crisis:
+    if needs_crisis_help(history[-1]):
         return crisis_week()
     found: dict[str, Match] = {}
     for rule in RULES:
@@ -592,6 +612,13 @@ def closing_match() -> Match:
 # safety flag's does not, since safety comes first.
 FLAG_ADVICE: dict[str, list[str]] = {
     FlagKind.CRISIS: [CRISIS_THERAPIST_KEY],
+    FlagKind.SAFETY_ITEM: [CRISIS_THERAPIST_KEY],
+    FlagKind.RELIABLE_DETERIORATION: [
+        "therapist-deterioration",
+        "therapist-medication-and-other-care",
+    ],
+    FlagKind.NOT_ON_TRACK: ["therapist-deterioration", "therapist-change-the-approach"],
+    FlagKind.NO_RELIABLE_IMPROVEMENT: ["therapist-no-improvement", "therapist-change-the-approach"],
     FlagKind.DETERIORATION: ["therapist-deterioration", "therapist-medication-and-other-care"],
     FlagKind.DISCOMFORT: ["therapist-alliance-rupture"],
     FlagKind.CHECKINS_STOPPED: ["therapist-dropout-risk"],

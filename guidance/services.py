@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from clinical.trends import CheckInLike, Thresholds
+from clinical.trends import CheckInLike, Thresholds, needs_crisis_help
 
 from .models import Advice, Audience, ShownAdvice
 from .rules import (
@@ -36,7 +36,7 @@ def select_advice(
             therapist.append((advice, match.reason))
     closing = library.get(CLOSING_KEY)
     # A crisis week ends on the crisis help, not on "bring it to your next session".
-    if closing is not None and history and not history[-1].in_crisis:
+    if closing is not None and history and not needs_crisis_help(history[-1]):
         client.append((closing, closing_match().reason))
     return client + therapist
 

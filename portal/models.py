@@ -60,6 +60,14 @@ class Practice(models.Model):
         validators=[validate_time_zone],
         help_text=_("Default time zone for the practice's clients."),
     )
+    show_scores_to_clients = models.BooleanField(
+        _("show questionnaire scores to clients"),
+        default=True,
+        help_text=_(
+            "Clients see their PHQ-9 and GAD-7 scores with what they mean. Some practices "
+            "prefer to go through scores in session only."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.utils import timezone
 
 from checkins.demo import NEUTRAL
+from clinical.measures import INSTRUMENTS
 from portal.models import CaseloadAssignment, Invitation, Practice, Role, User, hash_token
 
 PASSWORD = "correct-horse-battery-staple"
@@ -125,6 +126,11 @@ def form_data(**overrides) -> dict:
     barriers = [b for b in ("time", "money", "energy", "life_events") if data.pop(f"barrier_{b}")]
     posted = {key: ("" if value is None else value) for key, value in data.items()}
     posted["barriers"] = barriers
+    # The questionnaires, answered "Not at all" throughout unless given; the form
+    # reads only those due this week.
+    for instrument in INSTRUMENTS.values():
+        for number in range(1, len(instrument.items) + 1):
+            posted.setdefault(f"{instrument.key}_{number}", 0)
     return posted
 
 

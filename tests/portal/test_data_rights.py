@@ -169,6 +169,9 @@ def test_the_database_holds_one_pending_deletion_per_client(client_a):
 SECRET_TEXT = "my secret sorrow about the winter"
 
 
+PHQ9_ANSWERS = [1, 2, 3, 0, 1, 2, 3, 0, 1]
+
+
 @pytest.fixture
 def full_record(client_a, therapist, staff, django_capture_on_commit_callbacks):
     """A client with a row in every table the portal keeps about a person."""
@@ -192,7 +195,12 @@ def full_record(client_a, therapist, staff, django_capture_on_commit_callbacks):
         submit_checkin(client=client_a, data=answers(to_raise="first words", in_crisis=True))
         submit_checkin(  # an edit: the first answers live on in the edit history
             client=client_a,
-            data=answers(to_raise=SECRET_TEXT, hoped_for=SECRET_TEXT, in_crisis=True),
+            data=answers(
+                to_raise=SECRET_TEXT,
+                hoped_for=SECRET_TEXT,
+                in_crisis=True,
+                measures={"phq9": {"answers": PHQ9_ANSWERS, "follow_up": 2}},
+            ),
         )
     flag = Flag.objects.get(client=client_a, kind="crisis")
     record_safety_action(
@@ -250,6 +258,8 @@ def test_every_model_that_refers_to_a_client_is_exported_or_says_why_not():
         "checkins.HistoricalCheckIn",
         "checkins.Flag",
         "checkins.HistoricalFlag",
+        "checkins.MeasureResponse",
+        "checkins.HistoricalMeasureResponse",
         "checkins.SafetyAction",
         "checkins.SafetyAlert",
         "checkins.NotificationPreference",
@@ -291,3 +301,31 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table(full_record):
                 text = " ".join(str(value) for value in row)
                 found += [(table, needle) for needle in needles if needle in text]
     assert found == []
+    from checkins.models import MeasureResponse
+
+    assert not MeasureResponse.objects.filter(client=full_record).exists()
+    assert not MeasureResponse.history.filter(client_id=full_record.pk).exists()
+
+
+def test_the_export_holds_every_questionnaire_answer_and_score(full_record, client):
+    import csv
+    import io
+    import json
+
+    client.force_login(full_record)
+    data = json.loads(client.get("/me/data/export.json").content)
+    (week,) = [c for c in data["checkins"] if c["questionnaires"]]
+    (phq9,) = week["questionnaires"]
+    assert [a["score"] for a in phq9["answers"]] == PHQ9_ANSWERS
+    assert phq9["answers"][8]["answer"] == "Several days"
+    assert phq9["total"] == sum(PHQ9_ANSWERS) == 13
+    assert phq9["range"] == "Moderate"
+    assert phq9["follow_up"] == "Very difficult"
+    assert "Kroenke" in phq9["source"]
+    assert data["questionnaire_versions"], "the edit history of the answers too"
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/me/data/export.csv").content.decode())))
+    (row,) = [r for r in rows if r["phq9_total"]]
+    assert [int(row[f"phq9_{n}"]) for n in range(1, 10)] == PHQ9_ANSWERS
+    assert row["phq9_total"] == "13" and row["phq9_follow_up"] == "2"
+    assert row["gad7_total"] == "", "a questionnaire not answered that week stays empty"

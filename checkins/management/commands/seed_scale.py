@@ -102,6 +102,45 @@ def week_answers(pattern: str, i: int, n: int, rng: random.Random) -> dict | Non
     return row
 
 
+def week_scores(pattern: str, i: int, n: int, rng: random.Random) -> dict[str, int]:
+    """PHQ-9 and GAD-7 totals (and PHQ-9 item 9) for week i of n, following the same
+    patterns as the answers: most clients move from the moderate range towards
+    the mild, the stalled stay put, the deteriorating rise over their last weeks."""
+    late = i - (n - 6)
+    gain = min(1.0, i / 16)  # most of the change comes in the first four months
+    start_phq, start_gad, drop_phq, drop_gad = {
+        "improving": (14, 11, 8, 6),
+        "steady": (9, 7, 2, 2),
+        "stalled": (14, 11, 0, 0),
+    }.get(pattern, (13, 10, 6, 4))
+    phq = start_phq - drop_phq * gain + rng.choice([-2, -1, 0, 0, 1, 2])
+    gad = start_gad - drop_gad * gain + rng.choice([-1, 0, 0, 1])
+    item9 = 0
+    if pattern == "deteriorating" and late >= 0:
+        phq += 2 * (late + 1)
+        gad += late + 1
+        item9 = 1 if late == 5 and rng.random() < 0.2 else 0
+    return {
+        "phq9": max(item9, min(27, round(phq))),
+        "gad7": max(0, min(21, round(gad))),
+        "item9": item9,
+    }
+
+
+def item_answers(instrument, score: int, item9: int = 0) -> list[int]:
+    """Item answers adding up to `score`, spread evenly, item 9 as given."""
+    answers = [0] * len(instrument.items)
+    safety = set(instrument.safety_items)
+    for number in safety:
+        answers[number - 1] = item9
+    others = [i for i in range(len(answers)) if i + 1 not in safety]
+    left = score - sum(answers)
+    for n, index in enumerate(others):
+        answers[index] = min(3, -(-left // (len(others) - n)))
+        left -= answers[index]
+    return answers
+
+
 class Command(BaseCommand):
     help = "Generate a large synthetic practice with bulk inserts (for benchmarks)."
 

@@ -1,0 +1,92 @@
+"""Questionnaire scores over time, with what the numbers mean drawn behind them:
+the severity bands shaded and named, the clinical cut-off as a dashed line, and
+the band of measurement error around the first score (a score inside it has
+not reliably changed). Shading and words, never colour alone, so the chart
+reads in print and in greyscale."""
+
+from dataclasses import dataclass
+
+from clinical.measures import INSTRUMENTS, Instrument
+
+from .charts import LineChart, line_chart
+
+
+@dataclass
+class BandArea:
+    y: float
+    height: float
+    label: str
+    shade: int  # 0 (lightest) to 4: severity as a grey level
+
+
+@dataclass
+class MeasureChart:
+    instrument: Instrument
+    chart: LineChart
+    bands: list[BandArea]
+    cutoff_y: float
+    error_band: BandArea | None  # the first score plus and minus the reliable change
+
+    @property
+    def key(self) -> str:
+        return self.chart.key
+
+    @property
+    def plot_width(self) -> float:
+        return self.chart.plot_right - self.chart.plot_left
+
+
+def measure_chart(instrument: Instrument, responses, *, title: str | None = None) -> MeasureChart:
+    """One questionnaire's scores, oldest first: `responses` have `week_start` and
+    `total`. Points are the weeks it was answered, so a questionnaire asked every
+    other week draws one unbroken line."""
+    responses = sorted(responses, key=lambda r: r.week_start)
+    chart = line_chart(
+        key=f"measure-{instrument.key}",
+        title=title or f"{instrument.short_name} ({instrument.about}, 0–{instrument.max_total})",
+        weeks=[r.week_start for r in responses],
+        values=[r.total for r in responses],
+        y_min=0,
+        y_max=instrument.max_total,
+        height=160,
+    )
+    chart.scale = f"0–{instrument.max_total}"
+    top, bottom = chart.y_ticks[-1][0], chart.y_ticks[0][0]
+
+    def y_at(value: float) -> float:
+        return round(bottom - (bottom - top) * value / instrument.max_total, 1)
+
+    # Each band spans from half a point below its lowest score to half above its
+    # highest, so neighbouring bands meet without a gap.
+    bands = [
+        BandArea(
+            y_at(min(b.high + 0.5, instrument.max_total)),
+            round(y_at(max(b.low - 0.5, 0)) - y_at(min(b.high + 0.5, instrument.max_total)), 1),
+            b.label,
+            shade,
+        )
+        for shade, b in enumerate(instrument.bands)
+    ]
+    error = None
+    if responses:
+        first = responses[0].total
+        high = min(first + instrument.reliable_change, instrument.max_total)
+        low = max(first - instrument.reliable_change, 0)
+        error = BandArea(y_at(high), round(y_at(low) - y_at(high), 1), "No reliable change", 0)
+        chart.description += (
+            f" The cut-off is {instrument.cutoff}; a change of {instrument.reliable_change} or "
+            f"more from the first score of {first} is reliable."
+        )
+    return MeasureChart(instrument, chart, bands, y_at(instrument.cutoff - 0.5), error)
+
+
+def measure_charts(responses) -> list[MeasureChart]:
+    """A chart per questionnaire the client has answered, in the practice's order."""
+    by_instrument: dict[str, list] = {}
+    for response in responses:
+        by_instrument.setdefault(response.instrument, []).append(response)
+    return [
+        measure_chart(instrument, by_instrument[key])
+        for key, instrument in INSTRUMENTS.items()
+        if key in by_instrument
+    ]

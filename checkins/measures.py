@@ -1,0 +1,186 @@
+"""The questionnaires in the weekly check-in: which are due, saving the answers
+with their scores, and reading each client's first and latest score.
+
+What the scores mean lives in `clinical.measures`; this module only reads and
+writes the database."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Max, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext
+
+from clinical.measures import (
+    DEFAULT_EVERY_WEEKS,
+    INSTRUMENTS,
+    Band,
+    Change,
+    Instrument,
+    band,
+    is_due,
+    total,
+)
+from portal.models import User
+
+from .models import CheckIn, MeasureResponse, MeasureSchedule
+
+
+class MeasureError(ValueError):
+    """Questionnaire answers that cannot be scored (an item left out)."""
+
+
+def schedule_for(practice) -> list[tuple[Instrument, int]]:
+    """The practice's questionnaires and how often each is asked, in weeks; an
+    instrument the practice has not set is asked every `DEFAULT_EVERY_WEEKS`."""
+    chosen = (
+        {
+            row.instrument: row.every_weeks
+            for row in MeasureSchedule.objects.filter(practice=practice)
+        }
+        if practice is not None
+        else {}
+    )
+    every = {key: chosen.get(key, DEFAULT_EVERY_WEEKS) for key in INSTRUMENTS}
+    return [(INSTRUMENTS[key], weeks) for key, weeks in every.items() if weeks]
+
+
+def due_instruments(client: User, week_start: date) -> list[Instrument]:
+    """The questionnaires that belong in `client`'s check-in for `week_start`: the
+    ones answered that week already (to edit), and the ones whose turn it is."""
+    schedule = schedule_for(client.practice)
+    if not schedule:
+        return []
+    last = dict(
+        MeasureResponse.objects.filter(client=client, week_start__lte=week_start)
+        .values_list("instrument")
+        .annotate(last=Max("week_start"))
+    )
+    return [
+        instrument
+        for instrument, every_weeks in schedule
+        if is_due(last_week=last.get(instrument.key), week=week_start, every_weeks=every_weeks)
+    ]
+
+
+def save_responses(*, checkin: CheckIn, measures: dict[str, dict]) -> list[MeasureResponse]:
+    """Store the week's questionnaire answers with their totals, computed here and
+    never typed in. `measures` maps an instrument key to its item `answers` (in
+    printed order) and an optional `follow_up` answer."""
+    saved = []
+    for key, given in measures.items():
+        instrument = INSTRUMENTS[key]
+        answers = list(given["answers"])
+        score = total(instrument, answers)
+        if score is None:
+            raise MeasureError(f"Every {instrument.short_name} item needs an answer.")
+        response, _ = MeasureResponse.objects.update_or_create(
+            checkin=checkin,
+            instrument=key,
+            defaults={
+                "client_id": checkin.client_id,
+                "week_start": checkin.week_start,
+                "answers": answers,
+                "follow_up": given.get("follow_up"),
+                "total": score,
+            },
+        )
+        saved.append(response)
+    return saved
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """A client's first and latest score on one questionnaire, and what the change means."""
+
+    instrument: Instrument
+    first: int
+    first_week: date
+    latest: int
+    latest_week: date
+
+    @property
+    def band(self) -> Band:
+        return band(self.instrument, self.latest)
+
+    @property
+    def change(self) -> Change:
+        return Change(self.instrument, self.first, self.latest)
+
+    @property
+    def has_change(self) -> bool:
+        return self.latest_week != self.first_week
+
+
+def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
+    """First and latest scores of every client in `clients`, per questionnaire: one
+    query, whatever the number of clients or the length of their histories."""
+    ranked = (
+        MeasureResponse.objects.filter(client__in=clients)
+        .annotate(
+            from_first=Window(
+                RowNumber(),
+                partition_by=[F("client_id"), F("instrument")],
+                order_by=F("week_start").asc(),
+            ),
+            from_latest=Window(
+                RowNumber(),
+                partition_by=[F("client_id"), F("instrument")],
+                order_by=F("week_start").desc(),
+            ),
+        )
+        .filter(Q(from_first=1) | Q(from_latest=1))
+        .values_list("client_id", "instrument", "week_start", "total", "from_first", "from_latest")
+    )
+    ends: dict[tuple[int, str], dict] = defaultdict(dict)
+    for client_id, key, week, score, from_first, from_latest in ranked:
+        if from_first == 1:
+            ends[client_id, key]["first"] = (score, week)
+        if from_latest == 1:
+            ends[client_id, key]["latest"] = (score, week)
+    summaries: dict[int, list[MeasureSummary]] = defaultdict(list)
+    order = list(INSTRUMENTS)
+    known = [item for item in ends.items() if item[0][1] in INSTRUMENTS]
+    for (client_id, key), end in sorted(known, key=lambda item: order.index(item[0][1])):
+        summaries[client_id].append(MeasureSummary(INSTRUMENTS[key], *end["first"], *end["latest"]))
+    return summaries
+
+
+def in_plain_words(summary: MeasureSummary) -> str:
+    """What a client's latest score means, for the client: the range it falls in,
+    and how it compares with where they started, without jargon."""
+    instrument, change = summary.instrument, summary.change
+    numbers = {
+        "measure": instrument.short_name,
+        "score": summary.latest,
+        "most": instrument.max_total,
+        "range": summary.band.label.lower(),
+        "about": instrument.about,
+        "first": summary.first,
+        "points": abs(change.delta),
+        "reliable": instrument.reliable_change,
+    }
+    said = gettext(
+        "Your latest %(measure)s score is %(score)s out of %(most)s: in the “%(range)s” range "
+        "for %(about)s."
+    )
+    if not summary.has_change:
+        meaning = gettext("It is your first, so later scores will be compared with it.")
+    elif change.reliably_deteriorated:
+        meaning = gettext(
+            "That is %(points)s points higher than your first (%(first)s): a real change for the "
+            "worse. Your therapist sees it too; it is worth talking about together at your next "
+            "session."
+        )
+    elif change.reliably_improved:
+        meaning = gettext(
+            "That is %(points)s points lower than your first (%(first)s): a real improvement, "
+            "bigger than everyday ups and downs."
+        )
+    else:
+        meaning = gettext(
+            "Your first was %(first)s. The difference is within everyday ups and downs (a change "
+            "of %(reliable)s points or more is a real one)."
+        )
+    return f"{said} {meaning}" % numbers
