@@ -1,12 +1,54 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin
+from clinical.measures import INSTRUMENTS
+from portal.admin import (
+    ClientDataAdminMixin,
+    PracticeAdmin,
+    PrivateTextAdminMixin,
+    ReadOnlyAdminMixin,
+)
 
-from .models import FREE_TEXT_FIELDS, CheckIn, Flag, SafetyAction, SafetyAlert
+from .models import (
+    FREE_TEXT_FIELDS,
+    CheckIn,
+    Flag,
+    MeasureResponse,
+    MeasureSchedule,
+    SafetyAction,
+    SafetyAlert,
+)
 
 # Staff see that the client wrote something, never what it says.
 PRIVATE_TEXT = FREE_TEXT_FIELDS
+
+
+class MeasureResponseInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The week's questionnaires: item answers and the total computed from them."""
+
+    model = MeasureResponse
+    fields = ["instrument", "answers", "follow_up", "total"]
+    readonly_fields = fields
+    extra = 0
+
+
+class MeasureScheduleInline(admin.TabularInline):
+    """Which questionnaires the practice's clients answer, and how often."""
+
+    model = MeasureSchedule
+    extra = 0
+    max_num = len(INSTRUMENTS)
+    verbose_name = _("questionnaire")
+    verbose_name_plural = _(
+        "Questionnaires (a questionnaire not listed is asked every two weeks; choose "
+        "“Not asked” to leave it out)"
+    )
+
+
+# The practice's own page holds its questionnaire schedule; the practice admin
+# sits in a lower layer, so the schedule is added to it from here.
+PracticeAdmin.inlines = [*PracticeAdmin.inlines, MeasureScheduleInline]
 
 
 @admin.register(CheckIn)
@@ -24,6 +66,7 @@ class CheckInAdmin(
     date_hierarchy = "week_start"
     exclude = list(PRIVATE_TEXT)
     private_fields = PRIVATE_TEXT
+    inlines = [MeasureResponseInline]
 
 
 class SafetyActionInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -2,7 +2,8 @@
 
 A fixed number of queries whatever the caseload or history size: the clients
 with their latest check-in (subqueries on the (client, week) index), the
-check-ins of a short recent window, and the active flags.
+check-ins of a short recent window, the active flags, and each client's first
+and latest questionnaire scores.
 """
 
 from collections import defaultdict
@@ -15,6 +16,7 @@ from clinical.trends import weeks_missed
 from portal.models import User
 
 from .charts import LineChart, client_charts
+from .measures import MeasureSummary, summaries_for
 from .models import CheckIn, Flag, FlagStatus, week_start_for
 
 # Eight weeks of sparkline: two months shows a direction without crowding a
@@ -32,6 +34,7 @@ class DashboardRow:
     sessions: int | None
     flags: list[Flag] = field(default_factory=list)
     sparklines: list[LineChart] = field(default_factory=list)
+    measures: list[MeasureSummary] = field(default_factory=list)
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -92,10 +95,11 @@ class CaseloadData:
     current_weeks: dict[int, date]
     recent: dict[int, list[CheckIn]]
     flags: dict[int, list[Flag]]
+    measures: dict[int, list[MeasureSummary]]
 
 
 def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
-    """Three queries, whatever the caseload or history size."""
+    """Four queries, whatever the caseload or history size."""
     latest = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
     clients = list(
         User.objects.caseload_of(therapist).annotate(
@@ -106,7 +110,9 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
     current = {client.pk: week_start_for(now, client.tz) for client in clients}
     recent: dict[int, list[CheckIn]] = defaultdict(list)
     flags: dict[int, list[Flag]] = defaultdict(list)
+    measures: dict[int, list[MeasureSummary]] = {}
     if clients:
+        measures = summaries_for(clients)
         window_start = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
         # Only what the trend lines draw: the free text stays in the database.
         window = CheckIn.objects.filter(client__in=clients, week_start__gte=window_start).only(
@@ -116,7 +122,7 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
             recent[checkin.client_id].append(checkin)
         for flag in Flag.objects.active().filter(client__in=clients).order_by("-severity", "pk"):
             flags[flag.client_id].append(flag)
-    return CaseloadData(clients, current, recent, flags)
+    return CaseloadData(clients, current, recent, flags, measures)
 
 
 def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
@@ -130,6 +136,7 @@ def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
             last_week=client.last_week,
             sessions=client.last_sessions,
             flags=data.flags.get(client.pk, []),
+            measures=data.measures.get(client.pk, []),
             sparklines=client_charts(
                 data.recent.get(client.pk, []),
                 weeks=[current - timedelta(weeks=n) for n in range(SPARKLINE_WEEKS - 1, -1, -1)],

@@ -7,6 +7,8 @@ answers that differ from a neutral week, or None for a week with no check-in.
 
 from collections.abc import Callable
 
+from clinical.measures import GAD7, PHQ9, example_answers
+
 NEUTRAL = {
     "sessions_reason": "",
     "expectations": 3,
@@ -188,16 +190,69 @@ def improving_busy_week(weeks: int) -> list[dict | None]:
     return rows
 
 
+Course = Callable[[float], float]  # a score at a point in the history, 0 (first) to 1 (last)
+
+
+def _line(first: float, last: float) -> Course:
+    return lambda at: first + (last - first) * at
+
+
+def with_scores(
+    pattern: Callable[[int], list[dict | None]],
+    phq9: Course,
+    gad7: Course,
+    *,
+    item9_last: int = 0,
+) -> Callable[[int], list[dict | None]]:
+    """The pattern's weeks with the PHQ-9 and GAD-7 answered every other check-in
+    (the practice default), from the first; the last check-in always answers them,
+    with PHQ-9 item 9 at `item9_last`."""
+
+    def weeks_with_scores(weeks: int) -> list[dict | None]:
+        rows = pattern(weeks)
+        answered = [i for i, row in enumerate(rows) if row is not None]
+        for n, i in enumerate(answered):
+            last = i == answered[-1]
+            if n % 2 and not last:
+                continue
+            at = n / max(1, len(answered) - 1)
+            safety = item9_last if last else 0
+            rows[i] = {
+                **rows[i],
+                "measures": {
+                    PHQ9.key: {
+                        "answers": example_answers(
+                            PHQ9, max(safety, round(phq9(at))), safety=safety
+                        ),
+                        "follow_up": 1,
+                    },
+                    GAD7.key: {"answers": example_answers(GAD7, round(gad7(at))), "follow_up": 1},
+                },
+            }
+        return rows
+
+    return weeks_with_scores
+
+
+def _late_rise(first: float, rise: float) -> Course:
+    """Level, then rising over the last third of the history."""
+    return lambda at: first + rise * max(0.0, (at - 2 / 3) * 3)
+
+
+# Each pattern's questionnaire course mirrors its answers: the settled and the
+# improving move into or stay in the mild range, the stalled stay moderate, the
+# deteriorating rise by more than a reliable change, the crisis week answers
+# item 9.
 PATTERNS: dict[str, Callable[[int], list[dict | None]]] = {
-    "settled": settled,
-    "improving, one busy week": improving_busy_week,
-    "steady progress": steady_progress,
-    "rising discomfort": rising_discomfort,
-    "homework dropping": homework_dropping,
-    "stalled after many sessions": stalled,
-    "stopped checking in": stopped_checking_in,
-    "crisis answer": crisis,
-    "expectations unmet": expectations_unmet,
-    "new, with barriers": early_with_barriers,
-    "deteriorating": deteriorating,
+    "settled": with_scores(settled, _line(6, 5), _line(5, 4)),
+    "improving, one busy week": with_scores(improving_busy_week, _line(14, 6), _line(11, 5)),
+    "steady progress": with_scores(steady_progress, _line(13, 7), _line(9, 6)),
+    "rising discomfort": with_scores(rising_discomfort, _line(8, 8), _line(7, 7)),
+    "homework dropping": with_scores(homework_dropping, _line(9, 7), _line(7, 6)),
+    "stalled after many sessions": with_scores(stalled, _line(15, 14), _line(12, 11)),
+    "stopped checking in": with_scores(stopped_checking_in, _line(9, 8), _line(8, 7)),
+    "crisis answer": with_scores(crisis, _late_rise(11, 6), _late_rise(9, 4), item9_last=2),
+    "expectations unmet": with_scores(expectations_unmet, _line(9, 9), _line(7, 7)),
+    "new, with barriers": with_scores(early_with_barriers, _line(13, 12), _line(10, 10)),
+    "deteriorating": with_scores(deteriorating, _late_rise(8, 8), _late_rise(6, 5)),
 }

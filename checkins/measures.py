@@ -112,6 +112,27 @@ class MeasureSummary:
     def has_change(self) -> bool:
         return self.latest_week != self.first_week
 
+    @property
+    def since_first(self) -> str:
+        """The change from the first score, signed: "+7", "−3", "±0"."""
+        delta = self.change.delta
+        return f"+{delta}" if delta > 0 else (f"−{-delta}" if delta < 0 else "±0")
+
+    @property
+    def marker(self) -> tuple[str, str]:
+        """(css, words) for a reliable change, decided here rather than in a template;
+        empty when the change is within measurement error (or there is none yet)."""
+        change = self.change
+        if not self.has_change:
+            return "", ""
+        if change.reliably_deteriorated:
+            return "worse", "▲ " + gettext("Reliable deterioration")
+        if change.reliably_recovered:
+            return "better", "▼ " + gettext("Reliable recovery")
+        if change.reliably_improved:
+            return "better", "▼ " + gettext("Reliable improvement")
+        return "", ""
+
 
 def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
     """First and latest scores of every client in `clients`, per questionnaire: one
@@ -184,3 +205,21 @@ def in_plain_words(summary: MeasureSummary) -> str:
             "of %(reliable)s points or more is a real one)."
         )
     return f"{said} {meaning}" % numbers
+
+
+def summarize(responses) -> list[MeasureSummary]:
+    """First and latest score per questionnaire from one client's responses (any order)."""
+    ends: dict[str, list] = {}
+    for response in sorted(responses, key=lambda r: r.week_start):
+        ends.setdefault(response.instrument, []).append(response)
+    return [
+        MeasureSummary(
+            instrument,
+            ends[key][0].total,
+            ends[key][0].week_start,
+            ends[key][-1].total,
+            ends[key][-1].week_start,
+        )
+        for key, instrument in INSTRUMENTS.items()
+        if key in ends
+    ]

@@ -24,6 +24,7 @@ from .charts import client_charts
 from .dashboard import caseload_rows
 from .data_rights import cancel_deletion, export_checkins_csv, export_client_data, request_deletion
 from .forms import DismissFlagForm, RaiseFlagForm, SafetyActionForm
+from .measure_charts import measure_charts
 from .models import (
     CheckIn,
     Flag,
@@ -195,6 +196,8 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
         "charts": client_charts(overview.checkins, marks=overview.chart_marks, for_therapist=True),
         "reminders": overview.reminders,
         "last_reminder": overview.last_reminder,
+        "measures": overview.measures,
+        "measure_charts": measure_charts(overview.responses),
         **_flag_items(overview, bound or {}),
     }
     return render(request, template, context, status=status)

@@ -9,9 +9,11 @@ from guidance.models import Advice, ShownAdvice
 from guidance.rules import advice_keys_for_flag
 from portal.models import User
 
+from .measures import MeasureSummary, summarize
 from .models import (
     CheckIn,
     Flag,
+    MeasureResponse,
     NotificationKind,
     NotificationPreference,
     SentNotification,
@@ -26,6 +28,11 @@ class ClientOverview:
     library: dict[str, Advice]  # the active advice the flags point to, by key
     reminders: NotificationPreference
     last_reminder: SentNotification | None
+    responses: list[MeasureResponse]  # questionnaire answers, oldest first
+
+    @property
+    def measures(self) -> list[MeasureSummary]:
+        return summarize(self.responses)
 
     @property
     def by_week(self) -> dict[date, CheckIn]:
@@ -66,6 +73,7 @@ def client_overview(*, client: User) -> ClientOverview:
         flags=flags,
         library={advice.key: advice for advice in Advice.objects.active().filter(key__in=keys)},
         reminders=NotificationPreference.objects.for_user(client),
+        responses=list(MeasureResponse.objects.filter(client=client).order_by("week_start")),
         last_reminder=SentNotification.objects.filter(
             user=client, kind__in=[NotificationKind.REMINDER, NotificationKind.FOLLOW_UP]
         ).first(),

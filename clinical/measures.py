@@ -219,6 +219,22 @@ def total(instrument: Instrument, answers: Sequence[int | None]) -> int | None:
     return sum(answers)
 
 
+def example_answers(instrument: Instrument, score: int, *, safety: int = 0) -> list[int]:
+    """Item answers that add up to `score`, spread evenly over the items, with every
+    safety item at `safety`: for demo data and worked examples, never for a client."""
+    answers = [0] * len(instrument.items)
+    for number in instrument.safety_items:
+        answers[number - 1] = safety
+    others = [i for i in range(len(answers)) if i + 1 not in instrument.safety_items]
+    left = score - sum(answers)
+    if not 0 <= left <= 3 * len(others):
+        raise ValueError(f"No {instrument.short_name} answers add up to {score}.")
+    for n, index in enumerate(others):
+        answers[index] = min(3, -(-left // (len(others) - n)))
+        left -= answers[index]
+    return answers
+
+
 def band(instrument: Instrument, score: int) -> Band:
     return next(b for b in instrument.bands if score in b)
 

@@ -774,7 +774,8 @@ def measure_progress_flag(history, current_week, t):
       predicts a poor outcome, and clinicians rarely see it coming (Hannan et
       al., 2005).
     - no reliable improvement after `no_improvement_sessions` sessions since
-      the first score, for a client who started at or above the cut-off.
+      the first score, for a client at or above the cut-off then and now (one
+      who has dropped below it has recovered, if not yet reliably).
     - not on track: above the expected-change curve for the client's first
       score by half a reliable change (clinical.measures explains the curve, a
       heuristic), from `measure_on_track_from_sessions` sessions on.
@@ -787,6 +788,7 @@ def measure_progress_flag(history, current_week, t):
         c
         for c in courses
         if is_case(c.instrument, c.change.first)
+        and is_case(c.instrument, c.change.latest)
         and c.sessions >= t.no_improvement_sessions
         and not c.change.reliably_improved
     ]

@@ -105,6 +105,15 @@ class PracticeAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("Questionnaires"),
+            {
+                "fields": ["show_scores_to_clients"],
+                "description": _(
+                    "Which questionnaires clients answer, and how often, is set in the list below."
+                ),
+            },
+        ),
+        (
             _("On call"),
             {
                 "fields": ["on_call_name", "on_call_email"],

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from checkins.models import CheckIn, Flag
+from checkins.models import CheckIn, Flag, MeasureResponse
 from portal.models import User
 
 
@@ -38,6 +38,14 @@ def test_seed_scale_builds_a_practice_in_bulk_with_flags(db):
     assert 0.05 * clients.count() < flagged < 0.25 * clients.count(), "a plausible share flagged"
     assert "Clients with something worth raising:" in out.getvalue()
     assert Flag.objects.values("kind").distinct().count() >= 6
+    # Questionnaires every other week, scored, with each pattern's course.
+    scored = MeasureResponse.objects.filter(client__in=clients)
+    assert scored.count() > 0.9 * weeks  # two questionnaires every other week
+    assert all(
+        r.total == sum(r.answers) for r in scored.order_by("?")[:50]
+    ), "totals are the sum of the items"
+    kinds = set(Flag.objects.values_list("kind", flat=True))
+    assert {"reliable_deterioration", "no_reliable_improvement"} <= kinds
     assert "check-ins" in out.getvalue()
     call_command("seed_scale", stdout=out)
     assert "exists already" in out.getvalue()

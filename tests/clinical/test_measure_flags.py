@@ -10,27 +10,12 @@ from datetime import date, timedelta
 import pytest
 
 from checkins.models import CheckIn, FlagKind, Severity
-from clinical.measures import GAD7, PHQ9, Instrument
+from clinical.measures import GAD7, PHQ9, example_answers
 from clinical.trends import DEFAULT_THRESHOLDS as T
 from clinical.trends import evaluate, is_falling, needs_crisis_help
 from tests.factories import answers
 
 START = date(2026, 6, 1)
-
-
-def items(instrument: Instrument, score: int, *, safety: int = 0) -> list[int]:
-    """Answers adding up to `score`, with the safety item (if any) at `safety`."""
-    out = [0] * len(instrument.items)
-    for number in instrument.safety_items:
-        out[number - 1] = safety
-    left = score - sum(out)
-    for i in range(len(out)):
-        if i + 1 in instrument.safety_items:
-            continue
-        out[i] = min(3, left)
-        left -= out[i]
-    assert left == 0 and sum(out) == score
-    return out
 
 
 def week(i: int, *, sessions: int, phq9=None, gad7=None, item9: int = 0, **row) -> CheckIn:
@@ -39,9 +24,9 @@ def week(i: int, *, sessions: int, phq9=None, gad7=None, item9: int = 0, **row) 
     )
     given = {}
     if phq9 is not None:
-        given["phq9"] = items(PHQ9, phq9, safety=item9)
+        given["phq9"] = example_answers(PHQ9, phq9, safety=item9)
     if gad7 is not None:
-        given["gad7"] = items(GAD7, gad7)
+        given["gad7"] = example_answers(GAD7, gad7)
     checkin.measure_answers = given
     return checkin
 
@@ -149,6 +134,11 @@ def test_11_sessions_is_too_early_to_call_no_improvement():
 
 def test_a_reliable_improvement_by_12_sessions_is_not_flagged():
     assert FlagKind.NO_RELIABLE_IMPROVEMENT not in flags(course(15, 13, 11, 9, every=4))
+
+
+def test_a_client_now_below_the_cut_off_has_recovered_and_is_not_called_stalled():
+    assert FlagKind.NO_RELIABLE_IMPROVEMENT not in flags(course(12, 11, 10, 9, every=4))
+    assert FlagKind.NO_RELIABLE_IMPROVEMENT in flags(course(12, 11, 10, 10, every=4))
 
 
 def test_a_client_who_started_below_the_cut_off_is_not_called_stalled():

@@ -12,6 +12,7 @@ from clinical.measures import (
     PHQ9,
     Change,
     band,
+    example_answers,
     expected_score,
     is_case,
     is_due,
@@ -189,3 +190,12 @@ def test_a_questionnaire_is_due_every_so_many_weeks(last, weeks_later, every, du
     last_week = None if last is None else monday
     week = monday + timedelta(weeks=weeks_later)
     assert is_due(last_week=last_week, week=week, every_weeks=every) is due
+
+
+@pytest.mark.parametrize("score", [0, 1, 13, 24])
+def test_example_answers_add_up_and_keep_the_safety_item_apart(score):
+    answers = example_answers(PHQ9, score, safety=0)
+    assert total(PHQ9, answers) == score and answers[8] == 0
+    assert example_answers(PHQ9, score + 2, safety=2)[8] == 2
+    with pytest.raises(ValueError):
+        example_answers(GAD7, 22)

@@ -1,7 +1,8 @@
 """Generate a large synthetic practice quickly, for benchmarks.
 
-Bulk inserts throughout: people, caseloads, weekly check-ins and the flags
-the trend rules find in them (computed with the same pure rules, in memory).
+Bulk inserts throughout: people, caseloads, weekly check-ins with their
+PHQ-9 and GAD-7 answers every other week, and the flags the trend rules find
+in them (computed with the same pure rules, in memory).
 The advice shown for each past week is not generated: it would multiply the
 rows fivefold and no page that is benchmarked reads it.
 
@@ -23,7 +24,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from checkins.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from checkins.models import CheckIn, Flag, week_start_for
+from checkins.models import CheckIn, Flag, MeasureResponse, week_start_for
+from clinical.measures import GAD7, INSTRUMENTS, PHQ9, example_answers, total
 from clinical.trends import evaluate, thresholds
 from portal.models import CaseloadAssignment, Practice, Role, User
 
@@ -125,20 +127,6 @@ def week_scores(pattern: str, i: int, n: int, rng: random.Random) -> dict[str, i
         "gad7": max(0, min(21, round(gad))),
         "item9": item9,
     }
-
-
-def item_answers(instrument, score: int, item9: int = 0) -> list[int]:
-    """Item answers adding up to `score`, spread evenly, item 9 as given."""
-    answers = [0] * len(instrument.items)
-    safety = set(instrument.safety_items)
-    for number in safety:
-        answers[number - 1] = item9
-    others = [i for i in range(len(answers)) if i + 1 not in safety]
-    left = score - sum(answers)
-    for n, index in enumerate(others):
-        answers[index] = min(3, -(-left // (len(others) - n)))
-        left -= answers[index]
-    return answers
 
 
 class Command(BaseCommand):
@@ -257,6 +245,9 @@ class Command(BaseCommand):
             ]
             if len(pending_checkins) >= BATCH or index == len(clients) - 1:
                 CheckIn.objects.bulk_create(pending_checkins, batch_size=BATCH)
+                MeasureResponse.objects.bulk_create(
+                    self.responses(pending_checkins), batch_size=BATCH
+                )
                 Flag.objects.bulk_create(pending_flags, batch_size=BATCH)
                 made += len(pending_checkins)
                 pending_checkins, pending_flags = [], []
@@ -264,6 +255,8 @@ class Command(BaseCommand):
         assert Authenticator.objects.filter(user__in=therapists).count() == len(therapists)
 
     def history(self, client, length: int) -> list[CheckIn]:
+        """The client's check-ins, the PHQ-9 and GAD-7 answered every other week (the
+        practice default) and set on each check-in for the rules to read."""
         pattern = pick_pattern(self.rng)
         this_week = week_start_for(self.now, client.tz)
         rows = []
@@ -272,16 +265,37 @@ class Command(BaseCommand):
             if answers is None:
                 continue
             week = this_week - timedelta(weeks=length - i)
-            rows.append(
-                CheckIn(
-                    client=client,
-                    week_start=week,
-                    submitted_at=self.now - timedelta(weeks=length - i),
-                    share_text_with_therapist=True,
-                    **answers,
-                )
+            checkin = CheckIn(
+                client=client,
+                week_start=week,
+                submitted_at=self.now - timedelta(weeks=length - i),
+                share_text_with_therapist=True,
+                **answers,
             )
+            checkin.measure_answers = {}
+            if i % 2 == 0:
+                scores = week_scores(pattern, i, length, self.rng)
+                checkin.measure_answers = {
+                    PHQ9.key: example_answers(PHQ9, scores["phq9"], safety=scores["item9"]),
+                    GAD7.key: example_answers(GAD7, scores["gad7"]),
+                }
+            rows.append(checkin)
         return rows
+
+    @staticmethod
+    def responses(checkins: list[CheckIn]) -> list[MeasureResponse]:
+        return [
+            MeasureResponse(
+                checkin=checkin,
+                client_id=checkin.client_id,
+                week_start=checkin.week_start,
+                instrument=key,
+                answers=answers,
+                total=total(INSTRUMENTS[key], answers),
+            )
+            for checkin in checkins
+            for key, answers in checkin.measure_answers.items()
+        ]
 
     def progress(self, what: str, done: int, total: int, extra: str = "") -> None:
         width = 30
