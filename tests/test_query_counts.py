@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clinical.measures import GAD7, PHQ9, example_answers
 from tests.factories import ClientFactory, checkin_history, form_data, invitation_with_token
 
 # A ceiling far above any page's count, so a test fails on the growth it measures,
@@ -14,20 +15,43 @@ from tests.factories import ClientFactory, checkin_history, form_data, invitatio
 CEILING = 40
 
 
+def scores(i: int) -> dict:
+    """Both questionnaires, with totals that move from week to week."""
+    return {
+        "measures": {
+            PHQ9.key: {"answers": example_answers(PHQ9, (i * 5) % 25)},
+            GAD7.key: {"answers": example_answers(GAD7, (i * 3) % 21)},
+        }
+    }
+
+
 def weeks(client, n: int, end=None):
-    """Another n weeks of varied check-ins for the client, ending at `end`."""
+    """Another n weeks of varied check-ins for the client, ending at `end`, with the
+    questionnaires every other week."""
     start = end or timezone.now() - timedelta(weeks=8)
     checkin_history(
         client,
-        [{"wellbeing": i % 11, "discomfort": i % 5, "to_raise": "x"} for i in range(n)],
+        [
+            {"wellbeing": i % 11, "discomfort": i % 5, "to_raise": "x", **scores(i)}
+            if i % 2 == 0
+            else {"wellbeing": i % 11, "discomfort": i % 5, "to_raise": "x"}
+            for i in range(n)
+        ],
         last_week_at=start,
     )
 
 
 def more_clients(therapist, n: int):
-    for _ in range(n):
+    for i in range(n):
         person = ClientFactory(therapist=therapist, practice=therapist.practice)
-        checkin_history(person, [{"discomfort": 4}, {"expectations": 1}, {"in_crisis": True}])
+        checkin_history(
+            person,
+            [
+                {"discomfort": 4, **scores(i)},
+                {"expectations": 1},
+                {"in_crisis": True, **scores(i + 1)},
+            ],
+        )
         invitation_with_token(therapist=therapist)
 
 

@@ -41,9 +41,9 @@ def test_seed_scale_builds_a_practice_in_bulk_with_flags(db):
     # Questionnaires every other week, scored, with each pattern's course.
     scored = MeasureResponse.objects.filter(client__in=clients)
     assert scored.count() > 0.9 * weeks  # two questionnaires every other week
-    assert all(
-        r.total == sum(r.answers) for r in scored.order_by("?")[:50]
-    ), "totals are the sum of the items"
+    assert all(r.total == sum(r.answers) for r in scored.order_by("?")[:50]), (
+        "totals are the sum of the items"
+    )
     kinds = set(Flag.objects.values_list("kind", flat=True))
     assert {"reliable_deterioration", "no_reliable_improvement"} <= kinds
     assert "check-ins" in out.getvalue()
