@@ -205,15 +205,16 @@ def with_scores(
     item9_last: int = 0,
 ) -> Callable[[int], list[dict | None]]:
     """The pattern's weeks with the PHQ-9 and GAD-7 answered every other check-in
-    (the practice default), from the first; the last check-in always answers them,
-    with PHQ-9 item 9 at `item9_last`."""
+    (the practice default): the first, then every other one ending the week before
+    last, so that they are due again in the demo's current week. A pattern with
+    `item9_last` answers them in its last check-in too, item 9 at that value."""
 
     def weeks_with_scores(weeks: int) -> list[dict | None]:
         rows = pattern(weeks)
         answered = [i for i, row in enumerate(rows) if row is not None]
         for n, i in enumerate(answered):
             last = i == answered[-1]
-            if n % 2 and not last:
+            if not (n == 0 or (len(answered) - n) % 2 == 0 or (last and item9_last)):
                 continue
             at = n / max(1, len(answered) - 1)
             safety = item9_last if last else 0

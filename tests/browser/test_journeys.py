@@ -12,10 +12,11 @@ from django.core import mail
 
 from checkins.models import CheckIn, Flag, FlagKind, FlagStatus
 from checkins.tasks import enqueue_due_notifications
+from clinical.measures import INSTRUMENTS, PHQ9, example_answers
 from guidance.content import load_advice
 from guidance.models import Advice
 from portal.models import User
-from tests.browser.conftest import PHONE, label, visit
+from tests.browser.conftest import PHONE, SCREENSHOTS, label, visit
 from tests.factories import PASSWORD, ClientFactory, checkin_history, current_totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,8 +53,21 @@ def choose(page, question: str, answer: str) -> None:
     ).check()
 
 
+def answer_questionnaires(page, answers: dict[str, list[str]] | None = None) -> None:
+    """Answer each questionnaire on the page item by item, by the item's printed
+    words; items not given in `answers` (instrument key: one answer per item) are
+    answered "Not at all"."""
+    for instrument in INSTRUMENTS.values():
+        if not page.locator(f"#questionnaire-{instrument.key}").count():
+            continue
+        given = (answers or {}).get(instrument.key, [])
+        for number, item in enumerate(instrument.items, start=1):
+            answer = given[number - 1] if number <= len(given) else "Not at all"
+            choose(page, f"{number}. {item}", answer)
+
+
 def fill_checkin(
-    page, *, sessions, expectations, discomfort, homework, wellbeing, worse, crisis
+    page, *, sessions, expectations, discomfort, homework, wellbeing, worse, crisis, scores=None
 ) -> None:
     """Answer the check-in's questions by their visible labels, as a person would."""
     page.get_by_label(label("How many therapy sessions have you had so far, in total?")).fill(
@@ -64,6 +78,7 @@ def fill_checkin(
     page.get_by_label(homework).check()
     choose(page, "How have you been this week", wellbeing)
     choose(page, "feel worse after a session", worse)
+    answer_questionnaires(page, scores)
     choose(page, "in crisis", crisis)
 
 
@@ -106,6 +121,7 @@ def test_client_fixes_a_mistake_on_a_phone_and_reads_the_advice(new_page, client
     choose(page, "How have you been this week", "4")
     choose(page, "feel worse after a session", "No")
     page.get_by_label("Money").check()
+    answer_questionnaires(page)
     raise_box = page.get_by_label(re.compile("something you want to raise"))
     raise_box.fill("I want to talk about my sister")
     choose(page, "in crisis", "No")
@@ -155,6 +171,10 @@ def test_the_check_in_can_be_completed_with_the_keyboard_alone(new_page, client_
     pick("homework", 4)  # all of it
     pick("wellbeing", 7)
     pick("felt_worse_after_session", 1)  # No
+    for instrument in INSTRUMENTS.values():
+        for number in range(1, len(instrument.items) + 1):
+            # "Several days", but "Not at all" on the item about self-harm.
+            pick(f"{instrument.key}_{number}", 0 if number in instrument.safety_items else 1)
     tab_to("to_raise")
     page.keyboard.type("Typed without a mouse")
     pick("in_crisis", 1)  # No
@@ -164,6 +184,8 @@ def test_the_check_in_can_be_completed_with_the_keyboard_alone(new_page, client_
     saved = CheckIn.objects.get(client=client_a)
     assert (saved.sessions_attended, saved.expectations, saved.homework) == (3, 4, "all")
     assert (saved.wellbeing, saved.to_raise, saved.in_crisis) == (7, "Typed without a mouse", False)
+    totals = {r.instrument: r.total for r in saved.measure_responses.all()}
+    assert totals == {"phq9": 8, "gad7": 7}, "every questionnaire item reached by keyboard"
 
 
 def test_therapist_reads_a_flag_raises_it_and_the_dashboard_updates(new_page, therapist):
@@ -297,3 +319,61 @@ def test_a_client_downloads_their_data(new_page, client_a):
     data = json.loads(download.value.path().read_text())
     assert data["account"]["email"] == client_a.email
     assert data["checkins"][0]["to_raise"] == "Notes for my records"
+
+
+def test_item_9_on_a_phone_brings_crisis_help_and_tops_the_dashboard(new_page, therapist):
+    practice = therapist.practice
+    worse = ClientFactory(
+        therapist=therapist, practice=practice, first_name="Avery", last_name="Worse"
+    )
+    phq9 = {"answers": example_answers(PHQ9, 7)}
+    checkin_history(
+        worse,
+        [
+            {"measures": {PHQ9.key: phq9}},
+            None,
+            {"measures": {PHQ9.key: {"answers": example_answers(PHQ9, 15)}}},
+            None,
+        ],
+    )
+    person = ClientFactory(
+        therapist=therapist, practice=practice, first_name="Zed", last_name="Nine"
+    )
+    page = new_page(PHONE)
+    sign_in(page, person)
+    page.goto("/checkin/")
+    visit(page, "questionnaire-phone")
+    fill_checkin(
+        page,
+        sessions="3",
+        expectations="3 — partly",
+        discomfort="0 — not at all",
+        homework="I did some of it",
+        wellbeing="4",
+        worse="No",
+        crisis="No",
+        scores={PHQ9.key: ["Several days"] * 8 + ["More than half the days"]},
+    )
+    page.get_by_role("button", name="Save my check-in").click()
+    page.get_by_role("heading", name="Please get help now").wait_for()
+    help_box = page.locator("#crisis-help")
+    assert help_box.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+    assert CheckIn.objects.get(client=person).in_crisis is False, "item 9 alone brought the help"
+
+    therapist_page = new_page()
+    sign_in(therapist_page, therapist)
+    rows = therapist_page.locator(".dashboard-row")
+    top = rows.first.inner_text()
+    assert "Zed Nine" in top and "Needs attention now" in top
+    assert "“More than half the days” to PHQ-9 item 9" in top
+    worse_row = rows.filter(has_text="Avery Worse").inner_text()
+    assert "Questionnaire scores reliably worse" in worse_row
+    assert "PHQ-9 15" in worse_row and "▲ Reliable deterioration" in worse_row
+    visit(therapist_page, "dashboard-questionnaires")
+    therapist_page.get_by_role("link", name="Avery Worse").click()
+    therapist_page.get_by_role("heading", name="Questionnaires").wait_for()
+    visit(therapist_page, "client-page-questionnaires")
+    therapist_page.locator("#measures-heading").scroll_into_view_if_needed()
+    therapist_page.locator(".measure-chart").first.screenshot(
+        path=str(SCREENSHOTS / "measure-chart.png")
+    )
