@@ -43,15 +43,16 @@ def measure_chart(instrument: Instrument, responses, *, title: str | None = None
     responses = sorted(responses, key=lambda r: r.week_start)
     chart = line_chart(
         key=f"measure-{instrument.key}",
-        title=title or f"{instrument.short_name} ({instrument.about}, 0–{instrument.max_total})",
+        title=title or f"{instrument.short_name} (0–{instrument.max_total})",
         weeks=[r.week_start for r in responses],
         values=[r.total for r in responses],
         y_min=0,
         y_max=instrument.max_total,
-        height=160,
     )
     chart.scale = f"0–{instrument.max_total}"
     top, bottom = chart.y_ticks[-1][0], chart.y_ticks[0][0]
+    # Whole-number scores: the axis names its ends, the cut-off line its middle.
+    chart.y_ticks = [(bottom, "0"), (top, str(instrument.max_total))]
 
     def y_at(value: float) -> float:
         return round(bottom - (bottom - top) * value / instrument.max_total, 1)

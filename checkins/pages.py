@@ -179,7 +179,23 @@ def _flag_items(overview, bound) -> dict:
         "flag_items": items,
         "safety_items": [item for item in items if item["flag"].is_safety],
         "trend_items": [item for item in items if not item["flag"].is_safety],
-        "open_items": [item for item in items if item["flag"].is_open],
+        # Context only worth a mention folds away under the flags worth raising.
+        "raise_items": [
+            item
+            for item in items
+            if not item["flag"].is_safety
+            and (item["flag"].tier.worth_raising or not item["flag"].is_open)
+        ],
+        "mention_items": [
+            item
+            for item in items
+            if not item["flag"].is_safety
+            and item["flag"].is_open
+            and not item["flag"].tier.worth_raising
+        ],
+        "open_items": [
+            item for item in items if item["flag"].is_open and item["flag"].tier.worth_raising
+        ],
         "opening_advice": overview.library.get(FLAG_ADVICE_CLOSING),
     }
 

@@ -840,4 +840,23 @@ def evaluate(history: Sequence[CheckInLike], *, current_week, t: Thresholds) -> 
     for finding in [*trends, barriers]:
         if finding is not None:
             findings[finding.kind] = finding
-    return findings
+    return merge_deterioration(findings)
+
+
+def merge_deterioration(findings: dict[str, Finding]) -> dict[str, Finding]:
+    """Wellbeing clearly worse and questionnaire scores reliably worse are one
+    signal from two sources: one flag, the validated questionnaire's, carrying
+    both summaries and both sets of evidence, so the therapist reads it once."""
+    scores = findings.get(FlagKind.RELIABLE_DETERIORATION)
+    wellbeing = findings.get(FlagKind.DETERIORATION)
+    if scores is None or wellbeing is None:
+        return findings
+    merged = replace(
+        scores,
+        summary=f"{scores.summary} {wellbeing.summary}",
+        evidence=scores.evidence + wellbeing.evidence,
+    )
+    return {
+        **{kind: f for kind, f in findings.items() if kind != FlagKind.DETERIORATION},
+        FlagKind.RELIABLE_DETERIORATION: merged,
+    }

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checkins.models import CheckIn
+from clinical.measures import GAD7, PHQ9, example_answers
 from guidance.content import load_advice
 from guidance.models import Advice
 from tests.browser.conftest import PHONE, SCREENSHOTS, label, visit
@@ -39,6 +40,14 @@ def a_year_with_flags(therapist):
         }
         for i in range(6)
     ]
+    # Both questionnaires every other week, reliably worse by the end.
+    for i, row in enumerate(rows):
+        if i % 2 == 0:
+            late = max(0, i - 45)
+            row["measures"] = {
+                PHQ9.key: {"answers": example_answers(PHQ9, 9 + 2 * late)},
+                GAD7.key: {"answers": example_answers(GAD7, 7 + late)},
+            }
     checkin_history(person, rows)
     return person
 

@@ -193,3 +193,15 @@ def test_the_on_track_threshold_is_a_setting():
     assert FlagKind.NOT_ON_TRACK not in flags(history)
     t = replace(T, measure_on_track_from_sessions=2)
     assert FlagKind.NOT_ON_TRACK in flags(history, t)
+
+
+def test_wellbeing_and_questionnaire_deterioration_are_one_flag():
+    history = [
+        week(i, sessions=i + 1, wellbeing=7 if i < 4 else 3, phq9=8 if i < 4 else 15)
+        for i in range(7)
+    ]
+    found = flags(history)
+    assert FlagKind.DETERIORATION not in found
+    flag = found[FlagKind.RELIABLE_DETERIORATION]
+    assert "PHQ-9 up from 8 to 15" in flag.summary and "Wellbeing" in flag.summary
+    assert {e.measure for e in flag.evidence} == {"PHQ-9", "Wellbeing"}
