@@ -4,12 +4,10 @@ with their scores, and reading each client's first and latest score.
 What the scores mean lives in `clinical.measures`; this module only reads and
 writes the database."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Max, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext
 
 from clinical.measures import (
@@ -136,36 +134,42 @@ class MeasureSummary:
 
 def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
     """First and latest scores of every client in `clients`, per questionnaire: one
-    query, whatever the number of clients or the length of their histories."""
-    ranked = (
-        MeasureResponse.objects.filter(client__in=clients)
-        .annotate(
-            from_first=Window(
-                RowNumber(),
-                partition_by=[F("client_id"), F("instrument")],
-                order_by=F("week_start").asc(),
-            ),
-            from_latest=Window(
-                RowNumber(),
-                partition_by=[F("client_id"), F("instrument")],
-                order_by=F("week_start").desc(),
-            ),
-        )
-        .filter(Q(from_first=1) | Q(from_latest=1))
-        .values_list("client_id", "instrument", "week_start", "total", "from_first", "from_latest")
+    query of index lookups on (client, instrument, week), whatever the number of
+    clients or the length of their histories."""
+    ends = {}
+    for key in INSTRUMENTS:
+        scored = MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=key)
+        for end, order in (("first", "week_start"), ("latest", "-week_start")):
+            for column in ("total", "week_start"):
+                ends[f"{key}__{end}__{column}"] = Subquery(
+                    scored.order_by(order).values(column)[:1]
+                )
+    rows = (
+        User.objects.filter(pk__in=[client.pk for client in clients])
+        .annotate(**ends)
+        .values("pk", *ends)
     )
-    ends: dict[tuple[int, str], dict] = defaultdict(dict)
-    for client_id, key, week, score, from_first, from_latest in ranked:
-        if from_first == 1:
-            ends[client_id, key]["first"] = (score, week)
-        if from_latest == 1:
-            ends[client_id, key]["latest"] = (score, week)
-    summaries: dict[int, list[MeasureSummary]] = defaultdict(list)
-    order = list(INSTRUMENTS)
-    known = [item for item in ends.items() if item[0][1] in INSTRUMENTS]
-    for (client_id, key), end in sorted(known, key=lambda item: order.index(item[0][1])):
-        summaries[client_id].append(MeasureSummary(INSTRUMENTS[key], *end["first"], *end["latest"]))
+    summaries: dict[int, list[MeasureSummary]] = {}
+    for row in rows:
+        found = [
+            MeasureSummary(
+                instrument,
+                row[f"{key}__first__total"],
+                _as_date(row[f"{key}__first__week_start"]),
+                row[f"{key}__latest__total"],
+                _as_date(row[f"{key}__latest__week_start"]),
+            )
+            for key, instrument in INSTRUMENTS.items()
+            if row[f"{key}__first__total"] is not None
+        ]
+        if found:
+            summaries[row["pk"]] = found
     return summaries
+
+
+def _as_date(value) -> date:
+    """A week read through a subquery: a date on PostgreSQL, a string on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def in_plain_words(summary: MeasureSummary) -> str:

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, prefetch_related_objects
+from django.db.models import Min, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -107,17 +107,18 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     upto = CheckIn.objects.filter(
         client_id=checkin.client_id, week_start__lte=checkin.week_start
     ).only(*RULES_READ)
-    first = list(upto.order_by("week_start")[: t.baseline_checkins])
-    recent = list(upto.order_by("-week_start")[:HISTORY_WINDOW])
-    # Questionnaire change is measured from the first score, however long ago.
+    # The baseline weeks, and the week of each questionnaire's first score (change
+    # is measured from it, however long ago), in one query.
     first_scores = (
         MeasureResponse.objects.filter(client_id=checkin.client_id)
         .values("instrument")
         .annotate(first=Min("week_start"))
         .values("first")
     )
-    scored = list(upto.filter(week_start__in=first_scores))
-    by_week = {c.week_start: c for c in first + recent + scored}
+    baseline = upto.order_by("week_start").values("week_start")[: t.baseline_checkins]
+    first = list(upto.filter(Q(week_start__in=baseline) | Q(week_start__in=first_scores)))
+    recent = list(upto.order_by("-week_start")[:HISTORY_WINDOW])
+    by_week = {c.week_start: c for c in first + recent}
     history = [by_week[week] for week in sorted(by_week)]
     prefetch_related_objects(history, "measure_responses")
     return history
