@@ -153,7 +153,7 @@ def line_chart(
     chart.y_ticks = [
         (round(y_at(v), 1), tick_label(v)) for v in (y_min, (y_min + y_max) / 2, y_max)
     ]
-    if n:
+    if n and not compact:  # a sparkline draws no axes
         chart.x_ticks = [(round(x_at(0), 1), date_format(weeks[0], "M j"))]
         if n > 1:
             chart.x_ticks.append((round(x_at(n - 1), 1), date_format(weeks[-1], "M j")))

@@ -220,7 +220,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         """A fieldset per questionnaire due this week, in its published wording: the
         instructions as the legend, each item with its four answers, the closing
         question (not scored), and the source."""
-        given = self.instance.measure_answers if self.instance.pk else {}
+        given = self.instance.measure_answers if self.instance.pk and self.instruments else {}
         fieldsets = []
         for instrument in self.instruments:
             names = []

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q, prefetch_related_objects
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -107,8 +107,8 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     upto = CheckIn.objects.filter(
         client_id=checkin.client_id, week_start__lte=checkin.week_start
     ).only(*RULES_READ)
-    # The baseline weeks, and the week of each questionnaire's first score (change
-    # is measured from it, however long ago), in one query.
+    # The baseline weeks, the recent window, and the week of each questionnaire's
+    # first score (change is measured from it, however long ago), in one query.
     first_scores = (
         MeasureResponse.objects.filter(client_id=checkin.client_id)
         .values("instrument")
@@ -116,11 +116,20 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
         .values("first")
     )
     baseline = upto.order_by("week_start").values("week_start")[: t.baseline_checkins]
-    first = list(upto.filter(Q(week_start__in=baseline) | Q(week_start__in=first_scores)))
-    recent = list(upto.order_by("-week_start")[:HISTORY_WINDOW])
-    by_week = {c.week_start: c for c in first + recent}
-    history = [by_week[week] for week in sorted(by_week)]
-    prefetch_related_objects(history, "measure_responses")
+    recent = upto.order_by("-week_start").values("week_start")[:HISTORY_WINDOW]
+    history = list(
+        upto.filter(
+            Q(week_start__in=baseline) | Q(week_start__in=recent) | Q(week_start__in=first_scores)
+        ).order_by("week_start")
+    )
+    # The questionnaire answers the rules read, as plain values (no model rows).
+    answers: dict[int, dict[str, list[int]]] = {c.pk: {} for c in history}
+    for checkin_id, instrument, given in MeasureResponse.objects.filter(
+        checkin_id__in=answers
+    ).values_list("checkin_id", "instrument", "answers"):
+        answers[checkin_id][instrument] = given
+    for checkin in history:
+        checkin.measure_answers = answers[checkin.pk]
     return history
 
 

@@ -473,3 +473,38 @@ def test_a_sudden_collapse_in_one_week_is_never_met_with_reassurance():
     )
     assert shown[0] == "hard-sessions-vs-decline"
     assert "working-but-unpleasant" not in shown and "timeline-too-early" not in shown
+
+
+def scored(checkins, *scores, item9=0):
+    """The same weeks with PHQ-9 totals (None: not asked that week)."""
+    from clinical.measures import PHQ9, example_answers
+
+    for checkin, score in zip(checkins, scores, strict=True):
+        checkin.measure_answers = (
+            {}
+            if score is None
+            else {
+                PHQ9.key: example_answers(
+                    PHQ9, score, safety=item9 if checkin is checkins[-1] else 0
+                )
+            }
+        )
+    return checkins
+
+
+def test_a_reliable_deterioration_leads_to_the_decline_piece_never_to_waiting():
+    """Wellbeing steady, but the PHQ-9 up 6 points three sessions in: the early-
+    sessions "too soon to judge" pieces give way to the decline piece."""
+    checkins = scored(history(*steady(3, wellbeing=6), sessions_attended=3), 8, None, 14)
+    found = rules.match_advice(checkins, T)
+    assert "hard-sessions-vs-decline" in keys(found)
+    assert not keys(found) & rules.WAIT_KEYS
+    reason = next(m.reason for m in found if m.key == "hard-sessions-vs-decline")
+    assert "PHQ-9 score has gone from 8 to 14" in reason
+    calm = scored(history(*steady(3, wellbeing=6), sessions_attended=3), 8, None, 13)
+    assert "hard-sessions-vs-decline" not in keys(rules.match_advice(calm, T))
+
+
+def test_item_9_above_0_gets_the_crisis_pieces_only():
+    checkins = scored(history(*steady(2)), 4, 5, item9=1)
+    assert [m.key for m in rules.match_advice(checkins, T)] == [m.key for m in rules.crisis_week()]
