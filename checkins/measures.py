@@ -195,8 +195,8 @@ def in_plain_words(summary: MeasureSummary) -> str:
     elif change.reliably_deteriorated:
         meaning = gettext(
             "That is %(points)s points higher than your first (%(first)s): a real change for the "
-            "worse. Your therapist sees it too; it is worth talking about together at your next "
-            "session."
+            "worse, worth acting on now. Tell your therapist this week (they see the score too), "
+            "and if you ever feel unsafe, use the crisis help at the top of this page."
         )
     elif change.reliably_improved:
         meaning = gettext(

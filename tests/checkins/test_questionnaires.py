@@ -199,3 +199,10 @@ def test_a_questionnaire_from_months_ago_is_still_the_first_score(therapist, cli
     checkin_history(client_a, rows, last_week_at=NOW)
     flag = Flag.objects.get(client=client_a, kind=FlagKind.RELIABLE_DETERIORATION)
     assert "up from 8 to 15" in flag.summary
+
+
+def test_a_client_reliably_worse_is_told_to_act_now_not_to_wait(signed_in, client_a):
+    checkin_history(client_a, [scores(8, 5), None, scores(14, 5)], last_week_at=NOW)
+    page = signed_in.get(reverse("checkin_history")).text
+    assert "a real change for the worse, worth acting on now" in page
+    assert "Tell your therapist this week" in page and "next session" not in page
