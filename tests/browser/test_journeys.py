@@ -371,9 +371,12 @@ def test_item_9_on_a_phone_brings_crisis_help_and_tops_the_dashboard(new_page, t
     assert "PHQ-9 15" in worse_row and "▲ Reliable deterioration" in worse_row
     visit(therapist_page, "dashboard-questionnaires")
     therapist_page.get_by_role("link", name="Avery Worse").click()
-    therapist_page.get_by_role("heading", name="Questionnaires").wait_for()
+    # The chart says in words what it draws, for a screen reader.
+    therapist_page.get_by_role(
+        "img", name=re.compile(r"PHQ-9 .*cut-off is 10.*first score of 7 is reliable")
+    ).wait_for()
     visit(therapist_page, "client-page-questionnaires")
-    therapist_page.locator("#measures-heading").scroll_into_view_if_needed()
     therapist_page.locator(".measure-chart").first.screenshot(
         path=str(SCREENSHOTS / "measure-chart.png")
     )
+    assert "cut-off 10" in therapist_page.locator(".measure-chart").first.inner_text()
