@@ -19,12 +19,29 @@ from clinical.measures import INSTRUMENTS, band
 from guidance.models import ShownAdvice
 from portal.models import AccessLog, CaseloadAssignment, DeletionRequest, Invitation, User
 
-from .models import CheckIn, Flag, MeasureResponse, NotificationPreference, SentNotification
+from .models import (
+    AgendaItem,
+    CheckIn,
+    Flag,
+    MeasureResponse,
+    NotificationPreference,
+    SentNotification,
+)
 from .services import ANSWER_FIELDS
 
 logger = logging.getLogger(__name__)
 
 CHECKIN_FIELDS = ["week_start", "submitted_at", *ANSWER_FIELDS]
+AGENDA_FIELDS = [
+    "text",
+    "position",
+    "added_at",
+    "removed_at",
+    "talked_about_at",
+    "therapist_note",
+    "outcome",
+    "answered_at",
+]
 MEASURE_FIELDS = ["week_start", "instrument", "answers", "follow_up", "total"]
 # One column per questionnaire item in the spreadsheet, then the closing
 # question and the total.
@@ -183,6 +200,16 @@ def export_client_data(client: User) -> dict:
         "checkin_versions": _versions(
             CheckIn.history.filter(client_id=client.pk).order_by("history_date"), CHECKIN_FIELDS
         ),
+        "agenda": [
+            {
+                **{name: _iso(getattr(item, name)) for name in AGENDA_FIELDS},
+                "how_it_went": item.get_outcome_display() if item.outcome else None,
+            }
+            for item in AgendaItem.objects.filter(client=client).order_by("added_at")
+        ],
+        "agenda_versions": _versions(
+            AgendaItem.history.filter(client_id=client.pk).order_by("history_date"), AGENDA_FIELDS
+        ),
         "flags": [
             {
                 **{name: _iso(getattr(f, name)) for name in FLAG_FIELDS},
@@ -316,6 +343,8 @@ def erase_client(*, request: DeletionRequest) -> None:
     # Last, as deleting the rows above writes one more (deletion) snapshot each.
     CheckIn.history.filter(client_id=client.pk).delete()
     MeasureResponse.history.filter(client_id=client.pk).delete()
+    AgendaItem.objects.filter(client=client).delete()
+    AgendaItem.history.filter(client_id=client.pk).delete()
     Flag.history.filter(client_id=client.pk).delete()
     NotificationPreference.objects.filter(user=client).delete()
     SentNotification.objects.filter(user=client).delete()

@@ -12,9 +12,12 @@ from clinical.measures import Instrument
 from portal.forms import ErrorSummaryMixin, PortalFormHelper, phone_field, time_zone_choices
 
 from .models import (
+    AGENDA_TEXT_MAX_LENGTH,
     SESSIONS_MAX,
     WELLBEING_MAX,
     WELLBEING_MIN,
+    AgendaItem,
+    AgendaOutcome,
     Barrier,
     CheckIn,
     ContactMethod,
@@ -164,10 +167,12 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         previous: CheckIn | None = None,
         week_start=None,
         instruments: Sequence[Instrument] = (),
+        talked_about: Sequence[AgendaItem] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.instruments = list(instruments)
+        self.talked_about = list(talked_about)
         self.previous = previous
         self.week_start = week_start
         self.initial["week"] = week_start
@@ -206,6 +211,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                 InlineRadios("felt_worse_after_session"),
                 "barriers",
             ),
+            *self._last_session(),
             *self._questionnaires(),
             Fieldset(
                 gettext("Anything else"),
@@ -215,6 +221,24 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
             ),
             "week",
         )
+
+    def _last_session(self) -> list[Fieldset]:
+        """One short question per item talked about since the last check-in."""
+        names = []
+        for item in self.talked_about:
+            name = f"agenda_{item.pk}"
+            self.fields[name] = _radio(
+                gettext("Last session you talked about “%(text)s”. How did that conversation go?")
+                % {"text": item.text},
+                AgendaOutcome.choices,
+                coerce=str,
+                error_messages={
+                    "required": gettext("Please choose one answer."),
+                    "invalid_choice": gettext("Please choose one answer."),
+                },
+            )
+            names.append(name)
+        return [Fieldset(gettext("Your last session"), *names)] if names else []
 
     def _questionnaires(self) -> list[Fieldset]:
         """A fieldset per questionnaire due this week, in its published wording: the
@@ -255,7 +279,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                     *names,
                     HTML(
                         format_html(
-                            '<p class="small text-body-secondary measure-source">{} {}</p>',
+                            '<p class="small text-body-secondary measure-source">{}. {}</p>',
                             instrument.name,
                             instrument.source,
                         )
@@ -301,6 +325,9 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         chosen = set(self.cleaned_data.get("barriers") or [])
         for barrier in Barrier:
             data[f"barrier_{barrier.value}"] = barrier.value in chosen
+        data["agenda_answers"] = {
+            item.pk: self.cleaned_data[f"agenda_{item.pk}"] for item in self.talked_about
+        }
         data["measures"] = {
             instrument.key: {
                 "answers": [
@@ -406,4 +433,23 @@ class DismissFlagForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Please give a reason for dismissing this flag.")},
+    )
+
+
+class AgendaItemForm(forms.Form):
+    text = forms.CharField(
+        label=_("Something to talk about at your next session"),
+        max_length=AGENDA_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Your therapist will see this before the session."),
+        error_messages={"required": _("Please write what you would like to talk about.")},
+    )
+
+
+class TalkedAboutForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1}),
     )

@@ -24,11 +24,14 @@ from clinical.measures import (
 )
 from clinical.trends import needs_crisis_help
 from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from here too
+    CLIENT_KINDS,
     HOMEWORK_SHARE,
     HOMEWORK_SHORT,
     SAFETY_KINDS,
     TIERS,
+    UNRESOLVED,
     WORTH_RAISING,
+    AgendaOutcome,
     Barrier,
     FlagKind,
     Homework,
@@ -195,6 +198,57 @@ class CheckIn(models.Model):
         return needs_crisis_help(self)
 
 
+AGENDA_TEXT_MAX_LENGTH = 500
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def open(self):
+        """On the agenda for the next session: not yet talked about, not removed."""
+        return self.filter(talked_about_at__isnull=True, removed_at__isnull=True)
+
+    def awaiting_answer(self):
+        """Talked about, and the client has not yet said how it went."""
+        return self.filter(talked_about_at__isnull=False, outcome="")
+
+
+class AgendaItem(models.Model):
+    """Something the client wants to talk about at their next session: their own
+    words, or a trend from their check-ins that they chose to add."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    text = models.TextField(max_length=AGENDA_TEXT_MAX_LENGTH)
+    # The trend the client added, if it is one (its client wording is the text).
+    flag = models.ForeignKey(
+        "Flag", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
+    )
+    position = models.PositiveIntegerField(default=0)
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    talked_about_at = models.DateTimeField(null=True, blank=True)
+    talked_about_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    therapist_note = models.TextField(max_length=1000, blank=True)
+    outcome = models.CharField(max_length=16, choices=AgendaOutcome.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgendaItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "added_at"]
+        indexes = [models.Index(fields=["client", "talked_about_at"])]
+
+    def __str__(self) -> str:
+        return f"Agenda item of {self.client}"
+
+
 class MeasureResponse(models.Model):
     """One questionnaire answered in a week's check-in: every item answer, in the
     order printed, and the total computed from them on save (never typed in)."""
@@ -318,6 +372,8 @@ class Flag(models.Model):
     handled_score = models.FloatField(null=True, blank=True)
     raised_on = models.DateField(null=True, blank=True)
     note = models.TextField(max_length=1000, blank=True)
+    # What the client said at their next check-in after it was talked about.
+    client_said = models.CharField(max_length=16, choices=AgendaOutcome.choices, blank=True)
 
     objects = FlagQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

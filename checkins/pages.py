@@ -20,10 +20,11 @@ from portal.access import client_for_therapist_or_404, client_required, therapis
 from portal.audit import record_access
 from portal.models import DeletionRequest, Invitation
 
+from .agenda_views import client_agenda_context
 from .charts import client_charts
 from .dashboard import caseload_rows
 from .data_rights import cancel_deletion, export_checkins_csv, export_client_data, request_deletion
-from .forms import DismissFlagForm, RaiseFlagForm, SafetyActionForm
+from .forms import DismissFlagForm, RaiseFlagForm, SafetyActionForm, TalkedAboutForm
 from .measure_charts import measure_charts
 from .models import (
     CheckIn,
@@ -49,6 +50,7 @@ def client_home(request):
             "week_start": week_start,
             "this_week": this_week,
             "crisis_now": bool(this_week and this_week.needs_crisis_help),
+            **client_agenda_context(client, this_week=this_week),
         },
     )
 
@@ -200,6 +202,15 @@ def _flag_items(overview, bound) -> dict:
     }
 
 
+def _agenda_items(items, bound) -> list:
+    """The client's open agenda items, each with its "talked about" form."""
+    for item in items:
+        item.talked_form = bound.get(("talked", item.pk)) or TalkedAboutForm(
+            prefix=f"talked-{item.pk}"
+        )
+    return items
+
+
 def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
     """Everything the therapist's client page and session-prep page show."""
     overview = client_overview(client=client)
@@ -213,6 +224,8 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
         "reminders": overview.reminders,
         "last_reminder": overview.last_reminder,
         "measures": overview.measures,
+        "agenda": _agenda_items(overview.agenda, bound or {}),
+        "agenda_answered": overview.agenda_answered,
         "measure_charts": measure_charts(overview.responses),
         **_flag_items(overview, bound or {}),
     }

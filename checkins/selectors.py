@@ -11,6 +11,7 @@ from portal.models import User
 
 from .measures import MeasureSummary, summarize
 from .models import (
+    AgendaItem,
     CheckIn,
     Flag,
     MeasureResponse,
@@ -18,6 +19,9 @@ from .models import (
     NotificationPreference,
     SentNotification,
 )
+
+# The items talked about lately that the therapist sees with the client's answer.
+AGENDA_ANSWERED_SHOWN = 5
 
 
 @dataclass
@@ -29,6 +33,8 @@ class ClientOverview:
     reminders: NotificationPreference
     last_reminder: SentNotification | None
     responses: list[MeasureResponse]  # questionnaire answers, oldest first
+    agenda: list[AgendaItem]  # the client's open items, in their order
+    agenda_answered: list[AgendaItem]  # the latest items talked about, newest first
 
     @property
     def measures(self) -> list[MeasureSummary]:
@@ -74,6 +80,12 @@ def client_overview(*, client: User) -> ClientOverview:
         library={advice.key: advice for advice in Advice.objects.active().filter(key__in=keys)},
         reminders=NotificationPreference.objects.for_user(client),
         responses=list(MeasureResponse.objects.filter(client=client).order_by("week_start")),
+        agenda=list(AgendaItem.objects.open().filter(client=client).select_related("flag")),
+        agenda_answered=list(
+            AgendaItem.objects.filter(client=client, talked_about_at__isnull=False).order_by(
+                "-talked_about_at"
+            )[:AGENDA_ANSWERED_SHOWN]
+        ),
         last_reminder=SentNotification.objects.filter(
             user=client, kind__in=[NotificationKind.REMINDER, NotificationKind.FOLLOW_UP]
         ).first(),

@@ -11,8 +11,10 @@ from clinical.trends import Finding, Thresholds, evaluate, thresholds
 from guidance.services import attach_advice
 from portal.models import User
 
+from .agenda import record_answers
 from .measures import save_responses
 from .models import (
+    CLIENT_KINDS,
     FREE_TEXT_FIELDS,
     SAFETY_KINDS,
     CheckIn,
@@ -64,6 +66,8 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     checkin = _save_week(client=client, week_start=week_start, answers=answers, now=now)
     if data.get("measures"):
         save_responses(checkin=checkin, measures=data["measures"])
+    if data.get("agenda_answers"):
+        record_answers(client=client, answers=data["agenda_answers"], week=week_start)
     t = thresholds()
     history = rules_history(checkin, t)
     attach_advice(checkin=checkin, history=history, t=t)
@@ -154,7 +158,8 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     - a raised or dismissed flag stays quiet unless its score rises above the
       score it had when handled, which opens a new flag in its place;
     - a trend that has ended closes its flag, except an open safety (crisis)
-      flag, which stays until the therapist clears it;
+      flag, which stays until the therapist clears it, and a flag opened by what
+      the client said (CLIENT_KINDS), which no rule produces;
     - a new safety flag queues its alert in the same transaction.
     """
     # Lock the client first: a submit and the daily recompute may run at once,
@@ -164,6 +169,8 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
         flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
     }
     for kind, flag in active.items():
+        if kind in CLIENT_KINDS:
+            continue
         if kind not in findings and not (flag.is_safety and flag.is_open):
             flag.closed_at = now
             flag.save(update_fields=["closed_at", "updated_at"])

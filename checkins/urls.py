@@ -3,13 +3,17 @@ therapist's dashboard, client pages and flag actions. Mounted at the site's root
 
 from django.urls import path, register_converter
 
-from . import pages, views
+from . import agenda_views, pages, views
 from .converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("me/", pages.client_home, name="client_home"),
+    path("me/agenda/add/", agenda_views.agenda_add, name="agenda_add"),
+    path("me/agenda/<int:pk>/up/", agenda_views.agenda_move, {"up": True}, name="agenda_up"),
+    path("me/agenda/<int:pk>/down/", agenda_views.agenda_move, {"up": False}, name="agenda_down"),
+    path("me/agenda/<int:pk>/remove/", agenda_views.agenda_remove, name="agenda_remove"),
     path("me/data/", pages.my_data, name="my_data"),
     path("me/data/export.json", pages.my_data_export, {"fmt": "json"}, name="my_data_json"),
     path("me/data/export.csv", pages.my_data_export, {"fmt": "csv"}, name="my_data_csv"),
@@ -24,6 +28,11 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("clients/<uuid:client_id>/", pages.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/prep/", pages.session_prep, name="session_prep"),
+    path(
+        "clients/<uuid:client_id>/agenda/<int:pk>/talked-about/",
+        agenda_views.agenda_talked_about,
+        name="agenda_talked_about",
+    ),
     path(
         "clients/<uuid:client_id>/flags/<int:pk>/raise/",
         pages.flag_action,

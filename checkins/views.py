@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from guidance.services import client_advice
 from portal.access import client_required, therapist_required
 
+from .agenda_views import client_agenda_context
 from .charts import client_charts
 from .forms import CheckInForm, DigestForm, ReminderForm
 from .measure_charts import measure_charts
 from .measures import due_instruments, in_plain_words, summaries_for
-from .models import CheckIn, MeasureResponse, NotificationPreference, week_start_for
+from .models import AgendaItem, CheckIn, MeasureResponse, NotificationPreference, week_start_for
 from .notifications import read_unsubscribe_token, unsubscribe
 from .services import submit_checkin
 from .tasks import send_notification
@@ -40,6 +41,7 @@ def checkin(request):
         previous=previous,
         week_start=week_start,
         instruments=due_instruments(client, week_start),
+        talked_about=AgendaItem.objects.awaiting_answer().filter(client=client),
     )
     if request.method == "POST" and form.is_valid():
         submit_checkin(client=client, data=form.answers())
@@ -66,6 +68,7 @@ def checkin_saved(request):
             "checkin": current,
             "advice": client_advice(current),
             "crisis_now": current.needs_crisis_help,
+            **client_agenda_context(client, this_week=current),
         },
     )
 

@@ -58,6 +58,7 @@ class FlagKind(models.TextChoices):
     WORSE_AFTER_SESSIONS = "worse_after_sessions", _("Feeling worse after sessions")
     HOMEWORK_FALLING = "homework_falling", _("Homework falling off")
     BARRIERS = "barriers", _("Barriers reported")
+    AGENDA_FOLLOW_UP = "agenda_follow_up", _("Talked about; the client says it did not help")
 
 
 class Severity(models.IntegerChoices):
@@ -71,6 +72,26 @@ class Severity(models.IntegerChoices):
 # cleared) instead of "raised in session" or "dismissed", and escalation when
 # nobody acts in time.
 SAFETY_KINDS = frozenset({FlagKind.CRISIS, FlagKind.SAFETY_ITEM})
+
+# Flags no trend rule produces: opened by what the client said, they stay until
+# the therapist handles them, whatever the rules find.
+CLIENT_KINDS = frozenset({FlagKind.AGENDA_FOLLOW_UP})
+
+
+class AgendaOutcome(models.TextChoices):
+    """The client's answer, at the next check-in, to "How did that conversation go?"."""
+
+    HELPED = "helped", _("It helped")
+    SOMEWHAT = "somewhat", _("Somewhat")
+    NOT_REALLY = "not_really", _("Not really")
+    NOT_REACHED = "not_reached", _("We did not get to it")
+
+
+# Answers that bring the item back to the therapist: the conversation did not
+# happen, or the client says it did not help. "Somewhat" closes it: the
+# conversation happened and moved something, and asking again at once would
+# nag; the trend itself still reopens its flag if it gets worse.
+UNRESOLVED = frozenset({AgendaOutcome.NOT_REALLY, AgendaOutcome.NOT_REACHED})
 
 
 # What is worth the therapist raising, as opposed to worth a mention. Outcome

@@ -105,9 +105,9 @@ class PracticeAdmin(admin.ModelAdmin):
             },
         ),
         (
-            _("Questionnaires"),
+            _("What clients see"),
             {
-                "fields": ["show_scores_to_clients"],
+                "fields": ["show_scores_to_clients", "show_trends_to_clients"],
                 "description": _(
                     "Which questionnaires clients answer, and how often, is set in the list below."
                 ),

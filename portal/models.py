@@ -68,6 +68,14 @@ class Practice(models.Model):
             "prefer to go through scores in session only."
         ),
     )
+    show_trends_to_clients = models.BooleanField(
+        _("suggest trends to clients for their agenda"),
+        default=True,
+        help_text=_(
+            "Clients see, in plain words, the trends the portal noticed in their own check-ins, "
+            "and may add them to the agenda for their next session."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

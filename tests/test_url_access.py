@@ -14,7 +14,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from checkins.models import CheckIn, Flag, FlagKind
+from checkins.agenda import add_item
+from checkins.models import AgendaItem, CheckIn, Flag, FlagKind
 from portal.models import DeletionRequest, Invitation, User
 from tests.factories import checkin_history, invitation_with_token, sign_in
 
@@ -57,6 +58,23 @@ ROUTES: dict[str, Route] = {
     "advice_library": Route(SIGNED_IN),
     "session_prep": Route(
         THERAPIST, lambda w: {"client_id": w["client_a"].public_id}, intruder="other_therapist"
+    ),
+    "agenda_add": Route(CLIENT, post_only=True, data=lambda w: {"text": "My sleep"}),
+    "agenda_up": Route(
+        CLIENT, lambda w: {"pk": w["agenda_item"].pk}, post_only=True, intruder="client_b"
+    ),
+    "agenda_down": Route(
+        CLIENT, lambda w: {"pk": w["agenda_item"].pk}, post_only=True, intruder="client_b"
+    ),
+    "agenda_remove": Route(
+        CLIENT, lambda w: {"pk": w["agenda_item"].pk}, post_only=True, intruder="client_b"
+    ),
+    "agenda_talked_about": Route(
+        THERAPIST,
+        lambda w: {"client_id": w["client_a"].public_id, "pk": w["agenda_item"].pk},
+        post_only=True,
+        intruder="other_therapist",
+        data=lambda w: {f"talked-{w['agenda_item'].pk}-note": "We went through it"},
     ),
     "flag_raise": Route(
         THERAPIST,
@@ -162,8 +180,10 @@ def world(therapist, other_therapist, client_a, client_b, staff):
         client_a, [{}], last_week_at=timezone.now() - timedelta(weeks=3)
     )
     checkin_history(client_a, [{"discomfort": 4, "in_crisis": True}])
+    flag = Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT)
     return {
-        "flag": Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT),
+        "agenda_item": add_item(client=client_a, flag=flag),
+        "flag": flag,
         "crisis_flag": Flag.objects.get(client=client_a, kind=FlagKind.CRISIS),
         "past_checkin": past_checkin,
         "therapist": therapist,
@@ -280,6 +300,7 @@ def snapshot():
         sorted(Invitation.objects.values_list("pk", "token_hash", "revoked_at", "accepted_at")),
         sorted(User.objects.values_list("pk", "email", "is_active", "password")),
         sorted(DeletionRequest.objects.values_list("pk", "cancelled_at")),
+        sorted(AgendaItem.objects.values_list("pk", "position", "removed_at", "talked_about_at")),
     )
 
 

@@ -211,6 +211,9 @@ def full_record(client_a, therapist, staff, django_capture_on_commit_callbacks):
         method="phone",
         note="Wilhelmina is safe tonight",
     )
+    from checkins.agenda import add_item
+
+    add_item(client=client_a, text=f"Agenda: {SECRET_TEXT}")
     NotificationPreference.objects.create(user=client_a, reminder_hour=9)
     SentNotification.objects.create(user=client_a, kind="reminder", period=timezone.localdate())
     for queryset in (
@@ -258,6 +261,8 @@ def test_every_model_that_refers_to_a_client_is_exported_or_says_why_not():
         "checkins.HistoricalCheckIn",
         "checkins.Flag",
         "checkins.HistoricalFlag",
+        "checkins.AgendaItem",
+        "checkins.HistoricalAgendaItem",
         "checkins.MeasureResponse",
         "checkins.HistoricalMeasureResponse",
         "checkins.SafetyAction",

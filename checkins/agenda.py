@@ -1,0 +1,238 @@
+"""The client's agenda for their next session, and the loop that closes it: the
+therapist marks an item talked about, and the client's next check-in asks how
+that conversation went.
+
+The follow-up rule: "It helped" and "Somewhat" close the item (the answer is
+kept on the item and on its flag, which stays handled and comes back only if
+its trend gets worse). "Not really" and "We did not get to it" bring it back to
+the therapist at once: the item's flag reopens with the answer beside it, or,
+for the client's own words, a flag of its own opens. A conversation that did
+not happen or did not help is the very signal the articles behind the portal
+ask not to let drop.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+
+from .models import (
+    SAFETY_KINDS,
+    UNRESOLVED,
+    AgendaItem,
+    AgendaOutcome,
+    Flag,
+    FlagKind,
+    FlagStatus,
+    Severity,
+)
+
+
+class AgendaError(Exception):
+    """An agenda change that cannot be made (someone else's item, or one already closed)."""
+
+
+# The trends as the client reads them: what their own check-ins suggest, as a
+# question they may take up or leave, never the therapist's labels or tiers.
+# Crisis flags are not here: they have their own path, at once.
+CLIENT_WORDING = {
+    FlagKind.DETERIORATION: _(
+        "Your check-ins suggest things have been harder lately. Would you like to talk about it?"
+    ),
+    FlagKind.RELIABLE_DETERIORATION: _(
+        "Your questionnaire scores suggest things have been harder lately. Would you like to "
+        "talk about it?"
+    ),
+    FlagKind.NOT_ON_TRACK: _(
+        "Your questionnaire scores have not moved the way we would hope by now. Would you like "
+        "to talk about what might help?"
+    ),
+    FlagKind.NO_RELIABLE_IMPROVEMENT: _(
+        "Your questionnaire scores have not changed much in a while. Would you like to talk "
+        "about what might help?"
+    ),
+    FlagKind.NO_IMPROVEMENT: _(
+        "Things have not changed much in a while. Would you like to talk about what might help?"
+    ),
+    FlagKind.DISCOMFORT: _(
+        "Your check-ins suggest sessions have felt uncomfortable lately. Would you like to talk "
+        "about it?"
+    ),
+    FlagKind.EXPECTATIONS_UNMET: _(
+        "Your check-ins suggest therapy has not been meeting what you hoped for. Would you like "
+        "to talk about it?"
+    ),
+    FlagKind.WORSE_AFTER_SESSIONS: _(
+        "You have felt worse after several sessions. Would you like to talk about how sessions "
+        "feel?"
+    ),
+    FlagKind.HOMEWORK_FALLING: _(
+        "The work between sessions has been harder to get to. Would you like to talk about it?"
+    ),
+    FlagKind.BARRIERS: _(
+        "Some things have been getting in the way of therapy. Would you like to talk about them?"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    flag: Flag
+    text: str
+
+
+def agenda_for(client: User) -> list[AgendaItem]:
+    """The open items, in the client's order."""
+    return list(AgendaItem.objects.open().filter(client=client).select_related("flag"))
+
+
+def suggestions_for(client: User, *, flags, agenda) -> list[Suggestion]:
+    """The client's open trends they may add, worded for them; none when the practice
+    keeps trends from clients, and none already on the agenda."""
+    if client.practice is not None and not client.practice.show_trends_to_clients:
+        return []
+    taken = {item.flag_id for item in agenda}
+    return [
+        Suggestion(flag, str(CLIENT_WORDING[flag.kind]))
+        for flag in flags
+        if flag.is_open and flag.kind in CLIENT_WORDING and flag.pk not in taken
+    ]
+
+
+def _next_position(client: User) -> int:
+    last = AgendaItem.objects.open().filter(client=client).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def add_item(*, client: User, text: str = "", flag: Flag | None = None) -> AgendaItem:
+    """Put the client's words, or one of their own open trends, on the agenda."""
+    if flag is not None:
+        if (
+            flag.client_id != client.pk
+            or flag.kind in SAFETY_KINDS
+            or flag.kind not in CLIENT_WORDING
+        ):
+            raise AgendaError(gettext("That is not one of your check-ins' trends."))
+        existing = AgendaItem.objects.open().filter(client=client, flag=flag).first()
+        if existing:
+            return existing
+        text = str(CLIENT_WORDING[flag.kind])
+    text = text.strip()
+    if not text:
+        raise AgendaError(gettext("Please write what you would like to talk about."))
+    return AgendaItem.objects.create(
+        client=client, text=text, flag=flag, position=_next_position(client)
+    )
+
+
+def _own_open_item(client: User, pk: int) -> AgendaItem:
+    item = AgendaItem.objects.open().select_for_update().filter(client=client, pk=pk).first()
+    if item is None:
+        raise AgendaError(gettext("That item is no longer on your agenda."))
+    return item
+
+
+@transaction.atomic
+def move_item(*, client: User, pk: int, up: bool) -> None:
+    """Swap the item with its neighbour above (or below)."""
+    _own_open_item(client, pk)
+    items = list(AgendaItem.objects.open().select_for_update().filter(client=client))
+    index = next(i for i, item in enumerate(items) if item.pk == pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def remove_item(*, client: User, pk: int) -> None:
+    item = _own_open_item(client, pk)
+    item.removed_at = timezone.now()
+    item.save(update_fields=["removed_at"])
+
+
+@transaction.atomic
+def mark_talked_about(*, item: AgendaItem, by: User, note: str = "") -> AgendaItem:
+    """The therapist talked it through with the client. A trend the client put on the
+    agenda is marked raised in session in the same step."""
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.talked_about_at is not None or item.removed_at is not None:
+        raise AgendaError(gettext("This item is no longer open."))
+    now = timezone.now()
+    item.talked_about_at, item.talked_about_by = now, by
+    item.therapist_note = note.strip()
+    item.save(update_fields=["talked_about_at", "talked_about_by", "therapist_note"])
+    flag = item.flag
+    if flag is not None and flag.closed_at is None and flag.status == FlagStatus.OPEN:
+        flag = Flag.objects.select_for_update().get(pk=flag.pk)
+        flag.status = FlagStatus.RAISED
+        flag.raised_on = timezone.localdate(now, timezone=by.tz)
+        flag.note = note.strip() or gettext("Talked about from the client's agenda.")
+        flag.handled_by, flag.handled_at, flag.handled_score = by, now, flag.score
+        flag.save()
+    return item
+
+
+def record_answers(*, client: User, answers: dict[int, str], week) -> None:
+    """The client's "how did that conversation go?" answers, from their check-in."""
+    items = AgendaItem.objects.awaiting_answer().filter(client=client, pk__in=answers)
+    now = timezone.now()
+    for item in items.select_related("flag"):
+        item.outcome, item.answered_at = answers[item.pk], now
+        item.save(update_fields=["outcome", "answered_at"])
+        if item.flag is not None:
+            item.flag.client_said = item.outcome
+            item.flag.save(update_fields=["client_said", "updated_at"])
+        if item.outcome in UNRESOLVED:
+            _bring_back(item, week=week, now=now)
+
+
+def _bring_back(item: AgendaItem, *, week, now) -> None:
+    """Reopen the item's flag, or open a flag for the client's own words, with the
+    client's answer as its evidence."""
+    said = AgendaOutcome(item.outcome).label
+    evidence = {
+        "week": week.isoformat(),
+        "measure": gettext("After talking about it"),
+        "value": str(said),
+    }
+    flag = item.flag
+    if flag is not None and flag.closed_at is None:
+        flag.status = FlagStatus.OPEN
+        flag.evidence = [*flag.evidence, evidence]
+        flag.save(update_fields=["status", "evidence", "updated_at"])
+        return
+    summary = gettext("“%(text)s” was talked about; the client says: “%(said)s”.") % {
+        "text": item.text,
+        "said": said,
+    }
+    existing = (
+        Flag.objects.active().filter(client=item.client, kind=FlagKind.AGENDA_FOLLOW_UP).first()
+    )
+    if existing is not None:
+        existing.summary = summary[:300]
+        existing.evidence = [*existing.evidence, evidence]
+        existing.status = FlagStatus.OPEN
+        existing.client_said = item.outcome
+        existing.save()
+        return
+    Flag.objects.create(
+        client=item.client,
+        kind=FlagKind.AGENDA_FOLLOW_UP,
+        severity=Severity.MEDIUM,
+        score=float(now.timestamp()),
+        summary=summary[:300],
+        evidence=[evidence],
+        client_said=item.outcome,
+        opened_at=now,
+    )

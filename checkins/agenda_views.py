@@ -1,0 +1,115 @@
+"""The agenda's pages: the client adds, orders and removes items from their home
+page; the therapist marks an item talked about from the client page."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from portal.access import client_for_therapist_or_404, client_required, therapist_required
+
+from .agenda import (
+    AgendaError,
+    add_item,
+    agenda_for,
+    mark_talked_about,
+    move_item,
+    remove_item,
+    suggestions_for,
+)
+from .forms import AgendaItemForm, TalkedAboutForm
+from .models import AgendaItem, CheckIn, Flag, week_start_for
+
+
+def client_agenda_context(client, *, form=None, this_week=None) -> dict:
+    """The agenda card as the client's pages show it: their items in order, the
+    trends they may add in their own wording, and the form for their own words
+    (offered this week's "something to raise" if it is not on the agenda yet)."""
+    agenda = agenda_for(client)
+    flags = Flag.objects.active().filter(client=client)
+    if form is None:
+        raised = this_week.to_raise.strip() if this_week else ""
+        offered = raised if raised and raised not in {item.text for item in agenda} else ""
+        form = AgendaItemForm(initial={"text": offered})
+    return {
+        "agenda": agenda,
+        "agenda_suggestions": suggestions_for(client, flags=flags, agenda=agenda),
+        "agenda_form": form,
+    }
+
+
+@sensitive_post_parameters()
+@client_required
+@require_POST
+def agenda_add(request):
+    client = request.user
+    flag_id = request.POST.get("flag", "")
+    if flag_id.isdigit():
+        flag = (
+            Flag.objects.active().filter(client=client, pk=flag_id).first()
+            if flag_id.isdigit()
+            else None
+        )
+        if flag is None:
+            raise Http404
+        try:
+            add_item(client=client, flag=flag)
+        except AgendaError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, gettext("Added to the agenda for your next session."))
+        return redirect("client_home")
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        add_item(client=client, text=form.cleaned_data["text"])
+        messages.success(request, gettext("Added to the agenda for your next session."))
+        return redirect("client_home")
+    this_week = CheckIn.objects.for_week(client, week_start_for(timezone.now(), client.tz))
+    context = {
+        "therapist": client.current_therapist(),
+        "week_start": week_start_for(timezone.now(), client.tz),
+        "this_week": this_week,
+        **client_agenda_context(client, form=form),
+    }
+    return render(request, "portal/client_home.html", context, status=400)
+
+
+@client_required
+@require_POST
+def agenda_move(request, pk, up):
+    try:
+        move_item(client=request.user, pk=pk, up=up)
+    except AgendaError as error:
+        raise Http404 from error
+    return redirect("client_home")
+
+
+@client_required
+@require_POST
+def agenda_remove(request, pk):
+    try:
+        remove_item(client=request.user, pk=pk)
+    except AgendaError as error:
+        raise Http404 from error
+    messages.success(request, gettext("Removed from your agenda."))
+    return redirect("client_home")
+
+
+@sensitive_post_parameters()
+@therapist_required
+@require_POST
+def agenda_talked_about(request, client_id, pk):
+    client = client_for_therapist_or_404(request, client_id)
+    item = AgendaItem.objects.open().filter(client=client, pk=pk).first()
+    if item is None:
+        raise Http404
+    form = TalkedAboutForm(request.POST, prefix=f"talked-{item.pk}")
+    if form.is_valid():
+        mark_talked_about(item=item, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, gettext("Marked as talked about."))
+    else:
+        messages.error(request, gettext("The note is too long: 1,000 characters at most."))
+    return redirect("client_detail", client_id=client.public_id)
