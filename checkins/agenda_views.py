@@ -112,4 +112,5 @@ def agenda_talked_about(request, client_id, pk):
         messages.success(request, gettext("Marked as talked about."))
     else:
         messages.error(request, gettext("The note is too long: 1,000 characters at most."))
-    return redirect("client_detail", client_id=client.public_id)
+    back = "session_prep" if request.POST.get("from") == "prep" else "client_detail"
+    return redirect(back, client_id=client.public_id)

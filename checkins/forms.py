@@ -451,5 +451,11 @@ class TalkedAboutForm(forms.Form):
         label=_("Note (optional)"),
         max_length=1000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 1}),
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": _("Note (optional)"),
+                "aria-label": _("Note (optional)"),
+            }
+        ),
     )

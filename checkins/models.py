@@ -407,6 +407,12 @@ class Flag(models.Model):
         return self.kind in SAFETY_KINDS
 
     @property
+    def shows_client_said(self) -> bool:
+        """The client's word on the conversation, beside a trend (a flag opened by
+        that word says it in its summary already)."""
+        return bool(self.client_said) and self.kind not in CLIENT_KINDS
+
+    @property
     def tier(self) -> "Tier":
         return TIERS[self.severity]
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from guidance.rules import FLAG_ADVICE_CLOSING, advice_keys_for_flag
+from guidance.rules import FLAG_ADVICE_CLOSING, advice_keys_for_flag, questions_from_their_words
 from portal.access import client_for_therapist_or_404, client_required, therapist_required
 from portal.audit import record_access
 from portal.models import DeletionRequest, Invitation
@@ -92,6 +92,8 @@ HISTORY_WEEKS_PER_PAGE = 12
 # Session prep prints on one page: two questions a flag, and the client's words cut
 # to about three printed lines.
 PREP_QUESTIONS = 2
+# A quote from the client in an opening question: a sentence or two.
+QUOTE_WORDS = 25
 PREP_WORDS = 60
 
 
@@ -147,15 +149,32 @@ def _action_forms(flag, *, bound, today, now) -> dict:
     }
 
 
-def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
+def their_words(checkins) -> dict[str, str]:
+    """The latest "what I hoped to see" and "something to raise" the client shared
+    with their therapist (newest first in `checkins`), cut to a quotable length."""
+    words = {}
+    for checkin in checkins:
+        if not checkin.share_text_with_therapist:
+            continue
+        for name in ("hoped_for", "to_raise"):
+            text = getattr(checkin, name).strip()
+            if text and name not in words:
+                words[name] = Truncator(text).words(QUOTE_WORDS)
+    return words
+
+
+def _flag_item(flag, *, library, checkins_by_week, bound, today, now, words=None):
     """One flag as the client page and session prep show it."""
     # The piece every trend flag ends on is shown once for them all, not on each.
     keys = advice_keys_for_flag(flag.kind, flag.evidence)
     advice = [library[k] for k in keys if k in library and k != FLAG_ADVICE_CLOSING]
+    fixed = advice[0].question_list if advice else []
+    theirs = questions_from_their_words(flag.kind, **(words or {}))
     item = {
         "flag": flag,
         "advice": advice,
-        "ask": advice[0].question_list[:PREP_QUESTIONS] if advice else [],
+        "ask": (theirs + fixed)[:PREP_QUESTIONS],
+        "their_question": theirs[0] if theirs else "",
         **_action_forms(flag, bound=bound, today=today, now=now),
     }
     if flag.is_safety:
@@ -166,9 +185,11 @@ def _flag_item(flag, *, library, checkins_by_week, bound, today, now):
 def _flag_items(overview, bound) -> dict:
     """The client's flags as cards, split the ways the pages show them."""
     today, now = timezone.localdate(), timezone.now()
+    words = their_words(reversed(overview.checkins))
     items = [
         _flag_item(
             flag,
+            words=words,
             library=overview.library,
             checkins_by_week=overview.by_week,
             bound=bound,

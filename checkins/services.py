@@ -66,12 +66,14 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     checkin = _save_week(client=client, week_start=week_start, answers=answers, now=now)
     if data.get("measures"):
         save_responses(checkin=checkin, measures=data["measures"])
-    if data.get("agenda_answers"):
-        record_answers(client=client, answers=data["agenda_answers"], week=week_start)
     t = thresholds()
     history = rules_history(checkin, t)
     attach_advice(checkin=checkin, history=history, t=t)
     sync_flags(client=client, findings=evaluate(history, current_week=week_start, t=t), now=now)
+    # After the flags: an answer that brings a talked-about trend back reopens its
+    # flag only if the trend is still there, and opens a flag of its own if not.
+    if data.get("agenda_answers"):
+        record_answers(client=client, answers=data["agenda_answers"], week=week_start)
     return checkin
 
 

@@ -663,3 +663,30 @@ def advice_keys_for_flag(kind: str, evidence: Sequence[dict] = ()) -> list[str]:
     else:
         keys = FLAG_ADVICE.get(kind, [])
     return [*keys, FLAG_ADVICE_CLOSING]
+
+
+# Which of the client's own words open which conversation: what they hoped to
+# see, for a flag about therapy not meeting hopes or not helping; what they
+# asked to raise, for one about how sessions feel.
+HOPES_KINDS = frozenset(
+    {
+        FlagKind.EXPECTATIONS_UNMET,
+        FlagKind.NO_IMPROVEMENT,
+        FlagKind.NO_RELIABLE_IMPROVEMENT,
+        FlagKind.NOT_ON_TRACK,
+    }
+)
+SESSION_KINDS = frozenset({FlagKind.DISCOMFORT, FlagKind.WORSE_AFTER_SESSIONS})
+
+
+def questions_from_their_words(kind: str, *, hoped_for: str = "", to_raise: str = "") -> list[str]:
+    """Opening questions that quote what the client wrote (only text they shared is
+    passed in), to put before the advice's fixed questions."""
+    if kind in HOPES_KINDS and hoped_for:
+        return [
+            gettext("You said you hoped to see “%(words)s”. How close does that feel now?")
+            % {"words": hoped_for}
+        ]
+    if kind in SESSION_KINDS and to_raise:
+        return [gettext("You wrote “%(words)s”. Could we start there?") % {"words": to_raise}]
+    return []

@@ -55,8 +55,30 @@ def more_clients(therapist, n: int):
         invitation_with_token(therapist=therapist)
 
 
+def agenda(w, n: int):
+    """Another n agenda items for client_a, half of them already talked about."""
+    from checkins.agenda import add_item, mark_talked_about
+
+    for i in range(n):
+        item = add_item(client=w["client_a"], text=f"Item {i}")
+        if i % 2:
+            mark_talked_about(item=item, by=w["therapist"], note="")
+
+
 # page: (who looks, its URL, what grows). Each grows from a little to a lot.
 PAGES = {
+    "client page, longer agenda": (
+        "therapist",
+        lambda w: reverse("client_detail", args=[w["client_a"].public_id]),
+        agenda,
+    ),
+    "session prep, longer agenda": (
+        "therapist",
+        lambda w: reverse("session_prep", args=[w["client_a"].public_id]),
+        agenda,
+    ),
+    "client's home, longer agenda": ("client_a", lambda w: reverse("client_home"), agenda),
+    "check-in form, more to ask about": ("client_a", lambda w: reverse("checkin"), agenda),
     "caseload, more clients": (
         "therapist",
         lambda w: reverse("caseload"),

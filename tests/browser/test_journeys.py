@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from checkins.models import CheckIn, Flag, FlagKind, FlagStatus
 from checkins.tasks import enqueue_due_notifications
@@ -380,3 +381,66 @@ def test_item_9_on_a_phone_brings_crisis_help_and_tops_the_dashboard(new_page, t
         path=str(SCREENSHOTS / "measure-chart.png")
     )
     assert "cut-off 10" in therapist_page.locator(".measure-chart").first.inner_text()
+
+
+def test_the_agenda_loop_from_the_clients_phone_to_the_therapists_desk(new_page, therapist):
+    person = ClientFactory(
+        therapist=therapist, practice=therapist.practice, first_name="Sam", last_name="Agenda"
+    )
+    checkin_history(person, [{"discomfort": 4}, {"discomfort": 4}, None])
+    trend = "Your check-ins suggest sessions have felt uncomfortable lately."
+
+    phone = new_page(PHONE)
+    sign_in(phone, person)
+    suggestions = phone.locator(".agenda-suggestions li").filter(has_text=trend)
+    suggestions.get_by_role("button", name="Add to my agenda").click()
+    phone.get_by_label(label("Something to talk about at your next session")).fill(
+        "Whether weekly sessions are too much"
+    )
+    phone.locator(".agenda-add").get_by_role("button", name="Add to my agenda").click()
+    items = phone.locator(".agenda-items li")
+    assert items.count() == 2
+    assert trend in items.nth(0).inner_text()
+    items.nth(1).get_by_role("button", name=re.compile("up$")).click()
+    assert "Whether weekly sessions" in phone.locator(".agenda-items li").first.inner_text()
+    visit(phone, "agenda-phone")
+    phone.locator("#agenda").screenshot(path=str(SCREENSHOTS / "agenda-phone.png"))
+
+    desk = new_page()
+    sign_in(desk, therapist)
+    desk.goto(f"/clients/{person.public_id}/prep/")
+    agenda = desk.locator(".agenda-therapist .agenda-items > li")
+    assert "Whether weekly sessions are too much" in agenda.nth(0).inner_text()
+    assert trend in agenda.nth(1).inner_text()
+    assert "relates to: discomfort with the therapist" in agenda.nth(1).inner_text()
+    visit(desk, "session-prep-agenda")
+    agenda.nth(1).get_by_role("button", name="Talked about").click()
+    desk.get_by_text("Marked as talked about.").wait_for()
+    assert (
+        "Raised in session"
+        in Flag.objects.get(client=person, kind="discomfort").get_status_display()
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(weeks=1)):
+        # A week on, both have been signed out for being idle, as they would be.
+        sign_in(phone, person)
+        phone.goto("/checkin/")
+        fill_checkin(
+            phone,
+            sessions="6",
+            expectations="3 — partly",
+            discomfort="4 — very much",
+            homework="I did some of it",
+            wellbeing="5",
+            worse="No",
+            crisis="No",
+        )
+        choose(phone, "How did that conversation go?", "Not really")
+        phone.get_by_role("button", name="Save my check-in").click()
+        phone.get_by_role("heading", name="Thank you, your check-in is saved").wait_for()
+
+        sign_in(desk, therapist)
+        row = desk.locator(".dashboard-row").filter(has_text="Sam Agenda").inner_text()
+        assert "Discomfort with the therapist" in row
+        assert "After talking about it in session, the client said: “Not really”." in row
+        visit(desk, "dashboard-agenda")
