@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from guidance.models import Advice
+from guidance.rules import BEFORE_STOPPING
 from portal.models import User
 
 from .models import (
@@ -77,7 +79,21 @@ CLIENT_WORDING = {
     FlagKind.BARRIERS: _(
         "Some things have been getting in the way of therapy. Would you like to talk about them?"
     ),
+    FlagKind.STOPPING_CONSIDERED: _("I am thinking about stopping or changing therapy."),
 }
+
+# Flags that suggest therapy is not working for the client: with one of these
+# open, the page on stopping or switching is offered first, not in small print.
+NOT_WORKING_KINDS = frozenset(
+    {
+        FlagKind.EXPECTATIONS_UNMET,
+        FlagKind.NO_IMPROVEMENT,
+        FlagKind.NO_RELIABLE_IMPROVEMENT,
+        FlagKind.NOT_ON_TRACK,
+        FlagKind.WORSE_AFTER_SESSIONS,
+        FlagKind.DISCOMFORT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -236,3 +252,44 @@ def _bring_back(item: AgendaItem, *, week, now) -> None:
         client_said=item.outcome,
         opened_at=now,
     )
+
+
+def stopping_steps() -> list[Advice]:
+    """The steps before stopping or switching, in order, from the advice library."""
+    found = Advice.objects.for_clients().in_bulk(BEFORE_STOPPING, field_name="key")
+    return [found[key] for key in BEFORE_STOPPING if key in found]
+
+
+@transaction.atomic
+def consider_stopping(*, client: User, steps_read: list[str]) -> AgendaItem:
+    """The client read the steps before stopping or switching and wants to talk it
+    over: a flag worth raising in this session, with the steps they read, and the
+    item on their agenda."""
+    now = timezone.now()
+    summary = gettext(
+        "The client says they are thinking about stopping or changing therapy, and asked to "
+        "talk about it."
+    )
+    evidence = [
+        {
+            "week": timezone.localdate(now, timezone=client.tz).isoformat(),
+            "measure": gettext("Read"),
+            "value": step,
+        }
+        for step in steps_read
+    ]
+    flag = Flag.objects.active().filter(client=client, kind=FlagKind.STOPPING_CONSIDERED).first()
+    if flag is None:
+        flag = Flag.objects.create(
+            client=client,
+            kind=FlagKind.STOPPING_CONSIDERED,
+            severity=Severity.HIGH,
+            score=float(now.timestamp()),
+            summary=summary,
+            evidence=evidence,
+            opened_at=now,
+        )
+    else:
+        flag.status, flag.evidence = FlagStatus.OPEN, evidence
+        flag.save(update_fields=["status", "evidence", "updated_at"])
+    return add_item(client=client, flag=flag)

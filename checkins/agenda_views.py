@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 from portal.access import client_for_therapist_or_404, client_required, therapist_required
 
 from .agenda import (
+    NOT_WORKING_KINDS,
     AgendaError,
     add_item,
     agenda_for,
+    consider_stopping,
     mark_talked_about,
     move_item,
     remove_item,
+    stopping_steps,
     suggestions_for,
 )
 from .forms import AgendaItemForm, TalkedAboutForm
@@ -38,6 +41,7 @@ def client_agenda_context(client, *, form=None, this_week=None) -> dict:
         "agenda": agenda,
         "agenda_suggestions": suggestions_for(client, flags=flags, agenda=agenda),
         "agenda_form": form,
+        "stopping_first": any(flag.is_open and flag.kind in NOT_WORKING_KINDS for flag in flags),
     }
 
 
@@ -114,3 +118,18 @@ def agenda_talked_about(request, client_id, pk):
         messages.error(request, gettext("The note is too long: 1,000 characters at most."))
     back = "session_prep" if request.POST.get("from") == "prep" else "client_detail"
     return redirect(back, client_id=client.public_id)
+
+
+@client_required
+def thinking_of_stopping(request):
+    """Before stopping or switching: the steps worth reading first, and a way to put
+    it on the agenda so that it is talked over."""
+    steps = stopping_steps()
+    if request.method == "POST":
+        consider_stopping(client=request.user, steps_read=[step.title for step in steps])
+        messages.success(
+            request,
+            gettext("It is on your agenda. Your therapist will see it before your next session."),
+        )
+        return redirect("client_home")
+    return render(request, "checkins/thinking_of_stopping.html", {"steps": steps})

@@ -14,6 +14,9 @@ urlpatterns = [
     path("me/agenda/<int:pk>/up/", agenda_views.agenda_move, {"up": True}, name="agenda_up"),
     path("me/agenda/<int:pk>/down/", agenda_views.agenda_move, {"up": False}, name="agenda_down"),
     path("me/agenda/<int:pk>/remove/", agenda_views.agenda_remove, name="agenda_remove"),
+    path(
+        "me/thinking-of-stopping/", agenda_views.thinking_of_stopping, name="thinking_of_stopping"
+    ),
     path("me/data/", pages.my_data, name="my_data"),
     path("me/data/export.json", pages.my_data_export, {"fmt": "json"}, name="my_data_json"),
     path("me/data/export.csv", pages.my_data_export, {"fmt": "csv"}, name="my_data_csv"),

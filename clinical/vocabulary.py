@@ -59,6 +59,7 @@ class FlagKind(models.TextChoices):
     HOMEWORK_FALLING = "homework_falling", _("Homework falling off")
     BARRIERS = "barriers", _("Barriers reported")
     AGENDA_FOLLOW_UP = "agenda_follow_up", _("Talked about; the client says it did not help")
+    STOPPING_CONSIDERED = "stopping_considered", _("Thinking about stopping or changing therapy")
 
 
 class Severity(models.IntegerChoices):
@@ -75,7 +76,7 @@ SAFETY_KINDS = frozenset({FlagKind.CRISIS, FlagKind.SAFETY_ITEM})
 
 # Flags no trend rule produces: opened by what the client said, they stay until
 # the therapist handles them, whatever the rules find.
-CLIENT_KINDS = frozenset({FlagKind.AGENDA_FOLLOW_UP})
+CLIENT_KINDS = frozenset({FlagKind.AGENDA_FOLLOW_UP, FlagKind.STOPPING_CONSIDERED})
 
 
 class AgendaOutcome(models.TextChoices):

@@ -626,7 +626,21 @@ FLAG_ADVICE: dict[str, list[str]] = {
     FlagKind.NO_IMPROVEMENT: ["therapist-no-improvement", "therapist-change-the-approach"],
     FlagKind.WORSE_AFTER_SESSIONS: ["therapist-worse-after-sessions"],
     FlagKind.HOMEWORK_FALLING: ["therapist-homework-falling-off"],
+    FlagKind.STOPPING_CONSIDERED: ["therapist-dropout-risk", "therapist-change-the-approach"],
 }
+
+# The client's guided page before stopping or switching: the articles' steps,
+# in the order they come to them, as the client pieces of the library.
+BEFORE_STOPPING = [
+    "open-a-dialogue",  # talk about it first
+    "timeline-too-early",  # consider the timeline
+    "reassess-expectations",
+    "other-kinds-of-therapy",
+    "new-therapist-not-failure",  # another therapist
+    "medication-as-complement",
+    "working-but-unpleasant",  # it may be working even if it is hard
+    "choosing-to-stop",  # it is fine to stop, after talking it over
+]
 FLAG_ADVICE_CLOSING = "therapist-open-the-conversation"
 # Barrier flags take the piece whose questions fit what was named, by the
 # barrier's code: its label is in whatever language the flag was written in.

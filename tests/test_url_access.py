@@ -60,6 +60,7 @@ ROUTES: dict[str, Route] = {
         THERAPIST, lambda w: {"client_id": w["client_a"].public_id}, intruder="other_therapist"
     ),
     "agenda_add": Route(CLIENT, post_only=True, data=lambda w: {"text": "My sleep"}),
+    "thinking_of_stopping": Route(CLIENT),
     "agenda_up": Route(
         CLIENT, lambda w: {"pk": w["agenda_item"].pk}, post_only=True, intruder="client_b"
     ),

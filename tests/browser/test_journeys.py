@@ -405,6 +405,9 @@ def test_the_agenda_loop_from_the_clients_phone_to_the_therapists_desk(new_page,
     assert "Whether weekly sessions" in phone.locator(".agenda-items li").first.inner_text()
     visit(phone, "agenda-phone")
     phone.locator("#agenda").screenshot(path=str(SCREENSHOTS / "agenda-phone.png"))
+    phone.get_by_role("link", name="Read this first").click()
+    phone.get_by_role("heading", name="Thinking about stopping or changing therapy?").wait_for()
+    visit(phone, "thinking-of-stopping-phone")
 
     desk = new_page()
     sign_in(desk, therapist)
@@ -436,6 +439,7 @@ def test_the_agenda_loop_from_the_clients_phone_to_the_therapists_desk(new_page,
             crisis="No",
         )
         choose(phone, "How did that conversation go?", "Not really")
+        visit(phone, "checkin-last-session-phone")
         phone.get_by_role("button", name="Save my check-in").click()
         phone.get_by_role("heading", name="Thank you, your check-in is saved").wait_for()
 

@@ -233,3 +233,34 @@ def test_words_kept_private_are_never_quoted(client, client_a, therapist):
         page = client.get(reverse(name, args=[client_a.public_id])).text
         assert "A private hope" not in page
         assert "You said you hoped" not in page
+
+
+def test_before_stopping_the_client_reads_the_steps_and_can_put_it_on_the_agenda(
+    client, client_a, therapist
+):
+    from guidance.models import Advice
+    from guidance.rules import BEFORE_STOPPING
+
+    client.force_login(client_a)
+    page = client.get(reverse("thinking_of_stopping")).text
+    titles = [Advice.objects.get(key=key).title for key in BEFORE_STOPPING]
+    positions = [page.index(title) for title in titles]
+    assert positions == sorted(positions), "the steps in the articles' order"
+    assert "talk it over with your therapist" in page
+    client.post(reverse("thinking_of_stopping"))
+    flag = Flag.objects.active().get(client=client_a, kind=FlagKind.STOPPING_CONSIDERED)
+    assert flag.is_open and flag.tier.worth_raising and flag.severity == 3
+    assert [e["value"] for e in flag.evidence] == titles, "the steps the client read"
+    (item,) = AgendaItem.objects.open().filter(client=client_a)
+    assert item.flag == flag and item.text == "I am thinking about stopping or changing therapy."
+    client.force_login(therapist)
+    prep = client.get(reverse("session_prep", args=[client_a.public_id])).text
+    assert "Thinking about stopping or changing therapy" in prep
+    assert "I am thinking about stopping or changing therapy." in prep
+
+
+def test_the_page_is_offered_first_when_therapy_seems_not_to_be_working(client, client_a):
+    client.force_login(client_a)
+    assert "Read this first" not in client.get(reverse("client_home")).text
+    checkin_history(client_a, [{"expectations": 1}] * 3, last_week_at=NOW - timedelta(weeks=1))
+    assert "Read this first" in client.get(reverse("client_home")).text

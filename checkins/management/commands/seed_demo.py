@@ -19,8 +19,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from checkins.agenda import add_item, consider_stopping, mark_talked_about, stopping_steps
 from checkins.demo import PATTERNS
-from checkins.models import CheckIn, week_start_for
+from checkins.models import AgendaItem, CheckIn, Flag, FlagKind, week_start_for
 from checkins.services import recompute_flags, submit_checkin
 from portal.models import DEFAULT_CRISIS_CONTACTS, CrisisContact, Practice, Role, User
 from portal.services import create_client
@@ -125,6 +126,8 @@ class Command(BaseCommand):
             # Flags that come from time passing (check-ins stopped) need a
             # recompute as of today, as the daily job would do.
             recompute_flags(client=client, now=now)
+            if not AgendaItem.objects.filter(client=client).exists():
+                self._agenda(client, pattern, therapist=therapists[index])
 
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
         for person in [admin, *therapists]:
@@ -142,6 +145,20 @@ class Command(BaseCommand):
             self.stdout.write(f"  therapist      {email}")
         for email, *_, pattern in CLIENTS:
             self.stdout.write(f"  client         {email:28} ({pattern})")
+
+    def _agenda(self, client: User, pattern: str, *, therapist: User) -> None:
+        """The agenda loop at each of its points: a trend and the client's own words
+        waiting for the session, a conversation the next check-in asks about, and a
+        client thinking of stopping."""
+        flags = {flag.kind: flag for flag in Flag.objects.active().filter(client=client)}
+        if pattern == "rising discomfort":
+            add_item(client=client, flag=flags[FlagKind.DISCOMFORT])
+            add_item(client=client, text="I find it hard to say when a session upsets me.")
+        elif pattern == "homework dropping":
+            item = add_item(client=client, text="The breathing exercise feels pointless.")
+            mark_talked_about(item=item, by=therapist, note="Agreed to try a shorter version.")
+        elif pattern == "expectations unmet":
+            consider_stopping(client=client, steps_read=[s.title for s in stopping_steps()])
 
     def _history(self, client: User, rows: list[dict | None], *, now) -> None:
         """Add the pattern's weeks, ending last week, that the client has no check-in for."""
