@@ -24,6 +24,7 @@ from guidance.rules import BEFORE_STOPPING
 from portal.models import User
 
 from .models import (
+    CLIENT_KINDS,
     SAFETY_KINDS,
     UNRESOLVED,
     AgendaItem,
@@ -82,6 +83,29 @@ CLIENT_WORDING = {
     FlagKind.STOPPING_CONSIDERED: _("I am thinking about stopping or changing therapy."),
 }
 
+# The same trends as a topic, for "Last session you talked about ...".
+CLIENT_TOPIC = {
+    FlagKind.DETERIORATION: _("how things have been harder lately"),
+    FlagKind.RELIABLE_DETERIORATION: _("how things have been harder lately"),
+    FlagKind.NOT_ON_TRACK: _("what might help things move"),
+    FlagKind.NO_RELIABLE_IMPROVEMENT: _("what might help things move"),
+    FlagKind.NO_IMPROVEMENT: _("what might help things move"),
+    FlagKind.DISCOMFORT: _("how sessions have felt"),
+    FlagKind.EXPECTATIONS_UNMET: _("what you hoped therapy would bring"),
+    FlagKind.WORSE_AFTER_SESSIONS: _("feeling worse after sessions"),
+    FlagKind.HOMEWORK_FALLING: _("the work between sessions"),
+    FlagKind.BARRIERS: _("what gets in the way of therapy"),
+    FlagKind.STOPPING_CONSIDERED: _("stopping or changing therapy"),
+}
+
+
+def topic(item: AgendaItem) -> str:
+    """What the item was about, in a phrase the client recognises."""
+    if item.flag_id and item.flag and item.flag.kind in CLIENT_TOPIC:
+        return str(CLIENT_TOPIC[item.flag.kind])
+    return item.text
+
+
 # Flags that suggest therapy is not working for the client: with one of these
 # open, the page on stopping or switching is offered first, not in small print.
 NOT_WORKING_KINDS = frozenset(
@@ -107,10 +131,15 @@ def agenda_for(client: User) -> list[AgendaItem]:
     return list(AgendaItem.objects.open().filter(client=client).select_related("flag"))
 
 
+def trends_shown(client: User) -> bool:
+    """Whether the client's practice shows them the trends in their own check-ins."""
+    return client.practice is None or client.practice.show_trends_to_clients
+
+
 def suggestions_for(client: User, *, flags, agenda) -> list[Suggestion]:
     """The client's open trends they may add, worded for them; none when the practice
     keeps trends from clients, and none already on the agenda."""
-    if client.practice is not None and not client.practice.show_trends_to_clients:
+    if not trends_shown(client):
         return []
     taken = {item.flag_id for item in agenda}
     return [
@@ -128,12 +157,13 @@ def _next_position(client: User) -> int:
 @transaction.atomic
 def add_item(*, client: User, text: str = "", flag: Flag | None = None) -> AgendaItem:
     """Put the client's words, or one of their own open trends, on the agenda."""
+    # One change to a client's agenda at a time: positions stay unique and a
+    # double click adds a trend once.
+    User.objects.select_for_update().filter(pk=client.pk).first()
     if flag is not None:
-        if (
-            flag.client_id != client.pk
-            or flag.kind in SAFETY_KINDS
-            or flag.kind not in CLIENT_WORDING
-        ):
+        wordable = flag.kind in CLIENT_WORDING and flag.kind not in SAFETY_KINDS
+        hidden = flag.kind != FlagKind.STOPPING_CONSIDERED and not trends_shown(client)
+        if flag.client_id != client.pk or not wordable or hidden:
             raise AgendaError(gettext("That is not one of your check-ins' trends."))
         existing = AgendaItem.objects.open().filter(client=client, flag=flag).first()
         if existing:
@@ -195,6 +225,9 @@ def mark_talked_about(*, item: AgendaItem, by: User, note: str = "") -> AgendaIt
         flag.raised_on = timezone.localdate(now, timezone=by.tz)
         flag.note = note.strip() or gettext("Talked about from the client's agenda.")
         flag.handled_by, flag.handled_at, flag.handled_score = by, now, flag.score
+        flag.client_said = ""
+        if flag.kind in CLIENT_KINDS:  # no trend stands behind it: handling ends it
+            flag.closed_at = now
         flag.save()
     return item
 
@@ -214,29 +247,38 @@ def record_answers(*, client: User, answers: dict[int, str], week) -> None:
 
 
 def _bring_back(item: AgendaItem, *, week, now) -> None:
-    """Reopen the item's flag, or open a flag for the client's own words, with the
-    client's answer as its evidence."""
-    said = AgendaOutcome(item.outcome).label
+    """Reopen the item's trend if it is still there (the flag it was added from, or
+    the one that has since taken its place), or open a flag for what the client
+    said, with their answer as its evidence."""
+    said = str(AgendaOutcome(item.outcome).label)
     evidence = {
         "week": week.isoformat(),
-        "measure": gettext("After talking about it"),
-        "value": str(said),
+        "measure": gettext("After talking about “%(topic)s”") % {"topic": topic(item)},
+        "value": said,
     }
-    flag = item.flag
-    if flag is not None and flag.closed_at is None:
-        flag.status = FlagStatus.OPEN
-        flag.evidence = [*flag.evidence, evidence]
-        flag.save(update_fields=["status", "evidence", "updated_at"])
+    trend = None
+    if item.flag is not None and item.flag.kind not in CLIENT_KINDS:
+        trend = Flag.objects.active().filter(client=item.client, kind=item.flag.kind).first()
+    if trend is not None:
+        trend.status = FlagStatus.OPEN
+        trend.client_said = item.outcome
+        trend.evidence = [*trend.evidence, evidence]
+        trend.save(update_fields=["status", "client_said", "evidence", "updated_at"])
         return
-    summary = gettext("“%(text)s” was talked about; the client says: “%(said)s”.") % {
-        "text": item.text,
-        "said": said,
-    }
+    if item.outcome == AgendaOutcome.NOT_REACHED:
+        summary = gettext(
+            "“%(topic)s” was on the agenda, and the client says you did not get to it."
+        )
+    else:
+        summary = gettext(
+            "“%(topic)s” was talked about, and the client says it did not really help."
+        )
+    summary = (summary % {"topic": topic(item)})[:300]
     existing = (
         Flag.objects.active().filter(client=item.client, kind=FlagKind.AGENDA_FOLLOW_UP).first()
     )
     if existing is not None:
-        existing.summary = summary[:300]
+        existing.summary = summary
         existing.evidence = [*existing.evidence, evidence]
         existing.status = FlagStatus.OPEN
         existing.client_said = item.outcome
@@ -247,7 +289,7 @@ def _bring_back(item: AgendaItem, *, week, now) -> None:
         kind=FlagKind.AGENDA_FOLLOW_UP,
         severity=Severity.MEDIUM,
         score=float(now.timestamp()),
-        summary=summary[:300],
+        summary=summary,
         evidence=[evidence],
         client_said=item.outcome,
         opened_at=now,
@@ -265,6 +307,7 @@ def consider_stopping(*, client: User, steps_read: list[str]) -> AgendaItem:
     """The client read the steps before stopping or switching and wants to talk it
     over: a flag worth raising in this session, with the steps they read, and the
     item on their agenda."""
+    User.objects.select_for_update().filter(pk=client.pk).first()
     now = timezone.now()
     summary = gettext(
         "The client says they are thinking about stopping or changing therapy, and asked to "

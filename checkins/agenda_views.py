@@ -22,6 +22,7 @@ from .agenda import (
     remove_item,
     stopping_steps,
     suggestions_for,
+    trends_shown,
 )
 from .forms import AgendaItemForm, TalkedAboutForm
 from .models import AgendaItem, CheckIn, Flag, week_start_for
@@ -34,14 +35,18 @@ def client_agenda_context(client, *, form=None, this_week=None) -> dict:
     agenda = agenda_for(client)
     flags = Flag.objects.active().filter(client=client)
     if form is None:
-        raised = this_week.to_raise.strip() if this_week else ""
+        # Offered only when the client shared this week's words with their therapist.
+        shared = this_week is not None and this_week.share_text_with_therapist
+        raised = this_week.to_raise.strip() if shared else ""
         offered = raised if raised and raised not in {item.text for item in agenda} else ""
         form = AgendaItemForm(initial={"text": offered})
     return {
         "agenda": agenda,
         "agenda_suggestions": suggestions_for(client, flags=flags, agenda=agenda),
         "agenda_form": form,
-        "stopping_first": any(flag.is_open and flag.kind in NOT_WORKING_KINDS for flag in flags),
+        # The banner would tell of a trend the practice keeps from the client.
+        "stopping_first": trends_shown(client)
+        and any(flag.is_open and flag.kind in NOT_WORKING_KINDS for flag in flags),
     }
 
 
@@ -51,14 +56,13 @@ def client_agenda_context(client, *, form=None, this_week=None) -> dict:
 def agenda_add(request):
     client = request.user
     flag_id = request.POST.get("flag", "")
-    if flag_id.isdigit():
-        flag = (
-            Flag.objects.active().filter(client=client, pk=flag_id).first()
-            if flag_id.isdigit()
-            else None
-        )
+    if flag_id:
+        flag = None
+        if flag_id.isascii() and flag_id.isdigit():
+            flag = Flag.objects.active().filter(client=client, pk=int(flag_id)).first()
         if flag is None:
-            raise Http404
+            messages.error(request, gettext("That trend has changed since the page was shown."))
+            return redirect("client_home")
         try:
             add_item(client=client, flag=flag)
         except AgendaError as error:
@@ -76,6 +80,7 @@ def agenda_add(request):
         "therapist": client.current_therapist(),
         "week_start": week_start_for(timezone.now(), client.tz),
         "this_week": this_week,
+        "crisis_now": bool(this_week and this_week.needs_crisis_help),
         **client_agenda_context(client, form=form),
     }
     return render(request, "portal/client_home.html", context, status=400)
@@ -112,8 +117,12 @@ def agenda_talked_about(request, client_id, pk):
         raise Http404
     form = TalkedAboutForm(request.POST, prefix=f"talked-{item.pk}")
     if form.is_valid():
-        mark_talked_about(item=item, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, gettext("Marked as talked about."))
+        try:
+            mark_talked_about(item=item, by=request.user, note=form.cleaned_data["note"])
+        except AgendaError as error:  # marked a moment ago, or removed by the client
+            messages.error(request, str(error))
+        else:
+            messages.success(request, gettext("Marked as talked about."))
     else:
         messages.error(request, gettext("The note is too long: 1,000 characters at most."))
     back = "session_prep" if request.POST.get("from") == "prep" else "client_detail"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from clinical.measures import Instrument
 from portal.forms import ErrorSummaryMixin, PortalFormHelper, phone_field, time_zone_choices
 
+from .agenda import topic
 from .models import (
     AGENDA_TEXT_MAX_LENGTH,
     SESSIONS_MAX,
@@ -228,8 +229,8 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         for item in self.talked_about:
             name = f"agenda_{item.pk}"
             self.fields[name] = _radio(
-                gettext("Last session you talked about “%(text)s”. How did that conversation go?")
-                % {"text": item.text},
+                gettext("Last session you talked about “%(topic)s”. How did that conversation go?")
+                % {"topic": topic(item)},
                 AgendaOutcome.choices,
                 coerce=str,
                 error_messages={

@@ -407,6 +407,11 @@ class Flag(models.Model):
         return self.kind in SAFETY_KINDS
 
     @property
+    def follows_a_trend(self) -> bool:
+        """Whether a trend stands behind the flag (and brings it back if it worsens)."""
+        return self.kind not in CLIENT_KINDS
+
+    @property
     def shows_client_said(self) -> bool:
         """The client's word on the conversation, beside a trend (a flag opened by
         that word says it in its summary already)."""

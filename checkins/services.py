@@ -264,5 +264,9 @@ def _handle(*, flag: Flag, by: User, status: str, note: str, raised_on) -> Flag:
     flag.handled_by = by
     flag.handled_at = timezone.now()
     flag.handled_score = flag.score
+    flag.client_said = ""  # a new handling waits for the client's new word
+    if flag.kind in CLIENT_KINDS:
+        # No trend stands behind it to bring it back: handling it ends it.
+        flag.closed_at = flag.handled_at
     flag.save()
     return flag

@@ -58,7 +58,7 @@ class FlagKind(models.TextChoices):
     WORSE_AFTER_SESSIONS = "worse_after_sessions", _("Feeling worse after sessions")
     HOMEWORK_FALLING = "homework_falling", _("Homework falling off")
     BARRIERS = "barriers", _("Barriers reported")
-    AGENDA_FOLLOW_UP = "agenda_follow_up", _("Talked about; the client says it did not help")
+    AGENDA_FOLLOW_UP = "agenda_follow_up", _("Agenda item not resolved")
     STOPPING_CONSIDERED = "stopping_considered", _("Thinking about stopping or changing therapy")
 
 

@@ -163,7 +163,9 @@ def test_own_words_that_did_not_help_open_a_flag_of_their_own(client, client_a, 
     answer(client, client_a, item, AgendaOutcome.NOT_REALLY)
     flag = Flag.objects.active().get(client=client_a, kind=FlagKind.AGENDA_FOLLOW_UP)
     assert flag.is_open and flag.tier.worth_raising
-    assert flag.summary == "“My sleep” was talked about; the client says: “Not really”."
+    assert (
+        flag.summary == "“My sleep” was talked about, and the client says it did not really help."
+    )
     assert flag.evidence[-1]["value"] == "Not really"
     # A later check-in, with no trend behind it, does not close it: only the therapist does.
     checkin_history(client_a, [{}], last_week_at=NOW + timedelta(weeks=1))
@@ -207,7 +209,7 @@ def test_not_really_about_a_trend_that_has_ended_opens_a_flag_of_its_own(
     uneasy.refresh_from_db()
     assert uneasy.closed_at is not None, "the discomfort trend itself has ended"
     follow_up = Flag.objects.active().get(client=client_a, kind=FlagKind.AGENDA_FOLLOW_UP)
-    assert "the client says: “Not really”" in follow_up.summary
+    assert "the client says it did not really help" in follow_up.summary
 
 
 def test_opening_questions_quote_what_the_client_shared(client, client_a, therapist):
@@ -264,3 +266,85 @@ def test_the_page_is_offered_first_when_therapy_seems_not_to_be_working(client, 
     assert "Read this first" not in client.get(reverse("client_home")).text
     checkin_history(client_a, [{"expectations": 1}] * 3, last_week_at=NOW - timedelta(weeks=1))
     assert "Read this first" in client.get(reverse("client_home")).text
+
+
+@pytest.mark.parametrize("posted", ["²", "abc", "999999"])
+def test_a_trend_that_is_not_there_is_a_message_not_an_error(client, client_a, posted):
+    response = post_as(client, client_a, "agenda_add", {"flag": posted})
+    assert response.status_code == 302
+    page = client.get(response.url).text
+    assert "That trend has changed since the page was shown." in page
+    assert not AgendaItem.objects.exists()
+
+
+def test_talked_about_twice_is_not_an_error(client, client_a, therapist):
+    item = add_item(client=client_a, text="My sleep")
+    talked_about(item, therapist)
+    client.force_login(therapist)
+    url = reverse("agenda_talked_about", args=[client_a.public_id, item.pk])
+    assert client.post(url).status_code == 404, "no longer on the agenda"
+
+
+def test_thinking_of_stopping_twice_is_one_flag_and_one_item(client, client_a):
+    client.force_login(client_a)
+    client.post(reverse("thinking_of_stopping"))
+    client.post(reverse("thinking_of_stopping"))
+    assert Flag.objects.active().filter(kind=FlagKind.STOPPING_CONSIDERED).count() == 1
+    assert AgendaItem.objects.open().count() == 1
+
+
+def test_a_refused_item_in_a_crisis_week_still_shows_crisis_help(client, client_a):
+    checkin_history(client_a, [{"in_crisis": True}], last_week_at=NOW)
+    response = post_as(client, client_a, "agenda_add", {"text": ""})
+    assert response.status_code == 400
+    assert "tel:988" in response.text
+
+
+def test_words_kept_private_are_not_offered_for_the_agenda(client, client_a):
+    checkin_history(
+        client_a,
+        [{"to_raise": "Just for me", "share_text_with_therapist": False}],
+        last_week_at=NOW,
+    )
+    client.force_login(client_a)
+    home = client.get(reverse("client_home"))
+    assert home.context["agenda_form"]["text"].value() in ("", None)
+    checkin_history(client_a, [{"to_raise": "Please ask me about this"}], last_week_at=NOW)
+    home = client.get(reverse("client_home"))
+    assert home.context["agenda_form"]["text"].value() == "Please ask me about this"
+
+
+def test_trends_kept_from_clients_cannot_be_added_by_posting(client, client_a, uneasy):
+    client_a.practice.show_trends_to_clients = False
+    client_a.practice.save()
+    post_as(client, client_a, "agenda_add", {"flag": uneasy.pk})
+    assert not AgendaItem.objects.exists()
+    client.force_login(client_a)
+    checkin_history(client_a, [{"expectations": 1}] * 3, last_week_at=NOW - timedelta(weeks=1))
+    assert "Read this first" not in client.get(reverse("client_home")).text
+
+
+def test_not_really_in_a_week_the_trend_got_worse_reaches_the_flag_now_open(
+    client, client_a, therapist, uneasy
+):
+    item = talked_about(add_item(client=client_a, flag=uneasy), therapist)
+    Flag.objects.filter(pk=uneasy.pk).update(closed_at=NOW)  # the trend's flag was replaced
+    checkin_history(client_a, [{"discomfort": 4}], last_week_at=NOW - timedelta(days=1))
+    current = Flag.objects.active().get(client=client_a, kind=FlagKind.DISCOMFORT)
+    answer(client, client_a, item, AgendaOutcome.NOT_REALLY, discomfort=4)
+    current.refresh_from_db()
+    assert current.client_said == AgendaOutcome.NOT_REALLY and current.is_open
+    assert not Flag.objects.filter(kind=FlagKind.AGENDA_FOLLOW_UP).exists()
+
+
+def test_a_flag_opened_by_the_client_ends_when_the_therapist_handles_it(
+    client, client_a, therapist
+):
+    from checkins.services import dismiss_flag
+
+    client.force_login(client_a)
+    client.post(reverse("thinking_of_stopping"))
+    flag = Flag.objects.active().get(kind=FlagKind.STOPPING_CONSIDERED)
+    dismiss_flag(flag=flag, by=therapist, reason="Talked by phone; staying on")
+    flag.refresh_from_db()
+    assert flag.closed_at is not None
