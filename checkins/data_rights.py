@@ -53,15 +53,17 @@ MEASURE_COLUMNS = [
 
 
 def _measure(response) -> dict:
-    instrument = INSTRUMENTS[response.instrument]
+    instrument = INSTRUMENTS.get(response.instrument)
+    if instrument is None:  # a questionnaire no longer offered: its raw answers
+        return {"questionnaire": response.instrument, "answers": response.answers}
     return {
         "questionnaire": instrument.name,
         "answers": [
             {"item": item, "answer": instrument.option_label(value), "score": value}
-            for item, value in zip(instrument.items, response.answers, strict=True)
+            for item, value in zip(instrument.items, response.answers, strict=False)
         ],
         "follow_up": (
-            instrument.follow_up_options[response.follow_up].label
+            dict((o.value, o.label) for o in instrument.follow_up_options).get(response.follow_up)
             if response.follow_up is not None
             else None
         ),
@@ -83,7 +85,8 @@ def _measure_cells(checkin) -> list:
         elif column == "follow_up":
             cells.append("" if response.follow_up is None else response.follow_up)
         else:
-            cells.append(response.answers[int(column) - 1])
+            index = int(column) - 1
+            cells.append(response.answers[index] if index < len(response.answers) else "")
     return cells
 
 

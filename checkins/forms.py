@@ -127,6 +127,9 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
     # The week the form was opened for: a post that arrives after that week
     # closed must not silently land in the next one.
     week = forms.DateField(widget=forms.HiddenInput, required=False)
+    # The questionnaires a form posted after its week closed was answering: kept on
+    # the form for the new week, whatever that week asks.
+    carried = forms.CharField(widget=forms.HiddenInput, required=False)
     in_crisis = _radio(
         _("Are you in crisis or thinking about harming yourself right now?"),
         YES_NO,
@@ -221,6 +224,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                 InlineRadios("in_crisis"),
             ),
             "week",
+            "carried",
         )
 
     def _last_session(self) -> list[Fieldset]:
@@ -304,6 +308,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
             # Show the answers again, now for the open week.
             self.data = self.data.copy()
             self.data["week"] = self.week_start.isoformat()
+            self.data["carried"] = ",".join(instrument.key for instrument in self.instruments)
             raise forms.ValidationError(gettext(WEEK_CLOSED))
         sessions = cleaned.get("sessions_attended")
         reason = (cleaned.get("sessions_reason") or "").strip()

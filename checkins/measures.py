@@ -18,6 +18,7 @@ from clinical.measures import (
     Instrument,
     band,
     is_due,
+    safety_answers,
     total,
 )
 from portal.models import User
@@ -172,7 +173,7 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def in_plain_words(summary: MeasureSummary) -> str:
+def in_plain_words(summary: MeasureSummary, *, latest_answers=()) -> str:
     """What a client's latest score means, for the client: the range it falls in,
     and how it compares with where they started, without jargon."""
     instrument, change = summary.instrument, summary.change
@@ -208,7 +209,14 @@ def in_plain_words(summary: MeasureSummary) -> str:
             "Your first was %(first)s. The difference is within everyday ups and downs (a change "
             "of %(reliable)s points or more is a real one)."
         )
-    return f"{said} {meaning}" % numbers
+    words = f"{said} {meaning}" % numbers
+    if safety_answers(instrument, list(latest_answers)):
+        words += " " + gettext(
+            "You also told us you have had thoughts of being better off dead or of hurting "
+            "yourself. If you feel unsafe now, use the crisis help at the top of this page; "
+            "your therapist has been told and will be in touch."
+        )
+    return words
 
 
 def summarize(responses) -> list[MeasureSummary]:

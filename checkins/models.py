@@ -276,7 +276,8 @@ class MeasureResponse(models.Model):
         indexes = [models.Index(fields=["client", "instrument", "week_start"])]
 
     def __str__(self) -> str:
-        return f"{INSTRUMENTS[self.instrument].short_name} {self.total} — week of {self.week_start}"
+        name = INSTRUMENTS[self.instrument].short_name if self.instrument in INSTRUMENTS else ""
+        return f"{name or self.instrument} {self.total} — week of {self.week_start}"
 
     @property
     def instrument_data(self) -> Instrument:
@@ -314,7 +315,7 @@ class MeasureSchedule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{INSTRUMENTS[self.instrument].short_name}: {self.get_every_weeks_display()}"
+        return f"{self.get_instrument_display()}: {self.get_every_weeks_display()}"
 
 
 class FlagStatus(models.TextChoices):

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from portal.models import User
 from portal.tasks import retry_later
@@ -28,6 +28,7 @@ from portal.tasks import retry_later
 from .models import (
     SAFETY_KINDS,
     Flag,
+    FlagKind,
     FlagStatus,
     SafetyAction,
     SafetyActionKind,
@@ -118,12 +119,23 @@ def _send_after_commit(alert_id: int) -> None:
     transaction.on_commit(lambda: send_safety_alert.enqueue(alert_id=alert_id))
 
 
+ANSWER_WORDS = {
+    FlagKind.CRISIS: gettext_lazy("answered that they are in crisis"),
+    FlagKind.SAFETY_ITEM: gettext_lazy(
+        "answered a questionnaire item about thoughts of being better off dead or of self-harm"
+    ),
+}
+
+
 def alert_context(alert: SafetyAlert) -> dict:
     """What an alert email says: who to sign in as and where, never who the client is."""
     flag = alert.flag
     therapist = flag.client.current_therapist()
     return {
         "kind": alert.kind,
+        # What the client answered, in words that name no one: a crisis answer, or
+        # thoughts of death or self-harm on a questionnaire.
+        "answer": ANSWER_WORDS.get(flag.kind, ANSWER_WORDS[FlagKind.CRISIS]),
         "practice": flag.client.practice,
         "therapist_name": therapist.display_name if therapist else None,
         "hours": settings.CRISIS_ESCALATION_HOURS,

@@ -56,6 +56,17 @@ class ClientOverview:
 
 def client_overview(*, client: User) -> ClientOverview:
     """A fixed number of queries, whatever the length of the history."""
+    overview = _read_overview(client)
+    # Each week's questionnaire answers, from the responses already read.
+    answers: dict[int, dict] = {}
+    for response in overview.responses:
+        answers.setdefault(response.checkin_id, {})[response.instrument] = response.answers
+    for checkin in overview.checkins:
+        checkin.measure_answers = answers.get(checkin.pk, {})
+    return overview
+
+
+def _read_overview(client: User) -> ClientOverview:
     checkins = list(
         CheckIn.objects.for_client(client)
         .order_by("week_start")

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from clinical.measures import INSTRUMENTS
 from guidance.services import client_advice
 from portal.access import client_required, therapist_required
 
@@ -21,6 +22,25 @@ from .models import AgendaItem, CheckIn, MeasureResponse, NotificationPreference
 from .notifications import read_unsubscribe_token, unsubscribe
 from .services import submit_checkin
 from .tasks import send_notification
+
+
+def questionnaires_for(request, client, week_start) -> list:
+    """The questionnaires due this week, and, for a form posted after its week closed,
+    any it was answering: those answers (an item 9 among them) are shown again to
+    save, never dropped because the new week does not ask."""
+    due = due_instruments(client, week_start)
+    if request.method != "POST":
+        return due
+    week_closed = request.POST.get("week", week_start.isoformat()) != week_start.isoformat()
+    kept = set(request.POST.get("carried", "").split(","))
+    carried = [
+        instrument
+        for instrument in INSTRUMENTS.values()
+        if instrument not in due
+        and f"{instrument.key}_1" in request.POST
+        and (week_closed or instrument.key in kept)
+    ]
+    return due + carried
 
 
 @sensitive_post_parameters()  # what a client writes never goes into an error report
@@ -40,7 +60,7 @@ def checkin(request):
         instance=current,
         previous=previous,
         week_start=week_start,
-        instruments=due_instruments(client, week_start),
+        instruments=questionnaires_for(request, client, week_start),
         talked_about=AgendaItem.objects.awaiting_answer().filter(client=client),
     )
     if request.method == "POST" and form.is_valid():
@@ -78,7 +98,12 @@ def history(request):
     client = request.user
     checkins = list(CheckIn.objects.for_client(client).order_by("week_start"))
     show_scores = client.practice is None or client.practice.show_scores_to_clients
-    responses = list(MeasureResponse.objects.filter(client=client)) if show_scores else []
+    responses = (
+        list(MeasureResponse.objects.filter(client=client).order_by("week_start"))
+        if show_scores
+        else []
+    )
+    latest = {r.instrument: r.answers for r in responses}  # oldest first: the last wins
     return render(
         request,
         "checkins/history.html",
@@ -86,7 +111,10 @@ def history(request):
             "checkins": checkins[::-1],
             "charts": client_charts(checkins),
             "scores": [
-                (summary, in_plain_words(summary))
+                (
+                    summary,
+                    in_plain_words(summary, latest_answers=latest.get(summary.instrument.key, ())),
+                )
                 for summary in summaries_for([client]).get(client.pk, [])
             ]
             if show_scores

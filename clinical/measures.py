@@ -67,7 +67,8 @@ class Instrument:
         return len(self.items) * max(option.value for option in self.options)
 
     def option_label(self, value: int) -> str:
-        return next(option.label for option in self.options if option.value == value)
+        """The printed answer for `value` (the bare number if none matches)."""
+        return next((o.label for o in self.options if o.value == value), str(value))
 
 
 # The four answers both questionnaires print, in their order and wording.

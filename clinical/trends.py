@@ -481,7 +481,7 @@ def expectations_flag(history, current_week, t):
 def no_improvement_flag(history, current_week, t):
     # Where the client answers a validated questionnaire, its own "no reliable
     # improvement" speaks instead of the single wellbeing item.
-    if not is_stalled(history, t) or measure_courses(history, t):
+    if not is_stalled(history, t) or questionnaire_judges_a_stall(history, t):
         return None
     latest = history[-1]
     baseline = baseline_wellbeing(history, t)
@@ -597,7 +597,10 @@ def measure_scores(history: Sequence[CheckInLike], instrument: Instrument) -> li
     scored = []
     for checkin in history:
         answers = checkin.measure_answers.get(instrument.key)
-        score = total(instrument, answers) if answers is not None else None
+        try:
+            score = total(instrument, answers) if answers is not None else None
+        except ValueError:  # a stored answer outside the scale: no score, not an error
+            score = None
         if score is not None:
             scored.append((checkin, score))
     return scored
@@ -636,6 +639,15 @@ def measure_courses(history: Sequence[CheckInLike], t: Thresholds) -> list[Cours
         change = Change(instrument, first_score, latest_score)
         courses.append(Course(instrument, first, latest, change, tuple(scored)))
     return courses
+
+
+def questionnaire_judges_a_stall(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+    """Whether a questionnaire can say if the client is stalled: a case at its first
+    score and enough sessions since. Only then does the wellbeing item give way."""
+    return any(
+        is_case(c.instrument, c.change.first) and c.sessions >= t.no_improvement_sessions
+        for c in measure_courses(history, t)
+    )
 
 
 def measure_deteriorated(history: Sequence[CheckInLike], t: Thresholds) -> bool:

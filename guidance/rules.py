@@ -122,10 +122,11 @@ def falling(history, t):
         strength = found.drop
     elif worse := [c for c in measure_courses(history, t) if c.change.reliably_deteriorated]:
         course = max(worse, key=lambda c: c.change.delta / c.instrument.reliable_change)
+        # No numbers for the client: their practice may keep scores from them.
         client_reason = gettext(
-            "Your %(measure)s score has gone from %(first)s to %(latest)s since you first answered "
-            "it: more than everyday ups and downs. That is worth telling your therapist this "
-            "week, not waiting out."
+            "Your answers to the %(measure)s questionnaire show things have got harder since you "
+            "first answered it, by more than everyday ups and downs. That is worth telling your "
+            "therapist this week, not waiting out."
         )
         therapist_reason = gettext(
             "%(measure)s reliably worse: %(first)s to %(latest)s (a change of %(reliable)s or "

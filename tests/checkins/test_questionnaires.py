@@ -2,7 +2,7 @@
 the published questions on the form, when they are asked, the crisis path for
 item 9, and scores where each person reads them."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -206,3 +206,67 @@ def test_a_client_reliably_worse_is_told_to_act_now_not_to_wait(signed_in, clien
     page = signed_in.get(reverse("checkin_history")).text
     assert "a real change for the worse, worth acting on now" in page
     assert "Tell your therapist this week" in page and "next session" not in page
+
+
+def test_item_9_posted_after_the_week_closed_is_kept_and_reaches_crisis_help(signed_in, client_a):
+    checkin_history(client_a, [scores(6, 4)], last_week_at=NOW - timedelta(weeks=1))
+    last_week = (NOW - timedelta(weeks=1)).date()
+    monday = last_week - timedelta(days=last_week.weekday())
+    data = form_data(week=monday.isoformat(), **items(PHQ9, 6, safety=1), **items(GAD7, 4))
+    response = signed_in.post(reverse("checkin"), data)
+    assert response.status_code == 200, "the week closed: shown again to save"
+    form = response.context["form"]
+    assert "phq9_9" in form.fields and form["phq9_9"].value() == "1", "the answer is not lost"
+    data["week"], data["carried"] = form["week"].value(), form["carried"].value()
+    saved = signed_in.post(reverse("checkin"), data)
+    assert saved.status_code == 302
+    assert Flag.objects.filter(client=client_a, kind=FlagKind.SAFETY_ITEM).exists()
+    assert "tel:988" in signed_in.get(saved.url).text
+
+
+def test_the_alert_email_names_the_questionnaire_answer_not_a_crisis_answer(
+    signed_in, client_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(reverse("checkin"), form_data(**items(PHQ9, 6, safety=1), **items(GAD7, 3)))
+    (alert,) = [m for m in mailoutbox if m.subject in ALERT_SUBJECTS.values()]
+    assert "thoughts of being better off dead or of self-harm" in alert.body
+    assert "in crisis" not in alert.body
+    assert client_a.email not in alert.body
+
+
+def test_the_therapists_table_marks_an_item_9_week(client, therapist, client_a):
+    checkin_history(
+        client_a,
+        [{"measures": {PHQ9.key: {"answers": example_answers(PHQ9, 6, safety=2)}}}],
+        last_week_at=NOW,
+    )
+    client.force_login(therapist)
+    page = client.get(reverse("client_detail", args=[client_a.public_id])).text
+    assert 'class="table-danger"' in page
+
+
+def test_the_client_reading_their_scores_after_item_9_is_pointed_to_crisis_help(
+    signed_in, client_a
+):
+    checkin_history(
+        client_a,
+        [{"measures": {PHQ9.key: {"answers": example_answers(PHQ9, 6, safety=1)}}}],
+        last_week_at=NOW,
+    )
+    page = signed_in.get(reverse("checkin_history")).text
+    assert "thoughts of being better off dead or of hurting yourself" in page
+    assert "use the crisis help at the top of this page" in page
+
+
+def test_a_stored_answer_outside_the_scale_breaks_no_page(signed_in, client_a):
+    (week,) = checkin_history(client_a, [scores(8, 5)], last_week_at=NOW - timedelta(weeks=2))
+    MeasureResponse.objects.filter(checkin=week, instrument="phq9").update(answers=[9] * 9)
+    assert (
+        signed_in.post(
+            reverse("checkin"), form_data(**items(PHQ9, 8), **items(GAD7, 4))
+        ).status_code
+        == 302
+    )
+    assert signed_in.get(reverse("my_data_json")).status_code == 200
+    assert signed_in.get(reverse("my_data_csv")).status_code == 200

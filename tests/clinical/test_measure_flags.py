@@ -205,3 +205,24 @@ def test_wellbeing_and_questionnaire_deterioration_are_one_flag():
     flag = found[FlagKind.RELIABLE_DETERIORATION]
     assert "PHQ-9 up from 8 to 15" in flag.summary and "Wellbeing" in flag.summary
     assert {e.measure for e in flag.evidence} == {"PHQ-9", "Wellbeing"}
+
+
+def test_the_wellbeing_stall_stays_until_a_questionnaire_can_judge_one():
+    """Two PHQ-9 scores are not enough to replace the wellbeing flag: the questionnaire
+    must start at the cut-off and have 12 sessions behind it."""
+    stalled = [week(i, sessions=10 + i, wellbeing=4) for i in range(8)]
+    assert FlagKind.NO_IMPROVEMENT in flags(stalled)
+    below_cut = [replace_answers(c) for c in stalled]
+    below_cut[-3].measure_answers = {"phq9": example_answers(PHQ9, 6)}
+    below_cut[-1].measure_answers = {"phq9": example_answers(PHQ9, 6)}
+    assert FlagKind.NO_IMPROVEMENT in flags(below_cut), "not a case: the PHQ-9 cannot judge"
+    too_soon = [replace_answers(c) for c in stalled]
+    too_soon[-3].measure_answers = {"phq9": example_answers(PHQ9, 15)}
+    too_soon[-1].measure_answers = {"phq9": example_answers(PHQ9, 15)}
+    assert FlagKind.NO_IMPROVEMENT in flags(too_soon), "two sessions since the first score"
+
+
+def test_a_stored_answer_outside_the_scale_is_skipped_not_raised():
+    history = course(8, 14)
+    history[0].measure_answers = {"phq9": [9] * 9}
+    assert FlagKind.RELIABLE_DETERIORATION not in flags(history)
