@@ -27,19 +27,44 @@ def runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
     return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
 
 
+def source_articles(seeds: Path, *, ci: bool) -> list[Path]:
+    """The two articles the advice is written from. A bare clone has no shared/
+    beside it, so there the originality checks skip and say why; CI has the
+    articles and must run them, so there a missing folder fails. A folder that is
+    there but does not hold the two articles is broken, and fails anywhere."""
+    if not seeds.is_dir() and not ci:
+        pytest.skip(
+            f"originality checks need the source articles in {seeds}, which a clone of the "
+            "repository does not have; CI runs them (or set SEEDS_DIR to the articles' folder)"
+        )
+    articles = sorted(seeds.glob("*.txt"))
+    if len(articles) != 2:
+        pytest.fail(f"expected the two source articles in {seeds}, found {len(articles)}")
+    return articles
+
+
 @pytest.fixture(scope="module")
 def article_runs() -> set[tuple[str, ...]]:
-    articles = sorted(SEEDS.glob("*.txt"))
-    if len(articles) != 2 and not os.environ.get("CI"):
-        # A bare clone has no articles beside it; CI has them and must run this.
-        pytest.skip(
-            f"the two source articles are not in {SEEDS} (set SEEDS_DIR to check originality)"
-        )
-    assert len(articles) == 2, f"expected the two source articles in {SEEDS}"
     found: set[tuple[str, ...]] = set()
-    for article in articles:
+    for article in source_articles(SEEDS, ci=bool(os.environ.get("CI"))):
         found |= runs(article.read_text(encoding="utf-8"))
     return found
+
+
+def test_a_clone_without_the_articles_skips_and_says_why(tmp_path):
+    with pytest.raises(pytest.skip.Exception, match="CI runs them"):
+        source_articles(tmp_path / "absent", ci=False)
+
+
+def test_ci_without_the_articles_fails_rather_than_skipping(tmp_path):
+    with pytest.raises(pytest.fail.Exception, match="found 0"):
+        source_articles(tmp_path / "absent", ci=True)
+
+
+def test_a_folder_without_both_articles_fails_anywhere(tmp_path):
+    (tmp_path / "one.txt").write_text("just one article", encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="found 1"):
+        source_articles(tmp_path, ci=False)
 
 
 def texts(piece) -> list[str]:
@@ -50,7 +75,7 @@ def texts(piece) -> list[str]:
 
 
 def test_the_run_detector_finds_a_copied_sentence(article_runs):
-    article = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    article = source_articles(SEEDS, ci=True)[0].read_text(encoding="utf-8")
     copied = " ".join(words(article)[100:110])
     assert runs(copied) & article_runs
 
