@@ -1,7 +1,9 @@
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from tests.factories import (
+    MIDWEEK,
     ClientFactory,
     PracticeFactory,
     StaffFactory,
@@ -58,3 +60,10 @@ def staff(practice):
 @pytest.fixture
 def pending_invitation(therapist):
     return invitation_with_token(therapist=therapist)
+
+
+@pytest.fixture
+def midweek():
+    """The clock held at MIDWEEK for the whole test (use with `usefixtures`)."""
+    with time_machine.travel(MIDWEEK, tick=False):
+        yield MIDWEEK

@@ -1,6 +1,7 @@
 """Factories for the people side. Each builds a valid, saved object."""
 
 import secrets
+from datetime import UTC, datetime
 
 import factory
 import time_machine
@@ -111,6 +112,11 @@ def invitation_with_token(**kwargs) -> tuple[Invitation, str]:
     """Create an invitation and return it with the token its link carries."""
     token = kwargs.pop("token", None) or secrets.token_urlsafe(24)
     return InvitationFactory(token=token, **kwargs), token
+
+
+# A fixed Wednesday afternoon: mid-week for every client time zone the tests
+# use, so no test flips its week at Sunday midnight between collection and run.
+MIDWEEK = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
 
 
 def answers(**overrides) -> dict:

@@ -1,10 +1,9 @@
 """The open-dialogue loop: the client's agenda for their next session, the
 therapist marking it talked about, and the client saying how it went."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from checkins.agenda import CLIENT_WORDING, add_item
@@ -16,16 +15,10 @@ from checkins.models import (
     FlagKind,
     FlagStatus,
 )
-from tests.factories import checkin_history, form_data
+from tests.factories import MIDWEEK, checkin_history, form_data
 
-# A Wednesday afternoon: mid-week for every client time zone the tests use.
-NOW = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("midweek")
+NOW = MIDWEEK
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
 """Flags are stored when a check-in is saved and follow their life cycle."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -18,17 +17,10 @@ from checkins.services import (
     recompute_flags,
     submit_checkin,
 )
-from tests.factories import answers, checkin_history
+from tests.factories import MIDWEEK, answers, checkin_history
 
-# A fixed Wednesday afternoon, and the clock held there for every test in this
-# file: no test may flip its week at Sunday midnight between collection and run.
-NOW = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("midweek")
+NOW = MIDWEEK
 
 
 def active(client, kind):

@@ -2,10 +2,9 @@
 the published questions on the form, when they are asked, the crisis path for
 item 9, and scores where each person reads them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -19,16 +18,10 @@ from checkins.models import (
 )
 from checkins.safety import ALERT_SUBJECTS
 from clinical.measures import GAD7, PHQ9, example_answers
-from tests.factories import checkin_history, form_data
+from tests.factories import MIDWEEK, checkin_history, form_data
 
-# A Wednesday afternoon: mid-week for every client time zone the tests use.
-NOW = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("midweek")
+NOW = MIDWEEK
 
 
 @pytest.fixture

@@ -1,23 +1,15 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from checkins.models import Flag, FlagKind, FlagStatus
 from checkins.services import submit_checkin
-from tests.factories import ClientFactory, answers, checkin_history
+from tests.factories import MIDWEEK, ClientFactory, answers, checkin_history
 
-# A fixed Wednesday afternoon, and the clock held there for every test in this
-# file: no test may flip its week at Sunday midnight between collection and run.
-NOW = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("midweek")
+NOW = MIDWEEK
 
 
 @pytest.fixture
