@@ -50,6 +50,20 @@ def client_agenda_context(client, *, form=None, this_week=None) -> dict:
     }
 
 
+def home_context(client, *, form=None) -> dict:
+    """Everything the client's home page shows: their week, and their agenda (with
+    `form` as posted, when it needs another look)."""
+    week_start = week_start_for(timezone.now(), client.tz)
+    this_week = CheckIn.objects.for_week(client, week_start)
+    return {
+        "therapist": client.current_therapist(),
+        "week_start": week_start,
+        "this_week": this_week,
+        "crisis_now": bool(this_week and this_week.needs_crisis_help),
+        **client_agenda_context(client, form=form, this_week=this_week),
+    }
+
+
 @sensitive_post_parameters()
 @client_required
 @require_POST
@@ -75,15 +89,7 @@ def agenda_add(request):
         add_item(client=client, text=form.cleaned_data["text"])
         messages.success(request, gettext("Added to the agenda for your next session."))
         return redirect("client_home")
-    this_week = CheckIn.objects.for_week(client, week_start_for(timezone.now(), client.tz))
-    context = {
-        "therapist": client.current_therapist(),
-        "week_start": week_start_for(timezone.now(), client.tz),
-        "this_week": this_week,
-        "crisis_now": bool(this_week and this_week.needs_crisis_help),
-        **client_agenda_context(client, form=form),
-    }
-    return render(request, "portal/client_home.html", context, status=400)
+    return render(request, "portal/client_home.html", home_context(client, form=form), status=400)
 
 
 @client_required

@@ -20,17 +20,15 @@ from portal.access import client_for_therapist_or_404, client_required, therapis
 from portal.audit import record_access
 from portal.models import DeletionRequest, Invitation
 
-from .agenda_views import client_agenda_context
+from .agenda_views import home_context
 from .charts import client_charts
 from .dashboard import caseload_rows
 from .data_rights import cancel_deletion, export_checkins_csv, export_client_data, request_deletion
 from .forms import DismissFlagForm, RaiseFlagForm, SafetyActionForm, TalkedAboutForm
 from .measure_charts import measure_charts
 from .models import (
-    CheckIn,
     Flag,
     SafetyActionKind,
-    week_start_for,
 )
 from .safety import SafetyError, record_safety_action
 from .selectors import client_overview
@@ -39,20 +37,7 @@ from .services import FlagError, dismiss_flag, raise_flag
 
 @client_required
 def client_home(request):
-    client = request.user
-    week_start = week_start_for(timezone.now(), client.tz)
-    this_week = CheckIn.objects.for_week(client, week_start)
-    return render(
-        request,
-        "portal/client_home.html",
-        {
-            "therapist": client.current_therapist(),
-            "week_start": week_start,
-            "this_week": this_week,
-            "crisis_now": bool(this_week and this_week.needs_crisis_help),
-            **client_agenda_context(client, this_week=this_week),
-        },
-    )
+    return render(request, "portal/client_home.html", home_context(request.user))
 
 
 DASHBOARD_FILTERS = {
