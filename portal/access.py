@@ -36,6 +36,18 @@ client_required = role_required(Role.CLIENT)
 therapist_required = role_required(Role.THERAPIST)
 
 
+def lead_required(view):
+    """Let only a practice's clinical leads through; others get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_lead:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def client_for_therapist_or_404(request, public_id) -> User:
     """The client with `public_id` if they are on the signed-in therapist's caseload.
 

@@ -150,12 +150,12 @@ class MoveToTherapistForm(admin.helpers.ActionForm):
 class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "practice", "is_active", "is_staff"]
-    list_filter = ["role", "practice", "is_active", "is_staff"]
+    list_filter = ["role", "practice", "is_clinical_lead", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "phone", "time_zone"]}),
-        (_("Role"), {"fields": ["role", "practice"]}),
+        (_("Role"), {"fields": ["role", "practice", "is_clinical_lead"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -42,7 +42,7 @@ SESSION_ENDED_MESSAGE = gettext_noop(
 
 def idle_timeout_for(user) -> int:
     """Seconds of inactivity allowed: shorter for those who can see many clients' data."""
-    if user.is_staff or user.is_therapist:
+    if user.is_staff or user.is_therapist or user.is_lead:
         return settings.SESSION_IDLE_TIMEOUT_STAFF
     return settings.SESSION_IDLE_TIMEOUT_CLIENT
 
@@ -98,7 +98,7 @@ TWO_FACTOR_REQUIRED_MESSAGE = gettext_noop(
 
 
 def needs_two_factor(user) -> bool:
-    return user.is_therapist or user.is_staff
+    return user.is_therapist or user.is_staff or user.is_lead
 
 
 class RequireTwoFactorMiddleware:

@@ -223,6 +223,16 @@ class User(AbstractUser):
     phone = models.CharField(
         _("phone number"), max_length=32, blank=True, validators=[phone_number_validator]
     )
+    # A practice-level permission, granted by staff in the admin: the practice's
+    # outcomes in aggregate, never one client's data. A lead may also be a therapist.
+    is_clinical_lead = models.BooleanField(
+        _("clinical lead"),
+        default=False,
+        help_text=_(
+            "Sees the practice's outcomes in aggregate (no client names or answers). "
+            "Needs a practice, and two-factor sign-in like therapists."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -234,6 +244,11 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["", *Role.values]), name="user_role_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_clinical_lead=False)
+                | (Q(practice__isnull=False) & ~Q(role=Role.CLIENT)),
+                name="clinical_lead_has_practice_and_is_not_a_client",
             ),
         ]
 
@@ -251,6 +266,26 @@ class User(AbstractUser):
     @property
     def is_therapist(self) -> bool:
         return self.role == Role.THERAPIST
+
+    @property
+    def is_lead(self) -> bool:
+        """A clinical lead of a practice: sees that practice's outcomes in aggregate."""
+        return self.is_clinical_lead and self.practice_id is not None and not self.is_client
+
+    def clean(self):
+        super().clean()
+        if self.is_clinical_lead and self.practice_id is None:
+            raise ValidationError(
+                {
+                    "practice": gettext(
+                        "A clinical lead needs a practice: theirs is the one they see."
+                    )
+                }
+            )
+        if self.is_clinical_lead and self.is_client:
+            raise ValidationError(
+                {"is_clinical_lead": gettext("A client cannot be a clinical lead.")}
+            )
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -45,6 +45,7 @@ urlpatterns = [
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("advice/", include("guidance.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("checkins.urls")),

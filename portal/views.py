@@ -31,6 +31,8 @@ def home(request):
         return redirect("caseload")
     if user.is_client:
         return redirect("client_home")
+    if user.is_lead:
+        return redirect("practice_outcomes")
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "portal/no_role.html", status=403)

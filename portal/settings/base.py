@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "portal",
     "checkins",
     "guidance",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long an invitation link stays valid. A week gives a client time to open
 # it after a session without leaving a working link lying in a mailbox for long.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
+
+# The outcomes page holds back any figure resting on fewer clients than this
+# (see outcomes.figures); it may be set higher, never below the default of 5.
+OUTCOMES_MIN_CLIENTS = int(os.environ.get("OUTCOMES_MIN_CLIENTS", "5"))
 
 # Sessions: a therapist or staff member walking away from a screen full of
 # client data is signed out after 30 minutes; clients after an hour (long

@@ -23,7 +23,14 @@ from checkins.agenda import add_item, consider_stopping, mark_talked_about, stop
 from checkins.demo import PATTERNS
 from checkins.models import AgendaItem, CheckIn, Flag, FlagKind, week_start_for
 from checkins.services import recompute_flags, submit_checkin
-from portal.models import DEFAULT_CRISIS_CONTACTS, CrisisContact, Practice, Role, User
+from portal.models import (
+    DEFAULT_CRISIS_CONTACTS,
+    CaseloadAssignment,
+    CrisisContact,
+    Practice,
+    Role,
+    User,
+)
 from portal.services import create_client
 
 DEMO_PASSWORD = "demo-checkin-2026"  # noqa: S105 - published demo sign-in
@@ -60,6 +67,8 @@ CLIENTS = [
 HISTORY_WEEKS = 16
 
 ADMIN_EMAIL = "admin@demo.example"
+# The practice's clinical lead: sees the outcomes page, no client's own data.
+LEAD = ("priya.nair@demo.example", "Priya", "Nair")
 ON_CALL_EMAIL = "on-call@demo.example"
 
 # Therapists and staff must use two-factor sign-in. The demo accounts share
@@ -80,7 +89,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--totp-code",
             action="store_true",
-            help="Only print the current two-factor code of the demo therapists and admin.",
+            help="Only print the current two-factor code of the demo therapists, lead and admin.",
         )
 
     @transaction.atomic
@@ -107,21 +116,31 @@ class Command(BaseCommand):
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
 
+        lead = self._person(*LEAD, role="", practice=practice)
+        if not lead.is_clinical_lead:
+            lead.is_clinical_lead = True
+            lead.save(update_fields=["is_clinical_lead"])
         therapists = [
             self._person(email, first, last, role=Role.THERAPIST, practice=practice)
             for email, first, last in THERAPISTS
         ]
         now = timezone.now()
         for email, first, last, index, pattern in CLIENTS:
-            client = User.objects.filter(email=email).first() or create_client(
-                therapist=therapists[index],
-                email=email,
-                password=DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                # 555-01xx numbers are reserved for fiction: no one answers them.
-                phone=f"+1 555 01{len(first):02d}",
-            )
+            client = User.objects.filter(email=email).first()
+            if client is None:
+                client = create_client(
+                    therapist=therapists[index],
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    first_name=first,
+                    last_name=last,
+                    # 555-01xx numbers are reserved for fiction: no one answers them.
+                    phone=f"+1 555 01{len(first):02d}",
+                )
+                # On the caseload since the week their history starts.
+                CaseloadAssignment.objects.filter(client=client).update(
+                    started_at=now - timedelta(weeks=HISTORY_WEEKS + 1)
+                )
             self._history(client, PATTERNS[pattern](HISTORY_WEEKS), now=now)
             # Flags that come from time passing (check-ins stopped) need a
             # recompute as of today, as the daily job would do.
@@ -130,17 +149,18 @@ class Command(BaseCommand):
                 self._agenda(client, pattern, therapist=therapists[index])
 
         self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {practice.name}"))
-        for person in [admin, *therapists]:
+        for person in [admin, lead, *therapists]:
             if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
                 TOTP.activate(person, DEMO_TOTP_SECRET)
                 RecoveryCodes.activate(person)
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         self.stdout.write(
-            "Therapists and the administrator also give a two-factor code: add the secret "
-            f"{DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "Therapists, the clinical lead and the administrator also give a two-factor code: "
+            f"add the secret {DEMO_TOTP_SECRET} to an authenticator app, or run "
             "`python manage.py seed_demo --totp-code`."
         )
         self.stdout.write(f"  administrator  {ADMIN_EMAIL}  (Django admin at /admin/)")
+        self.stdout.write(f"  clinical lead  {LEAD[0]}  (practice outcomes at /outcomes/)")
         for email, *_ in THERAPISTS:
             self.stdout.write(f"  therapist      {email}")
         for email, *_, pattern in CLIENTS:

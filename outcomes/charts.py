@@ -1,0 +1,65 @@
+"""Bar charts of one share per therapist, side by side, drawn as SVG on the server.
+
+Each bar carries its value in words beside it, a held-back figure says so in
+place of a bar, and the table beside the chart holds the same numbers.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.text import Truncator
+
+from .figures import Cell, Shown, display, shown
+
+WIDTH = 320
+ROW_HEIGHT = 30  # a name above its bar
+BAR_LEFT, BAR_MAX = 4, 230
+NAME_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Bar:
+    name: str
+    text: str
+    y: int
+    width: float  # 0 when there is no bar to draw
+    held_back: bool
+
+
+@dataclass(frozen=True)
+class BarChart:
+    key: str
+    title: str
+    bars: tuple[Bar, ...]
+    width: int = WIDTH
+
+    @property
+    def height(self) -> int:
+        return ROW_HEIGHT * len(self.bars) + 4
+
+    @property
+    def bar_left(self) -> int:
+        return BAR_LEFT
+
+    @property
+    def bar_max(self) -> int:
+        return BAR_MAX
+
+    @property
+    def description(self) -> str:
+        return "; ".join(f"{bar.name}: {bar.text}" for bar in self.bars)
+
+
+def share_chart(key: str, title: str, rows: list[tuple[str, Cell]], min_clients: int) -> BarChart:
+    bars = []
+    for index, (name, cell) in enumerate(rows):
+        state = shown(cell, min_clients)
+        bars.append(
+            Bar(
+                name=Truncator(name).chars(NAME_CHARS),
+                text=display(cell, min_clients),
+                y=index * ROW_HEIGHT,
+                width=round(BAR_MAX * cell.value, 1) if state == Shown.VALUE else 0,
+                held_back=state != Shown.VALUE,
+            )
+        )
+    return BarChart(key, title, tuple(bars))

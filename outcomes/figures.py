@@ -1,0 +1,350 @@
+"""What the outcomes page reports, defined once for the page, the CSV and the
+README: each figure's meaning, what it counts, and when it is held back.
+
+Pure: no database. The numbers come from `outcomes.queries`.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from clinical.measures import INSTRUMENTS
+from clinical.trends import DEFAULT_THRESHOLDS
+
+# The small-cell rule: a figure resting on fewer clients than this is not shown,
+# so no figure singles a person out. Five is the threshold most health
+# statistics publishers apply (NHS England's statistical disclosure control
+# suppresses counts of 1 to 4; the US CDC's NCHS and CMS use similar
+# minimums). A practice may set it higher with OUTCOMES_MIN_CLIENTS; lower is
+# refused at start-up.
+DEFAULT_MIN_CLIENTS = 5
+
+# Check-ins "stopped" as the trend rule reads it: this many whole weeks missed.
+STOPPED_AFTER_MISSED_WEEKS = DEFAULT_THRESHOLDS.missed_weeks
+
+
+def _lazy(template: str, **terms) -> str:
+    """A message with its terms filled in when it is read, in the reader's language."""
+    return lazy(lambda: gettext(template) % terms, str)()
+
+
+class Kind:
+    COUNT = "count"
+    SHARE = "share"
+    WEEKS = "weeks"
+    HOURS = "hours"
+    DAYS = "days"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    section: str
+    label: str
+    kind: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+
+
+SECTIONS = (
+    Section("caseload", _("Caseload")),
+    Section("engagement", _("Engagement")),
+    *(
+        Section(key, _lazy(gettext_noop("Outcomes on the %(measure)s"), measure=i.short_name))
+        for key, i in INSTRUMENTS.items()
+    ),
+    Section("safety", _("Safety")),
+    Section("flags", _("Flags and follow-through")),
+)
+
+
+def _outcome_figures(key: str) -> tuple[Figure, ...]:
+    instrument = INSTRUMENTS[key]
+    terms = {"change": instrument.reliable_change, "cutoff": instrument.cutoff}
+    return (
+        Figure(
+            f"{key}_reliably_improved",
+            key,
+            _("Reliably improved"),
+            Kind.SHARE,
+            _lazy(
+                gettext_noop(
+                    "Latest score %(change)s or more points below the first, out of clients "
+                    "with two or more scores, the latest in the period."
+                ),
+                **terms,
+            ),
+        ),
+        Figure(
+            f"{key}_recovered",
+            key,
+            _("Recovered"),
+            Kind.SHARE,
+            _lazy(
+                gettext_noop(
+                    "Below the cut-off now, out of those at or above it (%(cutoff)s) at their "
+                    "first score."
+                ),
+                **terms,
+            ),
+        ),
+        Figure(
+            f"{key}_reliably_recovered",
+            key,
+            _("Reliably recovered"),
+            Kind.SHARE,
+            _lazy(
+                gettext_noop(
+                    "Recovered and reliably improved, out of those at or above the cut-off "
+                    "(%(cutoff)s) at their first score."
+                ),
+                **terms,
+            ),
+        ),
+        Figure(
+            f"{key}_no_reliable_change",
+            key,
+            _("No reliable change"),
+            Kind.SHARE,
+            _lazy(
+                gettext_noop(
+                    "Less than %(change)s points from the first score either way, out of "
+                    "clients with two or more scores, the latest in the period."
+                ),
+                **terms,
+            ),
+        ),
+        Figure(
+            f"{key}_reliably_deteriorated",
+            key,
+            _("Reliably deteriorated"),
+            Kind.SHARE,
+            _lazy(
+                gettext_noop(
+                    "Latest score %(change)s or more points above the first, out of clients "
+                    "with two or more scores, the latest in the period."
+                ),
+                **terms,
+            ),
+        ),
+    )
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "active_clients",
+        "caseload",
+        _("Active clients"),
+        Kind.COUNT,
+        _("Clients on the caseload at any time in the period."),
+    ),
+    Figure(
+        "new_clients",
+        "caseload",
+        _("New clients"),
+        Kind.COUNT,
+        _(
+            "Clients who joined in the period. For a therapist, joined their caseload, "
+            "a move from a colleague included."
+        ),
+    ),
+    Figure(
+        "ended_clients",
+        "caseload",
+        _("Clients who ended"),
+        Kind.COUNT,
+        _(
+            "Clients whose therapy ended in the period. For a therapist, left their "
+            "caseload, a move to a colleague included."
+        ),
+    ),
+    Figure(
+        "completion_rate",
+        "engagement",
+        _("Check-in completion"),
+        Kind.SHARE,
+        _(
+            "Weeks with a check-in out of weeks on the caseload in the period, the week "
+            "still open not counted."
+        ),
+    ),
+    Figure(
+        "checkins_stopped",
+        "engagement",
+        _("Check-ins stopped"),
+        Kind.SHARE,
+        _lazy(
+            gettext_noop(
+                "Clients on the caseload at the end of the period whose check-ins stopped "
+                "(%(weeks)s or more weeks missed, as the trend flag reads it), out of those "
+                "who had checked in."
+            ),
+            weeks=STOPPED_AFTER_MISSED_WEEKS,
+        ),
+    ),
+    Figure(
+        "median_weeks",
+        "engagement",
+        _("Median weeks in therapy"),
+        Kind.WEEKS,
+        _(
+            "From joining the caseload to the end of therapy or of the period. For a "
+            "therapist, weeks on their caseload."
+        ),
+    ),
+    *(figure for key in INSTRUMENTS for figure in _outcome_figures(key)),
+    Figure(
+        "crisis_answers",
+        "safety",
+        _("Crisis answers"),
+        Kind.COUNT,
+        _("Check-ins in the period that answered yes to the crisis question."),
+    ),
+    Figure(
+        "item9_answers",
+        "safety",
+        _("PHQ-9 item 9 answers"),
+        Kind.COUNT,
+        _("PHQ-9 answers in the period with item 9 above “Not at all”."),
+    ),
+    Figure(
+        "hours_to_action_median",
+        "safety",
+        _("Median hours to first action"),
+        Kind.HOURS,
+        _(
+            "From a safety flag opening (the answer) to the therapist's first recorded "
+            "action: contact, safety plan or clearing."
+        ),
+    ),
+    Figure(
+        "hours_to_action_longest",
+        "safety",
+        _("Longest hours to first action"),
+        Kind.HOURS,
+        _("The longest of those times in the period."),
+    ),
+    Figure(
+        "safety_no_action",
+        "safety",
+        _("Safety flags with no action yet"),
+        Kind.COUNT,
+        _("Safety flags opened in the period with no action recorded to date."),
+    ),
+    Figure(
+        "escalations",
+        "safety",
+        _("Escalations"),
+        Kind.COUNT,
+        _("Safety flags opened in the period that went to the on-call contact."),
+    ),
+    Figure(
+        "flags_opened",
+        "flags",
+        _("Flags opened"),
+        Kind.COUNT,
+        _("Trend flags opened in the period (safety flags are counted above)."),
+    ),
+    Figure(
+        "flags_raised",
+        "flags",
+        _("Raised in session"),
+        Kind.COUNT,
+        _("Of those, raised with the client in session."),
+    ),
+    Figure(
+        "flags_dismissed",
+        "flags",
+        _("Dismissed"),
+        Kind.COUNT,
+        _("Of those, dismissed by the therapist with a note."),
+    ),
+    Figure(
+        "days_to_handling_median",
+        "flags",
+        _("Median days to handling"),
+        Kind.DAYS,
+        _("From a flag opening to the therapist raising or dismissing it."),
+    ),
+)
+
+FIGURES_BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure for one group: its value and how many clients it rests on.
+
+    For a share, `count` and `base` are its numerator and denominator (in
+    clients, or in weeks for the completion rate) and `clients` the clients
+    behind the denominator.
+    """
+
+    figure: Figure
+    value: float | None
+    clients: int
+    count: int | None = None
+    base: int | None = None
+
+
+class Shown:
+    VALUE = "value"
+    SUPPRESSED = "suppressed"
+    NO_DATA = "no_data"
+
+
+def shown(cell: Cell, min_clients: int) -> str:
+    """Whether a cell is shown: never when it rests on 1 to min_clients - 1
+    clients; a count of nobody is a plain 0, any other figure about nobody is
+    "no data"."""
+    if 0 < cell.clients < min_clients:
+        return Shown.SUPPRESSED
+    if cell.value is None or (cell.clients == 0 and cell.figure.kind != Kind.COUNT):
+        return Shown.NO_DATA
+    return Shown.VALUE
+
+
+def share(count: int | None, base: int | None) -> float | None:
+    return count / base if base else None
+
+
+def display(cell: Cell, min_clients: int) -> str:
+    """The cell as the page and the CSV print it."""
+    state = shown(cell, min_clients)
+    if state == Shown.SUPPRESSED:
+        return gettext("fewer than %(n)s clients") % {"n": min_clients}
+    if state == Shown.NO_DATA:
+        return gettext("no data")
+    kind, value = cell.figure.kind, cell.value
+    if kind == Kind.COUNT:
+        return number_format(int(value), force_grouping=True)
+    if kind == Kind.SHARE:
+        return f"{round(100 * value)}%"
+    if kind == Kind.WEEKS:
+        return ngettext("%(n)s week", "%(n)s weeks", round(value)) % {"n": round(value)}
+    if kind == Kind.HOURS:
+        return ngettext("%(n)s hour", "%(n)s hours", round(value)) % {"n": round(value)}
+    return ngettext("%(n)s day", "%(n)s days", round(value)) % {"n": round(value)}
+
+
+def csv_value(cell: Cell, min_clients: int) -> str:
+    """Plain numbers for a spreadsheet: shares as 0-100, blanks for no data,
+    "<5" for a suppressed cell."""
+    state = shown(cell, min_clients)
+    if state == Shown.SUPPRESSED:
+        return f"<{min_clients}"
+    if state == Shown.NO_DATA:
+        return ""
+    if cell.figure.kind == Kind.COUNT:
+        return str(int(cell.value))
+    if cell.figure.kind == Kind.SHARE:
+        return f"{100 * cell.value:.1f}"
+    return f"{cell.value:.1f}"

@@ -1,0 +1,473 @@
+"""The outcome figures for one practice and one period, computed in the database.
+
+Each family of figures is one grouped query (a row per therapist) and one
+practice-wide aggregate over the same rows, so the page costs the same number
+of queries for a practice of five clients or of five thousand, and no
+check-in is loaded into Python.
+
+Attribution: a check-in, a score or a flag belongs to the therapist whose
+caseload the client was on when it was written, so a client moved between
+therapists mid-period counts for each in their own weeks. Outcomes on a
+measure belong to the therapist at the latest score.
+"""
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.fields import DateField
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, TruncDate
+from django.utils import timezone
+
+from checkins.models import (
+    SAFETY_KINDS,
+    CheckIn,
+    Flag,
+    FlagStatus,
+    MeasureResponse,
+    SafetyAction,
+    SafetyAlert,
+    SafetyAlertKind,
+)
+from clinical.measures import INSTRUMENTS, PHQ9
+from portal.models import CaseloadAssignment, Practice, Role, User
+
+from .db import DayNumber, HoursBetween, Median
+from .figures import FIGURES_BY_KEY, STOPPED_AFTER_MISSED_WEEKS, Cell, share
+from .periods import Period
+
+# The key of the practice-wide row among the therapists' rows.
+PRACTICE = "practice"
+
+
+@dataclass
+class Report:
+    practice: Practice
+    period: Period
+    therapists: list[User]
+    # PRACTICE and each therapist's pk -> figure key -> cell.
+    rows: dict[object, dict[str, Cell]] = field(default_factory=dict)
+
+    def row(self, key) -> dict[str, Cell]:
+        return self.rows.get(key) or empty_row()
+
+
+def empty_row() -> dict[str, Cell]:
+    return {
+        key: Cell(figure, 0 if figure.kind == "count" else None, 0)
+        for key, figure in FIGURES_BY_KEY.items()
+    }
+
+
+def _cell(key: str, value, clients, count=None, base=None) -> Cell:
+    return Cell(FIGURES_BY_KEY[key], value, clients or 0, count, base)
+
+
+def _grouped(queryset, aggregates: dict, practice_aggregates: dict | None = None) -> dict:
+    """Per therapist (grouped on `therapist_at`) and for the whole practice."""
+    rows = {
+        row.pop("therapist_at"): row
+        for row in queryset.values("therapist_at").annotate(**aggregates).order_by()
+    }
+    rows[PRACTICE] = queryset.aggregate(**(practice_aggregates or aggregates))
+    return rows
+
+
+def _therapist_at(client: str, moment: str) -> Subquery:
+    """The therapist whose caseload the client was on at that moment."""
+    return Subquery(
+        CaseloadAssignment.objects.filter(client=OuterRef(client), started_at__lte=OuterRef(moment))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef(moment)))
+        .order_by("-started_at")
+        .values("therapist")[:1]
+    )
+
+
+def _mondays_before(day) -> ExpressionWrapper:
+    """How many Mondays from EPOCH_MONDAY up to (not including) `day`."""
+    return ExpressionWrapper((DayNumber(day) + 6) / 7, output_field=IntegerField())
+
+
+def _date(value: date) -> Value:
+    return Value(value, output_field=DateField())
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period in the practice's time zone, and the parts of it already lived."""
+
+    period: Period
+    tz: zoneinfo.ZoneInfo
+    now: datetime
+
+    def midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=self.tz)
+
+    @property
+    def start(self) -> datetime:
+        return self.midnight(self.period.start)
+
+    @property
+    def end(self) -> datetime:
+        return self.midnight(self.period.end)
+
+    @property
+    def today(self) -> date:
+        return timezone.localtime(self.now, self.tz).date()
+
+    @property
+    def weeks_until(self) -> date:
+        """Weeks on the caseload count up to the current week, which is still open."""
+        return min(self.period.end, self.today - timedelta(days=self.today.weekday()))
+
+    @property
+    def days_until(self) -> date:
+        return min(self.period.end, self.today + timedelta(days=1))
+
+    @property
+    def closes_at(self) -> datetime:
+        """The end of the period, or now if it has not ended."""
+        return min(self.end, self.now)
+
+    @property
+    def stopped_on_or_before(self) -> date:
+        """A last check-in in this week or earlier means check-ins have stopped."""
+        last_day = min(self.period.end - timedelta(days=1), self.today)
+        last_week = last_day - timedelta(days=last_day.weekday())
+        return last_week - timedelta(weeks=STOPPED_AFTER_MISSED_WEEKS + 1)
+
+
+def caseload_and_engagement(practice: Practice, window: Window) -> dict:
+    assignments = CaseloadAssignment.objects.filter(client=OuterRef("client"))
+    started_day = TruncDate("started_at", tzinfo=window.tz)
+    ended_day = TruncDate("ended_at", tzinfo=window.tz)
+    until, days_until = _date(window.weeks_until), _date(window.days_until)
+    episodes = (
+        CaseloadAssignment.objects.filter(
+            client__practice=practice, client__role=Role.CLIENT, started_at__lt=window.end
+        )
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=window.start))
+        .annotate(
+            therapist_at=F("therapist"),
+            span_start=Greatest(_date(window.period.start), started_day),
+            span_end=Least(until, Coalesce(ended_day, until)),
+            first_started=Subquery(assignments.order_by("started_at").values("started_at")[:1]),
+        )
+        .annotate(
+            weeks_on=Greatest(
+                Value(0), _mondays_before(F("span_end")) - _mondays_before(F("span_start"))
+            ),
+            weeks_checked=Coalesce(
+                Subquery(
+                    CheckIn.objects.filter(
+                        client=OuterRef("client"),
+                        week_start__gte=OuterRef("span_start"),
+                        week_start__lt=OuterRef("span_end"),
+                    )
+                    .order_by()
+                    .values("client")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            last_checkin=Subquery(
+                CheckIn.objects.filter(client=OuterRef("client"), week_start__lt=window.period.end)
+                .order_by("-week_start")
+                .values("week_start")[:1]
+            ),
+            days_with_therapist=DayNumber(Least(Coalesce(ended_day, days_until), days_until))
+            - DayNumber(started_day),
+            days_in_therapy=DayNumber(Least(Coalesce(ended_day, days_until), days_until))
+            - DayNumber(TruncDate("first_started", tzinfo=window.tz)),
+            is_first=~Exists(assignments.filter(started_at__lt=OuterRef("started_at"))),
+            is_last=~Exists(
+                assignments.filter(started_at__gt=OuterRef("started_at"), started_at__lt=window.end)
+            ),
+        )
+    )
+    open_at_end = Q(ended_at__isnull=True) | Q(ended_at__gte=window.closes_at)
+    started_in = Q(started_at__gte=window.start)
+    ended_in = Q(ended_at__lt=window.end)
+    engaged = Q(weeks_on__gt=0)
+    had_checked_in = open_at_end & Q(last_checkin__isnull=False)
+    stopped = had_checked_in & Q(last_checkin__lte=window.stopped_on_or_before)
+
+    def clients(condition=None):
+        return Count("client", distinct=True, filter=condition)
+
+    common = {
+        "active": clients(),
+        "sum_weeks_on": Sum("weeks_on"),
+        "sum_weeks_checked": Sum("weeks_checked"),
+        "engaged": clients(engaged),
+        "stopped": clients(stopped),
+        "stopped_base": clients(had_checked_in),
+    }
+    rows = _grouped(
+        episodes,
+        {
+            **common,
+            "new": clients(started_in),
+            "ended": clients(ended_in),
+            "median_days": Median(Cast("days_with_therapist", FloatField())),
+        },
+        {
+            **common,
+            "new": clients(started_in & Q(is_first=True)),
+            "ended": clients(ended_in & Q(is_last=True)),
+            "median_days": Median(Cast("days_in_therapy", FloatField()), filter=Q(is_last=True)),
+        },
+    )
+    return {
+        group: {
+            "active_clients": _cell("active_clients", r["active"], r["active"]),
+            "new_clients": _cell("new_clients", r["new"], r["new"]),
+            "ended_clients": _cell("ended_clients", r["ended"], r["ended"]),
+            "completion_rate": _cell(
+                "completion_rate",
+                share(r["sum_weeks_checked"], r["sum_weeks_on"]),
+                r["engaged"],
+                r["sum_weeks_checked"],
+                r["sum_weeks_on"],
+            ),
+            "checkins_stopped": _cell(
+                "checkins_stopped",
+                share(r["stopped"], r["stopped_base"]),
+                r["stopped_base"],
+                r["stopped"],
+                r["stopped_base"],
+            ),
+            "median_weeks": _cell(
+                "median_weeks",
+                None if r["median_days"] is None else r["median_days"] / 7,
+                r["active"],
+            ),
+        }
+        for group, r in rows.items()
+    }
+
+
+def measure_outcomes(practice: Practice, window: Window, key: str) -> dict:
+    """Change from each client's first score to their latest score in the period,
+    for clients with two or more scores: the definitions of clinical.measures."""
+    instrument = INSTRUMENTS[key]
+    scores = MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=key)
+    in_period = scores.filter(
+        week_start__gte=window.period.start, week_start__lt=window.period.end
+    ).order_by("-week_start")
+    scored = (
+        User.objects.filter(practice=practice, role=Role.CLIENT)
+        .annotate(latest=Subquery(in_period.values("total")[:1]))
+        .filter(latest__isnull=False)
+        .annotate(
+            first=Subquery(scores.order_by("week_start").values("total")[:1]),
+            scores=Subquery(
+                scores.filter(week_start__lt=window.period.end)
+                .order_by()
+                .values("client")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            latest_at=Subquery(in_period.values("checkin__submitted_at")[:1]),
+        )
+        .filter(scores__gte=2)
+        .annotate(therapist_at=_therapist_at("pk", "latest_at"))
+    )
+    change = instrument.reliable_change
+    improved = Q(first__gte=F("latest") + change)
+    deteriorated = Q(latest__gte=F("first") + change)
+    case_at_first = Q(first__gte=instrument.cutoff)
+    recovered = case_at_first & Q(latest__lt=instrument.cutoff)
+    rows = _grouped(
+        scored,
+        {
+            "scored": Count("pk"),
+            "cases": Count("pk", filter=case_at_first),
+            "improved": Count("pk", filter=improved),
+            "deteriorated": Count("pk", filter=deteriorated),
+            "unchanged": Count("pk", filter=~improved & ~deteriorated),
+            "recovered": Count("pk", filter=recovered),
+            "reliably_recovered": Count("pk", filter=recovered & improved),
+        },
+    )
+
+    def of(name, r, count, base):
+        return _cell(f"{key}_{name}", share(r[count], r[base]), r[base], r[count], r[base])
+
+    return {
+        group: {
+            f"{key}_reliably_improved": of("reliably_improved", r, "improved", "scored"),
+            f"{key}_recovered": of("recovered", r, "recovered", "cases"),
+            f"{key}_reliably_recovered": of("reliably_recovered", r, "reliably_recovered", "cases"),
+            f"{key}_no_reliable_change": of("no_reliable_change", r, "unchanged", "scored"),
+            f"{key}_reliably_deteriorated": of(
+                "reliably_deteriorated", r, "deteriorated", "scored"
+            ),
+        }
+        for group, r in rows.items()
+    }
+
+
+def safety(practice: Practice, window: Window) -> dict:
+    """Crisis and item-9 answers, and how soon someone acted on the flags they opened."""
+    item = PHQ9.safety_items[0] - 1
+    item9 = Exists(
+        MeasureResponse.objects.filter(
+            checkin=OuterRef("pk"), instrument=PHQ9.key, **{f"answers__{item}__gt": 0}
+        )
+    )
+    answers = (
+        CheckIn.objects.filter(
+            client__practice=practice,
+            week_start__gte=window.period.start,
+            week_start__lt=window.period.end,
+        )
+        .annotate(item9=item9)
+        .filter(Q(in_crisis=True) | Q(item9=True))
+        .annotate(therapist_at=_therapist_at("client", "submitted_at"))
+    )
+    answer_rows = _grouped(
+        answers,
+        {
+            "crisis": Count("pk", filter=Q(in_crisis=True)),
+            "crisis_clients": Count("client", distinct=True, filter=Q(in_crisis=True)),
+            "item9_answers": Count("pk", filter=Q(item9=True)),
+            "item9_clients": Count("client", distinct=True, filter=Q(item9=True)),
+        },
+    )
+    flags = (
+        Flag.objects.filter(
+            client__practice=practice,
+            kind__in=SAFETY_KINDS,
+            opened_at__gte=window.start,
+            opened_at__lt=window.end,
+        )
+        .annotate(
+            first_action=Subquery(
+                SafetyAction.objects.filter(flag=OuterRef("pk"))
+                .order_by("done_at")
+                .values("done_at")[:1]
+            ),
+            escalated=Exists(
+                SafetyAlert.objects.filter(flag=OuterRef("pk"), kind=SafetyAlertKind.ESCALATION)
+            ),
+            therapist_at=_therapist_at("client", "opened_at"),
+        )
+        .annotate(hours=HoursBetween("first_action", "opened_at"))
+    )
+    acted = Q(first_action__isnull=False)
+    flag_rows = _grouped(
+        flags,
+        {
+            "median_hours": Median("hours", filter=acted),
+            "longest_hours": Max("hours", filter=acted),
+            "acted_clients": Count("client", distinct=True, filter=acted),
+            "no_action": Count("pk", filter=~acted),
+            "no_action_clients": Count("client", distinct=True, filter=~acted),
+            "escalations": Count("pk", filter=Q(escalated=True)),
+            "escalated_clients": Count("client", distinct=True, filter=Q(escalated=True)),
+        },
+    )
+    rows = {}
+    for group in answer_rows.keys() | flag_rows.keys():
+        a = answer_rows.get(group) or {}
+        f = flag_rows.get(group) or {}
+        rows[group] = {
+            "crisis_answers": _cell("crisis_answers", a.get("crisis", 0), a.get("crisis_clients")),
+            "item9_answers": _cell(
+                "item9_answers", a.get("item9_answers", 0), a.get("item9_clients")
+            ),
+            "hours_to_action_median": _cell(
+                "hours_to_action_median", f.get("median_hours"), f.get("acted_clients")
+            ),
+            "hours_to_action_longest": _cell(
+                "hours_to_action_longest", f.get("longest_hours"), f.get("acted_clients")
+            ),
+            "safety_no_action": _cell(
+                "safety_no_action", f.get("no_action", 0), f.get("no_action_clients")
+            ),
+            "escalations": _cell(
+                "escalations", f.get("escalations", 0), f.get("escalated_clients")
+            ),
+        }
+    return rows
+
+
+def follow_through(practice: Practice, window: Window) -> dict:
+    """Trend flags opened in the period, and what became of them."""
+    handled = Q(status__in=[FlagStatus.RAISED, FlagStatus.DISMISSED], handled_at__isnull=False)
+    flags = (
+        Flag.objects.filter(
+            client__practice=practice, opened_at__gte=window.start, opened_at__lt=window.end
+        )
+        .exclude(kind__in=SAFETY_KINDS)
+        .annotate(
+            therapist_at=_therapist_at("client", "opened_at"),
+            hours=HoursBetween("handled_at", "opened_at"),
+        )
+    )
+    raised, dismissed = Q(status=FlagStatus.RAISED), Q(status=FlagStatus.DISMISSED)
+    rows = _grouped(
+        flags,
+        {
+            "opened": Count("pk"),
+            "opened_clients": Count("client", distinct=True),
+            "raised": Count("pk", filter=raised),
+            "raised_clients": Count("client", distinct=True, filter=raised),
+            "dismissed": Count("pk", filter=dismissed),
+            "dismissed_clients": Count("client", distinct=True, filter=dismissed),
+            "median_hours": Median("hours", filter=handled),
+            "handled_clients": Count("client", distinct=True, filter=handled),
+        },
+    )
+    return {
+        group: {
+            "flags_opened": _cell("flags_opened", r["opened"], r["opened_clients"]),
+            "flags_raised": _cell("flags_raised", r["raised"], r["raised_clients"]),
+            "flags_dismissed": _cell("flags_dismissed", r["dismissed"], r["dismissed_clients"]),
+            "days_to_handling_median": _cell(
+                "days_to_handling_median",
+                None if r["median_hours"] is None else r["median_hours"] / 24,
+                r["handled_clients"],
+            ),
+        }
+        for group, r in rows.items()
+    }
+
+
+def practice_outcomes(practice: Practice, period: Period, *, now: datetime | None = None) -> Report:
+    """Every figure, for the practice and for each of its therapists."""
+    window = Window(period, zoneinfo.ZoneInfo(practice.time_zone), now or timezone.now())
+    families = [
+        caseload_and_engagement(practice, window),
+        *(measure_outcomes(practice, window, key) for key in INSTRUMENTS),
+        safety(practice, window),
+        follow_through(practice, window),
+    ]
+    therapists = list(
+        User.objects.therapists()
+        .filter(practice=practice)
+        .order_by("first_name", "last_name", "email")
+    )
+    report = Report(practice, period, therapists)
+    for group in [PRACTICE, *(t.pk for t in therapists)]:
+        row = empty_row()
+        for family in families:
+            row.update(family.get(group, {}))
+        report.rows[group] = row
+    return report

@@ -1,0 +1,133 @@
+"""The clinical lead's outcomes page, its CSV and its printable form."""
+
+import csv
+import zoneinfo
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+
+from checkins.data_rights import csv_safe
+from portal.access import lead_required
+from portal.audit import record_access
+
+from .charts import share_chart
+from .figures import FIGURES, SECTIONS, Cell, Kind, Shown, csv_value, display, shown
+from .forms import OutcomesFilterForm
+from .queries import PRACTICE, practice_outcomes
+
+# The shares drawn per therapist beside each section's table: how engaged
+# clients stay, and the two changes on each measure a lead acts on.
+CHARTED = (
+    "completion_rate",
+    "phq9_reliably_improved",
+    "phq9_reliably_deteriorated",
+    "gad7_reliably_improved",
+    "gad7_reliably_deteriorated",
+)
+
+
+def _detail(cell: Cell, min_clients: int) -> str:
+    """What a shown figure rests on, in words."""
+    if shown(cell, min_clients) != Shown.VALUE:
+        return ""
+    kind, key = cell.figure.kind, cell.figure.key
+    if kind == Kind.SHARE and key == "completion_rate":
+        return gettext("%(count)s of %(base)s weeks") % {"count": cell.count, "base": cell.base}
+    if kind == Kind.SHARE:
+        return ngettext(
+            "%(count)s of %(base)s client", "%(count)s of %(base)s clients", cell.base
+        ) % {"count": cell.count, "base": cell.base}
+    if (kind == Kind.COUNT and cell.figure.section == "caseload") or not cell.clients:
+        return ""
+    return ngettext("%(n)s client", "%(n)s clients", cell.clients) % {"n": cell.clients}
+
+
+def _filtered(request):
+    practice = request.user.practice
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(practice.time_zone))
+    form = OutcomesFilterForm(request.GET or None, practice=practice, today=today)
+    period, therapist = form.chosen()
+    report = practice_outcomes(practice, period)
+    record_access(request, [None])
+    groups = [(gettext("Whole practice"), report.row(PRACTICE))]
+    groups += [
+        (t.display_name, report.row(t.pk))
+        for t in report.therapists
+        if therapist is None or t.pk == therapist.pk
+    ]
+    return form, report, therapist, groups
+
+
+@lead_required
+def practice_outcomes_page(request):
+    form, report, therapist, groups = _filtered(request)
+    min_clients = settings.OUTCOMES_MIN_CLIENTS
+    headline = report.row(therapist.pk if therapist else PRACTICE)
+    sections = []
+    for section in SECTIONS:
+        figures = [f for f in FIGURES if f.section == section.key]
+        sections.append(
+            {
+                "section": section,
+                "figures": figures,
+                "headline": [
+                    {
+                        "figure": f,
+                        "text": display(headline[f.key], min_clients),
+                        "held_back": shown(headline[f.key], min_clients) != Shown.VALUE,
+                        "detail": _detail(headline[f.key], min_clients),
+                    }
+                    for f in figures
+                ],
+                "table": [
+                    (name, [display(row[f.key], min_clients) for f in figures])
+                    for name, row in groups
+                ],
+                "charts": [
+                    share_chart(
+                        f.key, f.label, [(name, row[f.key]) for name, row in groups], min_clients
+                    )
+                    for f in figures
+                    if f.key in CHARTED
+                ],
+            }
+        )
+    return render(
+        request,
+        "outcomes/outcomes.html",
+        {
+            "form": form,
+            "report": report,
+            "therapist": therapist,
+            "sections": sections,
+            "min_clients": min_clients,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@lead_required
+def practice_outcomes_csv(request):
+    form, report, therapist, groups = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(
+            gettext("Choose the period and therapist on the outcomes page, then download again."),
+            content_type="text/plain; charset=utf-8",
+        )
+    min_clients = settings.OUTCOMES_MIN_CLIENTS
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="outcomes-{report.period.key}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([gettext("Period"), gettext("Therapist"), *(str(f.label) for f in FIGURES)])
+    for name, row in groups:
+        writer.writerow(
+            [
+                report.period.key,
+                csv_safe(name),
+                *(csv_value(row[f.key], min_clients) for f in FIGURES),
+            ]
+        )
+    return response
