@@ -320,7 +320,7 @@ def display(cell: Cell, min_clients: int) -> str:
     """The cell as the page and the CSV print it."""
     state = shown(cell, min_clients)
     if state == Shown.SUPPRESSED:
-        return gettext("fewer than %(n)s clients") % {"n": min_clients}
+        return gettext("fewer than %(n)s") % {"n": min_clients}
     if state == Shown.NO_DATA:
         return gettext("no data")
     kind, value = cell.figure.kind, cell.value

@@ -1,6 +1,5 @@
 """The periods the outcomes page reports on: calendar quarters, and whole years."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,10 +19,14 @@ class Period:
 
     @property
     def label(self) -> str:
+        """ "October to December 2026", or "2026" for a whole year."""
+        if "-Q" not in self.key:
+            return self.key
         last = date.fromordinal(self.end.toordinal() - 1)
-        return gettext("%(start)s to %(end)s") % {
-            "start": date_format(self.start, "N Y"),
-            "end": date_format(last, "N Y"),
+        return gettext("%(first)s to %(last)s %(year)s") % {
+            "first": date_format(self.start, "F"),
+            "last": date_format(last, "F"),
+            "year": self.start.year,
         }
 
     def contains(self, day: date) -> bool:
@@ -54,14 +57,3 @@ def periods_offered(today: date) -> list[Period]:
         y, q = (y, q - 1) if q > 1 else (y - 1, 4)
     periods += [year(today.year - n) for n in range(YEARS_OFFERED)]
     return periods
-
-
-_KEY = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
-
-
-def period_from_key(key: str) -> Period | None:
-    match = _KEY.match(key or "")
-    if not match:
-        return None
-    y, q = int(match[1]), match[2]
-    return quarter(y, int(q)) if q else year(y)

@@ -4,12 +4,12 @@ from allauth.mfa import admin as mfa_admin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .audit import record_access
 from .models import AccessLog, CaseloadAssignment, CrisisContact, Invitation, Practice, User
-from .services import assign_therapist
+from .services import assign_therapist, end_therapy
 
 
 class ClientDataAdminMixin:
@@ -180,7 +180,7 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
     def client_of(self, obj):
         return obj
 
-    actions = ["move_to_therapist"]
+    actions = ["move_to_therapist", "end_therapy"]
 
     @admin.action(description=_("Move selected clients to the chosen therapist"))
     def move_to_therapist(self, request, queryset):
@@ -196,6 +196,19 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
             request,
             gettext("Moved %(count)d client(s) to %(therapist)s.")
             % {"count": moved, "therapist": therapist},
+        )
+
+    @admin.action(description=_("End therapy for the selected clients"))
+    def end_therapy(self, request, queryset):
+        ended = sum(end_therapy(client=client) for client in queryset.clients())
+        self.message_user(
+            request,
+            ngettext(
+                "Ended therapy for %(count)d client; their history is kept.",
+                "Ended therapy for %(count)d clients; their history is kept.",
+                ended,
+            )
+            % {"count": ended},
         )
 
 

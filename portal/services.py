@@ -289,3 +289,14 @@ def assign_therapist(*, client: User, therapist: User) -> CaseloadAssignment:
         current.ended_at = timezone.now()
         current.save(update_fields=["ended_at"])
     return CaseloadAssignment.objects.create(client=client, therapist=therapist)
+
+
+@transaction.atomic
+def end_therapy(*, client: User, now=None) -> bool:
+    """Close the client's open assignment: their therapy with the practice has ended.
+    Their account and history stay; returns whether there was therapy to end."""
+    return bool(
+        CaseloadAssignment.objects.filter(client=client, ended_at__isnull=True).update(
+            ended_at=now or timezone.now()
+        )
+    )

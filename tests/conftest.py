@@ -5,6 +5,7 @@ from django.core.cache import cache
 from tests.factories import (
     MIDWEEK,
     ClientFactory,
+    LeadFactory,
     PracticeFactory,
     StaffFactory,
     TherapistFactory,
@@ -55,6 +56,12 @@ def client_b(other_therapist):
 @pytest.fixture
 def staff(practice):
     return StaffFactory(practice=practice)
+
+
+@pytest.fixture
+def lead(practice):
+    """The practice's clinical lead."""
+    return LeadFactory(practice=practice)
 
 
 @pytest.fixture

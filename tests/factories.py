@@ -79,6 +79,13 @@ class StaffFactory(UserFactory, TwoFactorMixin):
     is_superuser = True
 
 
+class LeadFactory(UserFactory, TwoFactorMixin):
+    """A practice's clinical lead, with no portal role of their own."""
+
+    role = ""
+    is_clinical_lead = True
+
+
 class ClientFactory(UserFactory):
     """A client on `therapist`'s caseload (a new therapist unless one is given)."""
 

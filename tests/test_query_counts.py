@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinical.measures import GAD7, PHQ9, example_answers
-from tests.factories import ClientFactory, checkin_history, form_data, invitation_with_token
+from tests.factories import (
+    ClientFactory,
+    TherapistFactory,
+    checkin_history,
+    form_data,
+    invitation_with_token,
+)
 
 # A ceiling far above any page's count, so a test fails on the growth it measures,
 # not on the ceiling.
@@ -115,13 +121,30 @@ PAGES = {
         lambda w, n: weeks(w["client_a"], n * 4),
     ),
     "advice library": ("client_a", lambda w: reverse("advice_library"), lambda w, n: None),
+    "practice outcomes, more clients": (
+        "lead",
+        lambda w: reverse("practice_outcomes"),
+        lambda w, n: more_clients(w["therapist"], n),
+    ),
+    "practice outcomes, more therapists": (
+        "lead",
+        lambda w: reverse("practice_outcomes"),
+        lambda w, n: [
+            more_clients(TherapistFactory(practice=w["therapist"].practice), 1) for _ in range(n)
+        ],
+    ),
+    "practice outcomes CSV, more clients": (
+        "lead",
+        lambda w: reverse("practice_outcomes_csv"),
+        lambda w, n: more_clients(w["therapist"], n),
+    ),
 }
 
 
 @pytest.fixture
-def world(client_a, therapist):
+def world(client_a, therapist, lead):
     checkin_history(client_a, [{"discomfort": 4}])
-    return {"client_a": client_a, "therapist": therapist}
+    return {"client_a": client_a, "therapist": therapist, "lead": lead}
 
 
 @pytest.mark.parametrize("page", list(PAGES))

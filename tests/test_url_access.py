@@ -17,12 +17,19 @@ from django.utils import timezone
 from checkins.agenda import add_item
 from checkins.models import AgendaItem, CheckIn, Flag, FlagKind
 from portal.models import DeletionRequest, Invitation, User
-from tests.factories import checkin_history, invitation_with_token, sign_in
+from tests.factories import (
+    LeadFactory,
+    PracticeFactory,
+    checkin_history,
+    invitation_with_token,
+    sign_in,
+)
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # any signed-in person
 CLIENT = "client"
 THERAPIST = "therapist"
+LEAD = "lead"  # a practice's clinical lead
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ ROUTES: dict[str, Route] = {
     "home": Route(SIGNED_IN),
     "client_home": Route(CLIENT),
     "caseload": Route(THERAPIST),
+    "practice_outcomes": Route(LEAD),
+    "practice_outcomes_csv": Route(LEAD),
     "invite_client": Route(THERAPIST),
     "invitation_resend": Route(THERAPIST, lambda w: {"pk": w["invitation"].pk}, post_only=True),
     "invitation_revoke": Route(THERAPIST, lambda w: {"pk": w["invitation"].pk}, post_only=True),
@@ -175,7 +184,7 @@ def test_every_url_pattern_has_an_access_decision():
 
 
 @pytest.fixture
-def world(therapist, other_therapist, client_a, client_b, staff):
+def world(therapist, other_therapist, client_a, client_b, staff, lead):
     invitation, token = invitation_with_token(therapist=therapist)
     (past_checkin,) = checkin_history(
         client_a, [{}], last_week_at=timezone.now() - timedelta(weeks=3)
@@ -192,6 +201,8 @@ def world(therapist, other_therapist, client_a, client_b, staff):
         "client_a": client_a,
         "client_b": client_b,
         "staff": staff,
+        "lead": lead,
+        "other_lead": LeadFactory(practice=PracticeFactory()),
         "invitation": invitation,
         "token": token,
     }
@@ -205,7 +216,7 @@ def names_with(*access: str) -> list[str]:
     return sorted(name for name, route in ROUTES.items() if route.access in access)
 
 
-@pytest.mark.parametrize("name", names_with(SIGNED_IN, CLIENT, THERAPIST))
+@pytest.mark.parametrize("name", names_with(SIGNED_IN, CLIENT, THERAPIST, LEAD))
 def test_anonymous_visitors_are_sent_to_sign_in(client, world, name):
     url = url_for(name, world)
     for method in (client.get, client.post):
@@ -223,7 +234,7 @@ def test_public_pages_open_without_signing_in(client, world, name):
 
 
 @pytest.mark.parametrize("name", names_with(THERAPIST))
-@pytest.mark.parametrize("who", ["client_a", "staff"])
+@pytest.mark.parametrize("who", ["client_a", "staff", "lead"])
 def test_therapist_pages_refuse_other_roles(client, world, name, who):
     client.force_login(world[who])
     url = url_for(name, world)
@@ -232,18 +243,27 @@ def test_therapist_pages_refuse_other_roles(client, world, name, who):
 
 
 @pytest.mark.parametrize("name", names_with(CLIENT))
-@pytest.mark.parametrize("who", ["therapist", "staff"])
+@pytest.mark.parametrize("who", ["therapist", "staff", "lead"])
 def test_client_pages_refuse_other_roles(client, world, name, who):
     client.force_login(world[who])
     assert client.get(url_for(name, world)).status_code == 403
 
 
-@pytest.mark.parametrize("name", names_with(THERAPIST, CLIENT, SIGNED_IN))
+@pytest.mark.parametrize("name", names_with(LEAD))
+@pytest.mark.parametrize("who", ["client_a", "therapist", "staff"])
+def test_lead_pages_refuse_everyone_else(client, world, name, who):
+    client.force_login(world[who])
+    assert client.get(url_for(name, world)).status_code == 403
+
+
+@pytest.mark.parametrize("name", names_with(THERAPIST, CLIENT, SIGNED_IN, LEAD))
 def test_the_right_person_gets_the_page(client, world, name):
     route = ROUTES[name]
     person = (
         route.person
-        or {CLIENT: "client_a", THERAPIST: "therapist", SIGNED_IN: "client_a"}[route.access]
+        or {CLIENT: "client_a", THERAPIST: "therapist", SIGNED_IN: "client_a", LEAD: "lead"}[
+            route.access
+        ]
     )
     client.force_login(world[person])
     url = url_for(name, world)
@@ -281,7 +301,12 @@ def test_the_admin_is_for_staff_only(client, world):
 
 @pytest.mark.parametrize(
     ("who", "lands_on"),
-    [("client_a", "client_home"), ("therapist", "caseload"), ("staff", "admin:index")],
+    [
+        ("client_a", "client_home"),
+        ("therapist", "caseload"),
+        ("staff", "admin:index"),
+        ("lead", "practice_outcomes"),
+    ],
 )
 def test_home_sends_each_role_to_their_start_page(client, world, who, lands_on):
     client.force_login(world[who])
@@ -290,7 +315,16 @@ def test_home_sends_each_role_to_their_start_page(client, world, who, lands_on):
     assert response.url == reverse(lands_on)
 
 
-PERSONAS = ["anonymous", "client_a", "client_b", "therapist", "other_therapist", "staff"]
+PERSONAS = [
+    "anonymous",
+    "client_a",
+    "client_b",
+    "therapist",
+    "other_therapist",
+    "staff",
+    "lead",
+    "other_lead",
+]
 
 
 def snapshot():
@@ -314,9 +348,11 @@ def allowed(route: Route, persona: str) -> bool:
         return True
     return (
         persona
-        in {CLIENT: {"client_a", "client_b"}, THERAPIST: {"therapist", "other_therapist"}}[
-            route.access
-        ]
+        in {
+            CLIENT: {"client_a", "client_b"},
+            THERAPIST: {"therapist", "other_therapist"},
+            LEAD: {"lead", "other_lead"},
+        }[route.access]
     )
 
 

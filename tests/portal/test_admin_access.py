@@ -38,7 +38,7 @@ NO_CLIENT = {
 
 
 @pytest.fixture
-def world(client_a, therapist, staff):
+def world(client_a, therapist, staff, lead):
     submit_checkin(client=client_a, data=answers(discomfort=4, to_raise="I have doubts"))
     invitation, _ = invitation_with_token(therapist=therapist, email=client_a.email)
     invitation.accepted_by = client_a
@@ -49,6 +49,7 @@ def world(client_a, therapist, staff):
         "client_a": client_a,
         "therapist": therapist,
         "staff": staff,
+        "lead": lead,
         "accepted_invitation": invitation,
         "client_authenticator": TOTP.activate(client_a, TOTP_SECRET).instance,
     }
@@ -95,7 +96,7 @@ def test_every_admin_page_that_shows_a_client_logs_it(client, world, model):
             assert after == before + 1, f"{url} showed the client without a log row"
 
 
-@pytest.mark.parametrize("who", ["anonymous", "client_a", "therapist"])
+@pytest.mark.parametrize("who", ["anonymous", "client_a", "therapist", "lead"])
 def test_nobody_but_staff_opens_any_admin_page(client, world, who):
     if who != "anonymous":
         assert sign_in(client, world[who]).status_code == 302  # two-factor step included

@@ -1,0 +1,96 @@
+"""What the outcomes page prints for a figure, and when it holds one back."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from outcomes.figures import (
+    DEFAULT_MIN_CLIENTS,
+    FIGURES,
+    FIGURES_BY_KEY,
+    SECTIONS,
+    Cell,
+    Shown,
+    csv_value,
+    display,
+    shown,
+)
+from outcomes.periods import periods_offered, quarter, quarter_of
+
+
+def cell(key, value, clients, count=None, base=None):
+    return Cell(FIGURES_BY_KEY[key], value, clients, count, base)
+
+
+@pytest.mark.parametrize("clients", [1, 2, 3, 4])
+def test_a_figure_resting_on_one_to_four_clients_is_held_back(clients):
+    for key in ("active_clients", "completion_rate", "phq9_reliably_improved", "median_weeks"):
+        held = cell(key, 0.5 if key != "active_clients" else clients, clients)
+        assert shown(held, DEFAULT_MIN_CLIENTS) == Shown.SUPPRESSED
+        assert display(held, DEFAULT_MIN_CLIENTS) == "fewer than 5"
+        assert csv_value(held, DEFAULT_MIN_CLIENTS) == "<5"
+
+
+def test_five_clients_are_enough_to_show_a_figure():
+    assert display(cell("phq9_reliably_improved", 0.4, 5, 2, 5), 5) == "40%"
+    assert display(cell("active_clients", 5, 5), 5) == "5"
+    assert csv_value(cell("completion_rate", 0.8123, 7, 13, 16), 5) == "81.2"
+
+
+def test_a_count_of_nobody_is_zero_and_any_other_figure_about_nobody_is_no_data():
+    assert display(cell("crisis_answers", 0, 0), 5) == "0"
+    assert display(cell("completion_rate", None, 0), 5) == "no data"
+    assert display(cell("median_weeks", None, 0), 5) == "no data"
+    assert csv_value(cell("median_weeks", None, 0), 5) == ""
+
+
+def test_a_higher_threshold_holds_back_more():
+    assert display(cell("active_clients", 7, 7), 10) == "fewer than 10"
+
+
+def test_units_are_said_in_words():
+    assert display(cell("median_weeks", 24.4, 9), 5) == "24 weeks"
+    assert display(cell("median_weeks", 1.2, 9), 5) == "1 week"
+    assert display(cell("hours_to_action_median", 3.0, 6), 5) == "3 hours"
+    assert display(cell("days_to_handling_median", 4.0, 6), 5) == "4 days"
+
+
+def test_every_figure_belongs_to_a_section_and_says_how_it_is_defined():
+    sections = {s.key for s in SECTIONS}
+    for figure in FIGURES:
+        assert figure.section in sections, figure.key
+        assert len(str(figure.definition)) > 20, figure.key
+    assert len({f.key for f in FIGURES}) == len(FIGURES)
+
+
+def test_the_outcome_definitions_name_each_measures_own_figures():
+    assert "6 or more points" in str(FIGURES_BY_KEY["phq9_reliably_improved"].definition)
+    assert "4 or more points" in str(FIGURES_BY_KEY["gad7_reliably_deteriorated"].definition)
+    assert "(10)" in str(FIGURES_BY_KEY["phq9_recovered"].definition)
+    assert "(8)" in str(FIGURES_BY_KEY["gad7_reliably_recovered"].definition)
+
+
+def test_quarters_run_from_the_first_day_to_the_day_after_the_last():
+    q4 = quarter(2026, 4)
+    assert (q4.start, q4.end, q4.key) == (date(2026, 10, 1), date(2027, 1, 1), "2026-Q4")
+    assert q4.label == "October to December 2026"
+    assert quarter_of(date(2026, 3, 31)) == quarter(2026, 1)
+    assert quarter_of(date(2026, 4, 1)) == quarter(2026, 2)
+    assert q4.contains(date(2026, 12, 31)) and not q4.contains(date(2027, 1, 1))
+
+
+def test_the_current_quarter_comes_first_then_earlier_ones_then_years():
+    offered = periods_offered(date(2026, 11, 23))
+    assert [p.key for p in offered[:3]] == ["2026-Q4", "2026-Q3", "2026-Q2"]
+    assert offered[7].key == "2025-Q1"
+    assert [p.key for p in offered[8:]] == ["2026", "2025"]
+
+
+def test_the_threshold_cannot_be_set_below_five(settings):
+    settings.OUTCOMES_MIN_CLIENTS = 3
+    with pytest.raises(SystemCheckError, match="OUTCOMES_MIN_CLIENTS"):
+        call_command("check")
+    settings.OUTCOMES_MIN_CLIENTS = 8
+    call_command("check")

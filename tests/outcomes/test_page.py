@@ -1,0 +1,193 @@
+"""The clinical lead's outcomes page and CSV: who sees them, what they show and
+never show, and the trace each view leaves."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.urls import reverse
+
+from portal.models import AccessLog, CaseloadAssignment, User
+from tests.factories import (
+    ClientFactory,
+    LeadFactory,
+    PracticeFactory,
+    TherapistFactory,
+    checkin_history,
+    sign_in,
+)
+
+pytestmark = pytest.mark.usefixtures("midweek")
+
+SECRET_WORDS = "my brother's drinking again"
+
+
+@pytest.fixture
+def practice_of_six(practice, therapist, other_therapist):
+    """Six clients with a week of check-ins: five with one therapist, one with the other."""
+    clients = [
+        ClientFactory(practice=practice, therapist=therapist, first_name=f"Zebedee{n}")
+        for n in range(5)
+    ]
+    clients.append(
+        ClientFactory(practice=practice, therapist=other_therapist, first_name="Ottoline")
+    )
+    for client in clients:
+        checkin_history(client, [{"to_raise": SECRET_WORDS}, {"to_raise": SECRET_WORDS}])
+    return clients
+
+
+def page(http, **params):
+    return http.get(reverse("practice_outcomes"), params)
+
+
+def test_the_lead_sees_the_practice_in_aggregate_and_no_client(client, lead, practice_of_six):
+    client.force_login(lead)
+    response = page(client)
+    assert response.status_code == 200
+    text = response.text
+    assert "Practice outcomes" in text and lead.practice.name in text
+    assert 'data-figure="active_clients">6<' in text
+    for person in practice_of_six:
+        assert person.first_name not in text and person.email not in text
+    assert SECRET_WORDS not in text
+
+
+def test_a_therapist_with_fewer_than_five_clients_is_held_back(
+    client, lead, practice_of_six, other_therapist
+):
+    client.force_login(lead)
+    response = page(client, therapist=str(other_therapist.public_id))
+    assert response.status_code == 200
+    assert 'data-figure="active_clients">fewer than 5<' in response.text
+    assert other_therapist.display_name in response.text
+
+
+def test_filtering_to_one_therapist_shows_their_figures_beside_the_practice(
+    client, lead, practice_of_six, therapist, other_therapist
+):
+    client.force_login(lead)
+    text = page(client, therapist=str(therapist.public_id)).text
+    assert 'data-figure="active_clients">5<' in text
+    rows = text.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Whole practice" in rows and therapist.display_name in rows
+    assert other_therapist.display_name not in rows
+
+
+def test_a_therapist_of_another_practice_cannot_be_chosen(client, lead, practice_of_six):
+    stranger = TherapistFactory(practice=PracticeFactory())
+    client.force_login(lead)
+    response = page(client, therapist=str(stranger.public_id))
+    assert response.status_code == 200
+    assert "could not be used" in response.text
+    assert "Select a valid choice" in response.text
+    assert stranger.display_name not in response.text
+    assert 'data-figure="active_clients">6<' in response.text  # the whole practice instead
+
+
+@pytest.mark.parametrize("bad", [{"period": "1999-Q9"}, {"therapist": "not-a-uuid"}])
+def test_a_bad_choice_gets_a_message_and_the_defaults_never_a_500(client, lead, bad):
+    client.force_login(lead)
+    response = page(client, **bad)
+    assert response.status_code == 200
+    assert "error-summary" in response.text
+    assert client.get(reverse("practice_outcomes_csv"), bad).status_code == 400
+
+
+def test_a_lead_of_another_practice_sees_only_their_own(client, practice_of_six):
+    elsewhere = PracticeFactory()
+    lead = LeadFactory(practice=elsewhere)
+    ClientFactory(practice=elsewhere, therapist=TherapistFactory(practice=elsewhere))
+    client.force_login(lead)
+    text = page(client).text
+    assert elsewhere.name in text
+    assert practice_of_six[0].practice.name not in text
+    assert 'data-figure="active_clients">fewer than 5<' in text
+
+
+def test_every_view_and_download_is_in_the_access_log(client, lead, practice_of_six):
+    client.force_login(lead)
+    page(client)
+    client.get(reverse("practice_outcomes_csv"))
+    rows = list(AccessLog.objects.filter(actor=lead).order_by("at", "pk"))
+    assert [(r.view, r.client, r.outcome) for r in rows] == [
+        ("practice_outcomes", None, AccessLog.Outcome.ALLOWED),
+        ("practice_outcomes_csv", None, AccessLog.Outcome.ALLOWED),
+    ]
+
+
+def test_the_csv_holds_the_same_table_with_small_cells_held_back(
+    client, lead, practice_of_six, therapist, other_therapist
+):
+    other_therapist.first_name, other_therapist.last_name = "=HYPERLINK(1)", ""
+    other_therapist.save()
+    client.force_login(lead)
+    response = client.get(reverse("practice_outcomes_csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["Therapist"] == "Whole practice"
+    assert {r["Therapist"] for r in rows[1:]} == {therapist.display_name, "'=HYPERLINK(1)"}
+    whole = rows[0]
+    assert whole["Active clients"] == "6"
+    assert whole["Period"] == "2026-Q4"
+    by_name = {r["Therapist"]: r for r in rows}
+    assert by_name[therapist.display_name]["Active clients"] == "5"
+    assert by_name["'=HYPERLINK(1)"]["Active clients"] == "<5"
+    body = response.content.decode()
+    assert SECRET_WORDS not in body and "Zebedee" not in body
+
+
+def test_the_csv_follows_the_therapist_filter(client, lead, practice_of_six, therapist):
+    client.force_login(lead)
+    response = client.get(reverse("practice_outcomes_csv"), {"therapist": str(therapist.public_id)})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["Therapist"] for r in rows] == ["Whole practice", therapist.display_name]
+
+
+def test_a_lead_signs_in_with_two_factor_and_lands_on_the_outcomes(client, lead):
+    response = sign_in(client, lead)
+    assert response.status_code == 302
+    assert client.get(reverse("home")).url == reverse("practice_outcomes")
+
+
+def test_a_lead_without_two_factor_sets_it_up_before_seeing_anything(client, practice):
+    lead = LeadFactory(practice=practice, two_factor=False)
+    client.force_login(lead)
+    response = page(client)
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+
+
+def test_a_therapist_who_is_also_a_lead_sees_both(client, therapist, practice_of_six):
+    therapist.is_clinical_lead = True
+    therapist.save()
+    client.force_login(therapist)
+    assert page(client).status_code == 200
+    caseload = client.get(reverse("caseload"))
+    assert caseload.status_code == 200
+    assert reverse("practice_outcomes") in caseload.text  # in the navigation
+
+
+def test_a_lead_needs_a_practice_and_a_client_cannot_be_one(practice, client_a):
+    with pytest.raises(ValidationError, match="needs a practice"):
+        User(email="x@example.com", is_clinical_lead=True).full_clean()
+    client_a.is_clinical_lead = True
+    with pytest.raises(ValidationError, match="cannot be a clinical lead"):
+        client_a.full_clean()
+    with pytest.raises(IntegrityError):
+        client_a.save()
+
+
+def test_staff_end_a_clients_therapy_in_the_admin_and_the_history_stays(client, staff, client_a):
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:portal_user_changelist"),
+        {"action": "end_therapy", "_selected_action": [client_a.pk]},
+    )
+    assert response.status_code == 302
+    assignment = CaseloadAssignment.objects.get(client=client_a)
+    assert assignment.ended_at is not None
+    assert User.objects.get(pk=client_a.pk).is_active

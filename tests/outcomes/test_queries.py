@@ -1,0 +1,313 @@
+"""Each figure of the outcomes page against a small practice worked out by hand.
+
+The practice, in America/New_York, seen on Wednesday 18 November 2026 for the
+fourth quarter (1 October to 31 December; the week of 16 November is still
+open, so weeks on the caseload run to Monday 9 November: six of them for a
+client there all quarter):
+
+- c1, with Maya since June: checks in every week. PHQ-9 18 in June, 8 in November.
+- c2, with Maya since June: checks in 5, 12 and 19 October (a crisis answer
+  on the 12th), then stops. PHQ-9 12 in June, 14 in October.
+- c3, with Maya since June, moved to Dan on Thursday 29 October: checks in
+  every week (4 with Maya, 2 with Dan). PHQ-9 10 in June, 17 in November, and
+  item 9 answered "Several days" on 2 November.
+- c4, new with Dan on Wednesday 14 October: checks in 19 October and 9
+  November, of 4 weeks. One PHQ-9 score only.
+- c5, with Dan since June, therapy ended Wednesday 21 October: checks in 5 and
+  12 October, of 3 weeks.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from checkins.models import (
+    Flag,
+    FlagKind,
+    FlagStatus,
+    SafetyAction,
+    SafetyActionKind,
+    SafetyAlert,
+    SafetyAlertKind,
+    Severity,
+)
+from checkins.services import submit_checkin
+from clinical.measures import INSTRUMENTS, PHQ9, Change, example_answers
+from outcomes.periods import quarter
+from outcomes.queries import PRACTICE, practice_outcomes
+from portal.models import CaseloadAssignment
+from tests.factories import ClientFactory, PracticeFactory, TherapistFactory, answers
+
+NOW = datetime(2026, 11, 18, 17, 0, tzinfo=UTC)
+Q4 = quarter(2026, 4)
+JUNE = date(2026, 6, 1)
+
+
+def at(day: date, hour: int = 14) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def check_in(client, monday: date, phq9: int | None = None, *, item9: int = 0, **extra):
+    """A check-in submitted on the Wednesday of the week starting `monday`."""
+    data = answers(**extra)
+    if phq9 is not None:
+        data["measures"] = {PHQ9.key: {"answers": example_answers(PHQ9, phq9, safety=item9)}}
+    return submit_checkin(client=client, data=data, now=at(monday + timedelta(days=2), 17))
+
+
+def weekly(client, first: date, last: date):
+    monday = first
+    while monday <= last:
+        yield monday
+        monday += timedelta(weeks=1)
+
+
+def client_of(therapist, since: date, until: date | None = None):
+    client = ClientFactory(practice=therapist.practice, therapist=therapist)
+    CaseloadAssignment.objects.filter(client=client).update(
+        started_at=at(since), ended_at=at(until) if until else None
+    )
+    return client
+
+
+@pytest.fixture
+def world(db):
+    practice = PracticeFactory(time_zone="America/New_York")
+    maya = TherapistFactory(practice=practice, first_name="Maya")
+    dan = TherapistFactory(practice=practice, first_name="Dan")
+    c1 = client_of(maya, JUNE)
+    c2 = client_of(maya, JUNE)
+    c3 = client_of(maya, JUNE, date(2026, 10, 29))
+    CaseloadAssignment.objects.create(client=c3, therapist=dan, started_at=at(date(2026, 10, 29)))
+    c4 = client_of(dan, date(2026, 10, 14))
+    c5 = client_of(dan, JUNE, date(2026, 10, 21))
+
+    check_in(c1, JUNE, 18)
+    for monday in weekly(c1, date(2026, 10, 5), date(2026, 11, 9)):
+        check_in(c1, monday, 8 if monday == date(2026, 11, 9) else None)
+    check_in(c2, JUNE, 12)
+    check_in(c2, date(2026, 10, 5))
+    check_in(c2, date(2026, 10, 12), in_crisis=True)
+    check_in(c2, date(2026, 10, 19), 14)
+    check_in(c3, JUNE, 10)
+    for monday in weekly(c3, date(2026, 10, 5), date(2026, 11, 9)):
+        if monday == date(2026, 11, 2):
+            check_in(c3, monday, 12, item9=1)
+        else:
+            check_in(c3, monday, 17 if monday == date(2026, 11, 9) else None)
+    check_in(c4, date(2026, 10, 19), 15)
+    check_in(c4, date(2026, 11, 9))
+    check_in(c5, date(2026, 10, 5))
+    check_in(c5, date(2026, 10, 12))
+    return {"practice": practice, "maya": maya, "dan": dan}
+
+
+def figures(world, period=Q4):
+    report = practice_outcomes(world["practice"], period, now=NOW)
+    return (
+        report,
+        report.rows[PRACTICE],
+        report.rows[world["maya"].pk],
+        report.rows[world["dan"].pk],
+    )
+
+
+def values(row, *keys):
+    return [row[key].value for key in keys]
+
+
+def test_caseload(world):
+    _, practice, maya, dan = figures(world)
+    keys = ("active_clients", "new_clients", "ended_clients")
+    # A move is not a new client nor an ending for the practice...
+    assert values(practice, *keys) == [5, 1, 1]
+    # ...but it is for each therapist: c3 left Maya's caseload and joined Dan's.
+    assert values(maya, *keys) == [3, 0, 1]
+    assert values(dan, *keys) == [3, 2, 1]
+
+
+def test_check_in_completion_counts_each_week_once_with_the_therapist_of_that_week(world):
+    _, practice, maya, dan = figures(world)
+    rate = practice["completion_rate"]
+    assert (rate.count, rate.base, rate.clients) == (19, 25, 5)
+    assert rate.value == pytest.approx(19 / 25)
+    assert (maya["completion_rate"].count, maya["completion_rate"].base) == (13, 16)
+    assert (dan["completion_rate"].count, dan["completion_rate"].base) == (6, 9)
+
+
+def test_check_ins_stopped_among_those_still_on_the_caseload(world):
+    _, practice, maya, dan = figures(world)
+    # c2's last check-in (19 October) is 3 weeks before the open week's Monday:
+    # 2 whole weeks missed. c4 checked in last week; c5's therapy has ended.
+    stopped = practice["checkins_stopped"]
+    assert (stopped.count, stopped.base) == (1, 4)
+    assert (maya["checkins_stopped"].count, maya["checkins_stopped"].base) == (1, 2)
+    assert (dan["checkins_stopped"].count, dan["checkins_stopped"].base) == (0, 2)
+
+
+def test_median_weeks_in_therapy(world):
+    _, practice, maya, dan = figures(world)
+    # From 1 June to today (18 November, counted whole) is 171 days for c1, c2
+    # and c3; c4 has 36 days, c5 142. The middle of the five is 171 days.
+    assert practice["median_weeks"].value == pytest.approx(171 / 7)
+    # Maya: c1 and c2 171 days, c3 150 (1 June to 29 October).
+    assert maya["median_weeks"].value == pytest.approx(171 / 7)
+    # Dan: c3 21 days (29 October on), c4 36, c5 142.
+    assert dan["median_weeks"].value == pytest.approx(36 / 7)
+
+
+def test_change_on_the_phq9_from_the_first_score_to_the_latest_in_the_period(world):
+    _, practice, maya, dan = figures(world)
+    # c1 18 -> 8: reliably improved and recovered; c2 12 -> 14: no reliable
+    # change; c3 10 -> 17: reliably deteriorated, with Dan at the latest score.
+    # c4 has one score only, so no change to speak of.
+    improved = practice["phq9_reliably_improved"]
+    assert (improved.count, improved.base, improved.clients) == (1, 3, 3)
+    assert (
+        practice["phq9_no_reliable_change"].count,
+        practice["phq9_reliably_deteriorated"].count,
+    ) == (1, 1)
+    recovered = practice["phq9_recovered"]
+    assert (recovered.count, recovered.base) == (1, 3)
+    assert practice["phq9_reliably_recovered"].count == 1
+    assert (maya["phq9_reliably_improved"].count, maya["phq9_reliably_improved"].base) == (1, 2)
+    assert maya["phq9_reliably_deteriorated"].count == 0
+    assert (dan["phq9_reliably_deteriorated"].count, dan["phq9_reliably_deteriorated"].base) == (
+        1,
+        1,
+    )
+    # Nobody answered the GAD-7.
+    assert practice["gad7_reliably_improved"].value is None
+    assert practice["gad7_reliably_improved"].clients == 0
+
+
+def test_crisis_and_item_9_answers_count_for_the_therapist_of_that_week(world):
+    _, practice, maya, dan = figures(world)
+    assert values(practice, "crisis_answers", "item9_answers") == [1, 1]
+    assert values(maya, "crisis_answers", "item9_answers") == [1, 0]
+    assert values(dan, "crisis_answers", "item9_answers") == [0, 1]
+
+
+def test_a_period_with_no_data(world):
+    _, practice, maya, _ = figures(world, quarter(2026, 1))
+    assert values(practice, "active_clients", "new_clients", "crisis_answers") == [0, 0, 0]
+    assert values(practice, "completion_rate", "median_weeks", "phq9_reliably_improved") == [
+        None,
+        None,
+        None,
+    ]
+    assert maya["active_clients"].value == 0
+
+
+def test_another_practice_is_never_counted(world):
+    other = PracticeFactory()
+    stranger = ClientFactory(practice=other, therapist=TherapistFactory(practice=other))
+    CaseloadAssignment.objects.filter(client=stranger).update(started_at=at(JUNE))
+    check_in(stranger, date(2026, 10, 5), 20, in_crisis=True)
+    _, practice, _, _ = figures(world)
+    assert values(practice, "active_clients", "crisis_answers") == [5, 1]
+
+
+@pytest.mark.parametrize("key", list(INSTRUMENTS))
+def test_the_database_sorts_changes_as_clinical_measures_does(db, key):
+    """Every pair of first and latest scores a measure allows, sorted in SQL, lands
+    where clinical.measures.Change puts it."""
+    instrument = INSTRUMENTS[key]
+    practice = PracticeFactory(time_zone="America/New_York")
+    therapist = TherapistFactory(practice=practice)
+    top = 3 * (len(instrument.items) - len(instrument.safety_items))  # item 9 left at 0
+    expected = {"improved": 0, "deteriorated": 0, "recovered": 0, "reliably_recovered": 0}
+    pairs = [(first, latest) for first in range(0, top + 1, 3) for latest in range(0, top + 1, 4)]
+    for first, latest in pairs:
+        client = client_of(therapist, JUNE)
+        for monday, score in ((JUNE, first), (date(2026, 10, 5), latest)):
+            data = answers(measures={key: {"answers": example_answers(instrument, score)}})
+            submit_checkin(client=client, data=data, now=at(monday + timedelta(days=2), 17))
+        change = Change(instrument, first, latest)
+        expected["improved"] += change.reliably_improved
+        expected["deteriorated"] += change.reliably_deteriorated
+        expected["recovered"] += change.recovered
+        expected["reliably_recovered"] += change.reliably_recovered
+    row = practice_outcomes(practice, Q4, now=NOW).rows[PRACTICE]
+    assert row[f"{key}_reliably_improved"].count == expected["improved"]
+    assert row[f"{key}_reliably_deteriorated"].count == expected["deteriorated"]
+    assert row[f"{key}_recovered"].count == expected["recovered"]
+    assert row[f"{key}_reliably_recovered"].count == expected["reliably_recovered"]
+    assert row[f"{key}_no_reliable_change"].count == (
+        len(pairs) - expected["improved"] - expected["deteriorated"]
+    )
+    assert row[f"{key}_reliably_improved"].base == len(pairs)
+
+
+@pytest.fixture
+def flagged(db):
+    """Six clients of one therapist, each with a trend flag and a safety flag opened
+    on 10 October, handled (or not) as the tests below say."""
+    practice = PracticeFactory(time_zone="America/New_York")
+    therapist = TherapistFactory(practice=practice)
+    clients = [client_of(therapist, JUNE) for _ in range(6)]
+    opened = at(date(2026, 10, 10), 12)
+    for n, client in enumerate(clients):
+        trend = Flag.objects.create(
+            client=client,
+            kind=FlagKind.DISCOMFORT,
+            severity=Severity.MEDIUM,
+            score=1,
+            summary="",
+            opened_at=opened,
+        )
+        if n < 2:  # raised after 2 and 4 days
+            trend.status, trend.handled_at = FlagStatus.RAISED, opened + timedelta(days=2 + 2 * n)
+        elif n == 2:  # dismissed after 6 days
+            trend.status, trend.handled_at = FlagStatus.DISMISSED, opened + timedelta(days=6)
+        trend.save()
+        crisis = Flag.objects.create(
+            client=client,
+            kind=FlagKind.CRISIS,
+            severity=Severity.URGENT,
+            score=1,
+            summary="",
+            opened_at=opened,
+        )
+        if n < 5:  # first action after 1 to 5 hours; a later one does not count
+            for hours in (n + 1, n + 30):
+                SafetyAction.objects.create(
+                    flag=crisis,
+                    kind=SafetyActionKind.CONTACTED,
+                    method="phone",
+                    done_at=opened + timedelta(hours=hours),
+                )
+        else:
+            SafetyAlert.objects.create(flag=crisis, kind=SafetyAlertKind.ESCALATION)
+    # Opened last quarter: not this quarter's.
+    Flag.objects.create(
+        client=clients[0],
+        kind=FlagKind.BARRIERS,
+        severity=Severity.LOW,
+        score=1,
+        summary="",
+        opened_at=at(date(2026, 9, 1)),
+        closed_at=at(date(2026, 9, 8)),
+    )
+    return practice, therapist
+
+
+def test_flags_opened_and_what_became_of_them(flagged):
+    practice, therapist = flagged
+    for row in (
+        practice_outcomes(practice, Q4, now=NOW).rows[key] for key in (PRACTICE, therapist.pk)
+    ):
+        assert values(row, "flags_opened", "flags_raised", "flags_dismissed") == [6, 2, 1]
+        assert row["flags_opened"].clients == 6
+        assert row["days_to_handling_median"].value == pytest.approx(4)
+        assert row["days_to_handling_median"].clients == 3
+
+
+def test_time_to_the_first_action_on_a_safety_flag(flagged):
+    practice, _ = flagged
+    row = practice_outcomes(practice, Q4, now=NOW).rows[PRACTICE]
+    assert row["hours_to_action_median"].value == pytest.approx(3)
+    assert row["hours_to_action_longest"].value == pytest.approx(5)
+    assert row["hours_to_action_median"].clients == 5
+    assert (row["safety_no_action"].value, row["safety_no_action"].clients) == (1, 1)
+    assert (row["escalations"].value, row["escalations"].clients) == (1, 1)
