@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from checkins.data_rights import csv_safe
+from clinical.measures import INSTRUMENTS
 from portal.access import lead_required
 from portal.audit import record_access
 
@@ -43,6 +44,17 @@ def _detail(cell: Cell, min_clients: int) -> str:
     if (kind == Kind.COUNT and cell.figure.section == "caseload") or not cell.clients:
         return ""
     return ngettext("%(n)s client", "%(n)s clients", cell.clients) % {"n": cell.clients}
+
+
+def _chart_title(figure) -> str:
+    """The figure's label, with the measure it is about where there is one."""
+    instrument = INSTRUMENTS.get(figure.section)
+    if instrument is None:
+        return str(figure.label)
+    return gettext("%(figure)s on the %(measure)s") % {
+        "figure": figure.label,
+        "measure": instrument.short_name,
+    }
 
 
 def _filtered(request):
@@ -88,7 +100,10 @@ def practice_outcomes_page(request):
                 ],
                 "charts": [
                     share_chart(
-                        f.key, f.label, [(name, row[f.key]) for name, row in groups], min_clients
+                        f.key,
+                        _chart_title(f),
+                        [(name, row[f.key]) for name, row in groups],
+                        min_clients,
                     )
                     for f in figures
                     if f.key in CHARTED

@@ -448,3 +448,39 @@ def test_the_agenda_loop_from_the_clients_phone_to_the_therapists_desk(new_page,
         assert "Discomfort with the therapist" in row
         assert "After talking about it in session, the client said: “Not really”." in row
         visit(desk, "dashboard-agenda")
+
+
+def test_a_clinical_lead_reads_the_outcomes_filters_to_one_therapist_and_downloads_them(
+    new_page, therapist, other_therapist, lead
+):
+    """Six clients with a month of check-ins: enough for the practice's figures to
+    show, while the therapist with one client is held back."""
+    for n in range(6):
+        person = ClientFactory(
+            practice=therapist.practice, therapist=therapist if n < 5 else other_therapist
+        )
+        scores = {"measures": {PHQ9.key: {"answers": example_answers(PHQ9, 16 - 3 * n)}}}
+        checkin_history(person, [scores, {}, {}, scores])
+    page = new_page()
+    sign_in(page, lead)  # with the two-factor code
+    page.get_by_role("heading", name="Practice outcomes").wait_for()
+    visit(page, "practice-outcomes")
+    caseload = page.locator('[data-figure="active_clients"]')
+    assert caseload.inner_text() == "6"
+
+    page.get_by_label("Therapist", exact=True).select_option(label=other_therapist.display_name)
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator('[data-figure="active_clients"]').inner_text() == "fewer than 5"
+    page.get_by_label("Therapist", exact=True).select_option(label=therapist.display_name)
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator('[data-figure="active_clients"]').inner_text() == "5"
+    visit(page, "practice-outcomes-one-therapist")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = download.value.path().read_text().splitlines()
+    assert rows[0].startswith("Period,Therapist,Active clients")
+    assert [row.split(",")[1] for row in rows[1:]] == ["Whole practice", therapist.display_name]
+    assert download.value.suggested_filename.startswith("outcomes-")

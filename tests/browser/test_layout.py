@@ -151,3 +151,18 @@ def test_the_invitation_preselects_the_browsers_own_time_zone(browser, live_serv
     assert page.get_by_label(label("Your time zone")).input_value() == "Europe/Madrid"
     visit(page, "accept-invitation-phone")
     context.close()
+
+
+def test_the_outcomes_page_fits_a_phone(new_page, lead, therapist):
+    for _ in range(5):
+        checkin_history(ClientFactory(practice=therapist.practice, therapist=therapist), [{}, {}])
+    page = new_page(PHONE)
+    sign_in(page, lead)
+    page.goto("/outcomes/")
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the outcomes page is {overflow}px wider than the phone"
+    # The tables scroll sideways within their own box, the page does not.
+    assert page.locator(".table-responsive").first.is_visible()
