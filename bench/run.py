@@ -7,7 +7,9 @@ Measures, side by side in one run, each figure against its floor:
   3. a check-in submit (validate, save, flags, advice) against a plain save
      of the same row;
   4. throughput of dashboard views and check-in submits under concurrent load
-     against gunicorn on localhost, against a trivial view on the same server.
+     against gunicorn on localhost, against a trivial view on the same server;
+  5. the clinical lead's outcomes page for the whole practice, against its own
+     SQL sent straight to PostgreSQL.
 It also EXPLAINs the dashboard's queries, to show no sequential scan over
 the check-ins. Results go to bench/results/latest.json and latest.md.
 """
@@ -185,6 +187,57 @@ def explain_dashboard(results: dict) -> None:
         "seq_scans_on_checkins": seq_scans,
         "plans": plans,
     }
+
+
+def outcomes_benchmark(results: dict) -> None:
+    """The clinical lead's outcomes page for the whole scale practice, against the
+    database's own work for it: the same SQL statements, sent straight to
+    PostgreSQL through one cursor, rows fetched and nothing else. What the
+    ratio shows is all Django adds (ORM, view, template, middleware); the
+    statements themselves are checked by EXPLAIN for sequential scans of the
+    check-ins and questionnaire answers, and their count must not grow."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from checkins.management.commands.seed_scale import LEAD_EMAIL
+    from portal.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=LEAD_EMAIL))
+
+    def page():
+        response = client.get("/outcomes/")
+        assert response.status_code == 200, response.status_code
+
+    with CaptureQueriesContext(connection) as captured:
+        page()
+    statements = [q["sql"] for q in captured.captured_queries]
+
+    def floor():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+
+    seq_scans = 0
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if sql.startswith(("SELECT", "WITH")):
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(line for (line,) in cursor.fetchall())
+                seq_scans += len(
+                    re.findall(r"Seq Scan on (checkins_checkin|checkins_measureresponse)\b", plan)
+                )
+    results["outcomes"] = {
+        "page": timed(page, repeat=max(5, REPEAT // 3)),
+        "floor": timed(floor, repeat=max(5, REPEAT // 3)),
+        "queries": len(statements),
+        "seq_scans_on_checkins_and_answers": seq_scans,
+        "clients": User.objects.clients().filter(practice__name="Scale test practice").count(),
+    }
+    results["outcomes"]["ratio"] = ratio(results["outcomes"]["page"], results["outcomes"]["floor"])
 
 
 def free_port() -> int:
@@ -370,6 +423,21 @@ def table(results: dict) -> str:
                 f"| {name} | {item['requests_per_s']} | {item['errors']} "
                 f"| {item.get('ratio_to_trivial', 1.0)} | {goal} |"
             )
+    outcomes = results.get("outcomes")
+    if outcomes:
+        page, floor = outcomes["page"], outcomes["floor"]
+        rows += [
+            "",
+            f"Practice outcomes for the whole practice ({outcomes['clients']:,} clients, "
+            f"the current quarter), {outcomes['queries']} queries, "
+            f"{outcomes['seq_scans_on_checkins_and_answers']} sequential scans on the check-ins "
+            "or questionnaire answers:",
+            "",
+            "| measure | median (ms) | p10-p90 (ms) | against | median (ms) | ratio | target |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            f"| outcomes page | {page['median_ms']} | {page['p10_ms']}-{page['p90_ms']} "
+            f"| its SQL alone | {floor['median_ms']} | {outcomes['ratio']} | <= 1.5 |",
+        ]
     explain = results["explain"]
     rows += [
         "",
@@ -397,6 +465,7 @@ def main() -> None:
     dashboard_benchmarks(results)
     submit_benchmark(results)
     explain_dashboard(results)
+    outcomes_benchmark(results)
     if os.environ.get("BENCH_SKIP_LOAD") != "1":
         load_benchmark(results)
     RESULTS.mkdir(parents=True, exist_ok=True)

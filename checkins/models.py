@@ -18,6 +18,7 @@ from clinical.measures import (
     EVERY_FOUR_WEEKS,
     EVERY_TWO_WEEKS,
     INSTRUMENTS,
+    PHQ9,
     Band,
     Instrument,
     band,
@@ -134,6 +135,14 @@ class CheckIn(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(homework__in=Homework.values), name="checkin_homework_known"
+            ),
+        ]
+        indexes = [
+            # The practice outcomes count crisis answers in a period: a handful
+            # among hundreds of thousands of check-ins, which EXPLAIN showed
+            # were otherwise read one by one.
+            models.Index(
+                fields=["week_start"], condition=Q(in_crisis=True), name="crisis_answer_idx"
             ),
         ]
 
@@ -273,7 +282,17 @@ class MeasureResponse(models.Model):
                 fields=["checkin", "instrument"], name="one_response_per_measure_per_checkin"
             ),
         ]
-        indexes = [models.Index(fields=["client", "instrument", "week_start"])]
+        indexes = [
+            models.Index(fields=["client", "instrument", "week_start"]),
+            # PHQ-9 item 9 answered above "Not at all", for the practice outcomes
+            # (rare, and otherwise found by reading every answer).
+            models.Index(
+                fields=["week_start"],
+                condition=Q(instrument=PHQ9.key)
+                & Q(**{f"answers__{PHQ9.safety_items[0] - 1}__gt": 0}),
+                name="item9_answer_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         name = INSTRUMENTS[self.instrument].short_name if self.instrument in INSTRUMENTS else ""

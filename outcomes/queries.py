@@ -16,21 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.fields import DateField
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from checkins.models import (
@@ -46,7 +44,7 @@ from checkins.models import (
 from clinical.measures import INSTRUMENTS, PHQ9
 from portal.models import CaseloadAssignment, Practice, Role, User
 
-from .db import DayNumber, HoursBetween, Median
+from .db import EVERYONE, Agg, DayNumber, HoursBetween, summarize
 from .figures import FIGURES_BY_KEY, STOPPED_AFTER_MISSED_WEEKS, Cell, share
 from .periods import Period
 
@@ -75,16 +73,6 @@ def empty_row() -> dict[str, Cell]:
 
 def _cell(key: str, value, clients, count=None, base=None) -> Cell:
     return Cell(FIGURES_BY_KEY[key], value, clients or 0, count, base)
-
-
-def _grouped(queryset, aggregates: dict, practice_aggregates: dict | None = None) -> dict:
-    """Per therapist (grouped on `therapist_at`) and for the whole practice."""
-    rows = {
-        row.pop("therapist_at"): row
-        for row in queryset.values("therapist_at").annotate(**aggregates).order_by()
-    }
-    rows[PRACTICE] = queryset.aggregate(**(practice_aggregates or aggregates))
-    return rows
 
 
 def _therapist_at(client: str, moment: str) -> Subquery:
@@ -151,23 +139,36 @@ class Window:
         return last_week - timedelta(weeks=STOPPED_AFTER_MISSED_WEEKS + 1)
 
 
+def _bool(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _rows(rows: dict) -> dict:
+    """The figures' groups under the report's keys: the practice, or a therapist."""
+    return {PRACTICE if key == EVERYONE else key: row for key, row in rows.items()}
+
+
 def caseload_and_engagement(practice: Practice, window: Window) -> dict:
+    """One row per caseload assignment overlapping the period: who, for how many
+    weeks, with how many check-ins, and whether it began or ended in the period."""
     assignments = CaseloadAssignment.objects.filter(client=OuterRef("client"))
     started_day = TruncDate("started_at", tzinfo=window.tz)
     ended_day = TruncDate("ended_at", tzinfo=window.tz)
     until, days_until = _date(window.weeks_until), _date(window.days_until)
+    last_day = Least(Coalesce(ended_day, days_until), days_until)
     episodes = (
         CaseloadAssignment.objects.filter(
             client__practice=practice, client__role=Role.CLIENT, started_at__lt=window.end
         )
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=window.start))
         .annotate(
-            therapist_at=F("therapist"),
             span_start=Greatest(_date(window.period.start), started_day),
             span_end=Least(until, Coalesce(ended_day, until)),
             first_started=Subquery(assignments.order_by("started_at").values("started_at")[:1]),
         )
         .annotate(
+            therapist_at=F("therapist"),
+            client_ref=F("client"),
             weeks_on=Greatest(
                 Value(0), _mondays_before(F("span_end")) - _mondays_before(F("span_start"))
             ),
@@ -190,47 +191,57 @@ def caseload_and_engagement(practice: Practice, window: Window) -> dict:
                 .order_by("-week_start")
                 .values("week_start")[:1]
             ),
-            days_with_therapist=DayNumber(Least(Coalesce(ended_day, days_until), days_until))
-            - DayNumber(started_day),
-            days_in_therapy=DayNumber(Least(Coalesce(ended_day, days_until), days_until))
+            days_with_therapist=DayNumber(last_day) - DayNumber(started_day),
+            days_in_therapy=DayNumber(last_day)
             - DayNumber(TruncDate("first_started", tzinfo=window.tz)),
+            started_in=_bool(Q(started_at__gte=window.start)),
+            ended_in=_bool(Q(ended_at__lt=window.end)),
+            open_at_end=_bool(Q(ended_at__isnull=True) | Q(ended_at__gte=window.closes_at)),
             is_first=~Exists(assignments.filter(started_at__lt=OuterRef("started_at"))),
             is_last=~Exists(
                 assignments.filter(started_at__gt=OuterRef("started_at"), started_at__lt=window.end)
             ),
         )
+        .values(
+            "therapist_at",
+            "client_ref",
+            "weeks_on",
+            "weeks_checked",
+            "last_checkin",
+            "days_with_therapist",
+            "days_in_therapy",
+            "started_in",
+            "ended_in",
+            "open_at_end",
+            "is_first",
+            "is_last",
+        )
     )
-    open_at_end = Q(ended_at__isnull=True) | Q(ended_at__gte=window.closes_at)
-    started_in = Q(started_at__gte=window.start)
-    ended_in = Q(ended_at__lt=window.end)
-    engaged = Q(weeks_on__gt=0)
-    had_checked_in = open_at_end & Q(last_checkin__isnull=False)
-    stopped = had_checked_in & Q(last_checkin__lte=window.stopped_on_or_before)
-
-    def clients(condition=None):
-        return Count("client", distinct=True, filter=condition)
-
-    common = {
-        "active": clients(),
-        "sum_weeks_on": Sum("weeks_on"),
-        "sum_weeks_checked": Sum("weeks_checked"),
-        "engaged": clients(engaged),
-        "stopped": clients(stopped),
-        "stopped_base": clients(had_checked_in),
-    }
-    rows = _grouped(
+    had_checked_in = '"open_at_end" AND "last_checkin" IS NOT NULL'
+    # A date we made, written as SQL's date literal.
+    stopped = (
+        f"{had_checked_in} AND \"last_checkin\" <= '{window.stopped_on_or_before.isoformat()}'"
+    )
+    rows = summarize(
         episodes,
-        {
-            **common,
-            "new": clients(started_in),
-            "ended": clients(ended_in),
-            "median_days": Median(Cast("days_with_therapist", FloatField())),
+        by="therapist_at",
+        aggregates={
+            "active": Agg("DISTINCT", "client_ref"),
+            "new": Agg("DISTINCT", "client_ref", '"started_in"'),
+            "ended": Agg("DISTINCT", "client_ref", '"ended_in"'),
+            "weeks_on": Agg("SUM", "weeks_on"),
+            "weeks_checked": Agg("SUM", "weeks_checked"),
+            "engaged": Agg("DISTINCT", "client_ref", '"weeks_on" > 0'),
+            "stopped": Agg("DISTINCT", "client_ref", stopped),
+            "stopped_base": Agg("DISTINCT", "client_ref", had_checked_in),
+            "median_days": Agg("MEDIAN", "days_with_therapist"),
         },
-        {
-            **common,
-            "new": clients(started_in & Q(is_first=True)),
-            "ended": clients(ended_in & Q(is_last=True)),
-            "median_days": Median(Cast("days_in_therapy", FloatField()), filter=Q(is_last=True)),
+        # For the whole practice a move is neither a start nor an end, and time
+        # in therapy runs from the first assignment (read on the latest one).
+        everyone={
+            "new": Agg("DISTINCT", "client_ref", '"started_in" AND "is_first"'),
+            "ended": Agg("DISTINCT", "client_ref", '"ended_in" AND "is_last"'),
+            "median_days": Agg("MEDIAN", "days_in_therapy", '"is_last"'),
         },
     )
     return {
@@ -240,10 +251,10 @@ def caseload_and_engagement(practice: Practice, window: Window) -> dict:
             "ended_clients": _cell("ended_clients", r["ended"], r["ended"]),
             "completion_rate": _cell(
                 "completion_rate",
-                share(r["sum_weeks_checked"], r["sum_weeks_on"]),
+                share(r["weeks_checked"], r["weeks_on"]),
                 r["engaged"],
-                r["sum_weeks_checked"],
-                r["sum_weeks_on"],
+                r["weeks_checked"],
+                r["weeks_on"],
             ),
             "checkins_stopped": _cell(
                 "checkins_stopped",
@@ -258,7 +269,7 @@ def caseload_and_engagement(practice: Practice, window: Window) -> dict:
                 r["active"],
             ),
         }
-        for group, r in rows.items()
+        for group, r in _rows(rows).items()
     }
 
 
@@ -270,39 +281,41 @@ def measure_outcomes(practice: Practice, window: Window, key: str) -> dict:
     in_period = scores.filter(
         week_start__gte=window.period.start, week_start__lt=window.period.end
     ).order_by("-week_start")
-    scored = (
+    clients = (
         User.objects.filter(practice=practice, role=Role.CLIENT)
-        .annotate(latest=Subquery(in_period.values("total")[:1]))
-        .filter(latest__isnull=False)
         .annotate(
+            latest=Subquery(in_period.values("total")[:1]),
             first=Subquery(scores.order_by("week_start").values("total")[:1]),
-            scores=Subquery(
+            # A second score by the end of the period, if there is one: two
+            # index entries read, where counting them all would read every one.
+            second=Subquery(
                 scores.filter(week_start__lt=window.period.end)
-                .order_by()
-                .values("client")
-                .annotate(n=Count("pk"))
-                .values("n")
+                .order_by("week_start")
+                .values("week_start")[1:2]
             ),
             latest_at=Subquery(in_period.values("checkin__submitted_at")[:1]),
         )
-        .filter(scores__gte=2)
         .annotate(therapist_at=_therapist_at("pk", "latest_at"))
+        .values("therapist_at", "first", "latest", "second")
     )
-    change = instrument.reliable_change
-    improved = Q(first__gte=F("latest") + change)
-    deteriorated = Q(latest__gte=F("first") + change)
-    case_at_first = Q(first__gte=instrument.cutoff)
-    recovered = case_at_first & Q(latest__lt=instrument.cutoff)
-    rows = _grouped(
-        scored,
-        {
-            "scored": Count("pk"),
-            "cases": Count("pk", filter=case_at_first),
-            "improved": Count("pk", filter=improved),
-            "deteriorated": Count("pk", filter=deteriorated),
-            "unchanged": Count("pk", filter=~improved & ~deteriorated),
-            "recovered": Count("pk", filter=recovered),
-            "reliably_recovered": Count("pk", filter=recovered & improved),
+    # The instrument's own figures, as SQL over each client's first and latest.
+    change, cutoff = int(instrument.reliable_change), int(instrument.cutoff)
+    improved = f'"first" >= "latest" + {change}'
+    deteriorated = f'"latest" >= "first" + {change}'
+    case_at_first = f'"first" >= {cutoff}'
+    recovered = f'{case_at_first} AND "latest" < {cutoff}'
+    rows = summarize(
+        clients,
+        by="therapist_at",
+        keep='"latest" IS NOT NULL AND "second" IS NOT NULL',
+        aggregates={
+            "scored": Agg("COUNT"),
+            "cases": Agg("COUNT", where=case_at_first),
+            "improved": Agg("COUNT", where=improved),
+            "deteriorated": Agg("COUNT", where=deteriorated),
+            "unchanged": Agg("COUNT", where=f"NOT ({improved}) AND NOT ({deteriorated})"),
+            "recovered": Agg("COUNT", where=recovered),
+            "reliably_recovered": Agg("COUNT", where=f"{recovered} AND {improved}"),
         },
     )
 
@@ -319,38 +332,46 @@ def measure_outcomes(practice: Practice, window: Window, key: str) -> dict:
                 "reliably_deteriorated", r, "deteriorated", "scored"
             ),
         }
-        for group, r in rows.items()
+        for group, r in _rows(rows).items()
     }
 
 
 def safety(practice: Practice, window: Window) -> dict:
     """Crisis and item-9 answers, and how soon someone acted on the flags they opened."""
-    item = PHQ9.safety_items[0] - 1
-    item9 = Exists(
-        MeasureResponse.objects.filter(
-            checkin=OuterRef("pk"), instrument=PHQ9.key, **{f"answers__{item}__gt": 0}
-        )
-    )
-    answers = (
+    crisis = summarize(
         CheckIn.objects.filter(
             client__practice=practice,
             week_start__gte=window.period.start,
             week_start__lt=window.period.end,
+            in_crisis=True,
         )
-        .annotate(item9=item9)
-        .filter(Q(in_crisis=True) | Q(item9=True))
-        .annotate(therapist_at=_therapist_at("client", "submitted_at"))
+        .annotate(therapist_at=_therapist_at("client", "submitted_at"), client_ref=F("client"))
+        .values("therapist_at", "client_ref"),
+        by="therapist_at",
+        aggregates={"answers": Agg("COUNT"), "clients": Agg("DISTINCT", "client_ref")},
     )
-    answer_rows = _grouped(
-        answers,
-        {
-            "crisis": Count("pk", filter=Q(in_crisis=True)),
-            "crisis_clients": Count("client", distinct=True, filter=Q(in_crisis=True)),
-            "item9_answers": Count("pk", filter=Q(item9=True)),
-            "item9_clients": Count("client", distinct=True, filter=Q(item9=True)),
-        },
+    item = PHQ9.safety_items[0] - 1
+    item9 = summarize(
+        MeasureResponse.objects.filter(
+            client__practice=practice,
+            instrument=PHQ9.key,
+            week_start__gte=window.period.start,
+            week_start__lt=window.period.end,
+            **{f"answers__{item}__gt": 0},
+        )
+        # A lookup per answer (they are few), not a join the planner may make
+        # by reading every check-in.
+        .annotate(
+            submitted_at=Subquery(
+                CheckIn.objects.filter(pk=OuterRef("checkin")).values("submitted_at")[:1]
+            )
+        )
+        .annotate(therapist_at=_therapist_at("client", "submitted_at"), client_ref=F("client"))
+        .values("therapist_at", "client_ref"),
+        by="therapist_at",
+        aggregates={"answers": Agg("COUNT"), "clients": Agg("DISTINCT", "client_ref")},
     )
-    flags = (
+    flags = summarize(
         Flag.objects.filter(
             client__practice=practice,
             kind__in=SAFETY_KINDS,
@@ -363,35 +384,34 @@ def safety(practice: Practice, window: Window) -> dict:
                 .order_by("done_at")
                 .values("done_at")[:1]
             ),
+        )
+        .annotate(
+            hours=HoursBetween("first_action", "opened_at"),
             escalated=Exists(
                 SafetyAlert.objects.filter(flag=OuterRef("pk"), kind=SafetyAlertKind.ESCALATION)
             ),
             therapist_at=_therapist_at("client", "opened_at"),
+            client_ref=F("client"),
         )
-        .annotate(hours=HoursBetween("first_action", "opened_at"))
-    )
-    acted = Q(first_action__isnull=False)
-    flag_rows = _grouped(
-        flags,
-        {
-            "median_hours": Median("hours", filter=acted),
-            "longest_hours": Max("hours", filter=acted),
-            "acted_clients": Count("client", distinct=True, filter=acted),
-            "no_action": Count("pk", filter=~acted),
-            "no_action_clients": Count("client", distinct=True, filter=~acted),
-            "escalations": Count("pk", filter=Q(escalated=True)),
-            "escalated_clients": Count("client", distinct=True, filter=Q(escalated=True)),
+        .values("therapist_at", "client_ref", "hours", "escalated"),
+        by="therapist_at",
+        aggregates={
+            "median_hours": Agg("MEDIAN", "hours"),
+            "longest_hours": Agg("MAX", "hours"),
+            "acted_clients": Agg("DISTINCT", "client_ref", '"hours" IS NOT NULL'),
+            "no_action": Agg("COUNT", where='"hours" IS NULL'),
+            "no_action_clients": Agg("DISTINCT", "client_ref", '"hours" IS NULL'),
+            "escalations": Agg("COUNT", where='"escalated"'),
+            "escalated_clients": Agg("DISTINCT", "client_ref", '"escalated"'),
         },
     )
+    crisis, item9, flags = _rows(crisis), _rows(item9), _rows(flags)
     rows = {}
-    for group in answer_rows.keys() | flag_rows.keys():
-        a = answer_rows.get(group) or {}
-        f = flag_rows.get(group) or {}
+    for group in crisis.keys() | item9.keys() | flags.keys():
+        c, i, f = crisis.get(group, {}), item9.get(group, {}), flags.get(group, {})
         rows[group] = {
-            "crisis_answers": _cell("crisis_answers", a.get("crisis", 0), a.get("crisis_clients")),
-            "item9_answers": _cell(
-                "item9_answers", a.get("item9_answers", 0), a.get("item9_clients")
-            ),
+            "crisis_answers": _cell("crisis_answers", c.get("answers", 0), c.get("clients")),
+            "item9_answers": _cell("item9_answers", i.get("answers", 0), i.get("clients")),
             "hours_to_action_median": _cell(
                 "hours_to_action_median", f.get("median_hours"), f.get("acted_clients")
             ),
@@ -410,7 +430,6 @@ def safety(practice: Practice, window: Window) -> dict:
 
 def follow_through(practice: Practice, window: Window) -> dict:
     """Trend flags opened in the period, and what became of them."""
-    handled = Q(status__in=[FlagStatus.RAISED, FlagStatus.DISMISSED], handled_at__isnull=False)
     flags = (
         Flag.objects.filter(
             client__practice=practice, opened_at__gte=window.start, opened_at__lt=window.end
@@ -418,21 +437,26 @@ def follow_through(practice: Practice, window: Window) -> dict:
         .exclude(kind__in=SAFETY_KINDS)
         .annotate(
             therapist_at=_therapist_at("client", "opened_at"),
+            client_ref=F("client"),
             hours=HoursBetween("handled_at", "opened_at"),
         )
+        .values("therapist_at", "client_ref", "status", "hours")
     )
-    raised, dismissed = Q(status=FlagStatus.RAISED), Q(status=FlagStatus.DISMISSED)
-    rows = _grouped(
+    raised = f"\"status\" = '{FlagStatus.RAISED.value}'"
+    dismissed = f"\"status\" = '{FlagStatus.DISMISSED.value}'"
+    handled = f'({raised} OR {dismissed}) AND "hours" IS NOT NULL'
+    rows = summarize(
         flags,
-        {
-            "opened": Count("pk"),
-            "opened_clients": Count("client", distinct=True),
-            "raised": Count("pk", filter=raised),
-            "raised_clients": Count("client", distinct=True, filter=raised),
-            "dismissed": Count("pk", filter=dismissed),
-            "dismissed_clients": Count("client", distinct=True, filter=dismissed),
-            "median_hours": Median("hours", filter=handled),
-            "handled_clients": Count("client", distinct=True, filter=handled),
+        by="therapist_at",
+        aggregates={
+            "opened": Agg("COUNT"),
+            "opened_clients": Agg("DISTINCT", "client_ref"),
+            "raised": Agg("COUNT", where=raised),
+            "raised_clients": Agg("DISTINCT", "client_ref", raised),
+            "dismissed": Agg("COUNT", where=dismissed),
+            "dismissed_clients": Agg("DISTINCT", "client_ref", dismissed),
+            "median_hours": Agg("MEDIAN", "hours", handled),
+            "handled_clients": Agg("DISTINCT", "client_ref", handled),
         },
     )
     return {
@@ -446,7 +470,7 @@ def follow_through(practice: Practice, window: Window) -> dict:
                 r["handled_clients"],
             ),
         }
-        for group, r in rows.items()
+        for group, r in _rows(rows).items()
     }
 
 

@@ -118,6 +118,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the portal's queries are short index lookups and
+    # aggregates over one practice, and PostgreSQL's cost-based trigger for JIT
+    # fires on their correlated subqueries, spending hundreds of milliseconds
+    # compiling what runs in tens (EXPLAIN ANALYZE of the outcomes page).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"

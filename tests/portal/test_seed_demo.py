@@ -67,3 +67,27 @@ def test_the_demo_caseload_is_not_all_flagged(db):
         assert 0 < flagged.count() < caseload.count()
         nothing = caseload.exclude(pk__in=Flag.objects.active().values("client"))
         assert nothing.exists(), "some clients have nothing flagged at all"
+
+
+def test_the_demo_lead_signs_in_and_sees_the_practice_in_aggregate(client, db):
+    from checkins.management.commands.seed_demo import LEAD
+
+    call_command("seed_demo", stdout=StringIO())
+    lead = User.objects.get(email=LEAD[0])
+    assert lead.is_lead and not lead.role
+    with time_machine.travel(timezone.now(), tick=False):
+        out = StringIO()
+        call_command("seed_demo", "--totp-code", stdout=out)
+        response = client.post(
+            reverse("account_login"), {"login": lead.email, "password": DEMO_PASSWORD}
+        )
+        client.post(response.url, {"code": out.getvalue().strip()})
+    page = client.get(reverse("practice_outcomes"))
+    assert page.status_code == 200
+    assert f'data-figure="active_clients">{len(CLIENTS)}<' in page.text
+    # Clients are on the caseload from the week before their first check-in, so
+    # the weeks they checked in count towards completion.
+    assert 'data-figure="completion_rate">no data<' not in page.text
+    assert 'data-figure="completion_rate">0%<' not in page.text
+    for email, *_ in CLIENTS:
+        assert email not in page.text

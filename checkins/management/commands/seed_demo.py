@@ -126,6 +126,7 @@ class Command(BaseCommand):
         ]
         now = timezone.now()
         for email, first, last, index, pattern in CLIENTS:
+            rows = PATTERNS[pattern](HISTORY_WEEKS)
             client = User.objects.filter(email=email).first()
             if client is None:
                 client = create_client(
@@ -137,11 +138,12 @@ class Command(BaseCommand):
                     # 555-01xx numbers are reserved for fiction: no one answers them.
                     phone=f"+1 555 01{len(first):02d}",
                 )
-                # On the caseload since the week their history starts.
+                # On the caseload from the week before their first check-in.
+                first = next(i for i, row in enumerate(rows) if row is not None)
                 CaseloadAssignment.objects.filter(client=client).update(
-                    started_at=now - timedelta(weeks=HISTORY_WEEKS + 1)
+                    started_at=now - timedelta(weeks=len(rows) - first + 1)
                 )
-            self._history(client, PATTERNS[pattern](HISTORY_WEEKS), now=now)
+            self._history(client, rows, now=now)
             # Flags that come from time passing (check-ins stopped) need a
             # recompute as of today, as the daily job would do.
             recompute_flags(client=client, now=now)

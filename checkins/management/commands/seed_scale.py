@@ -31,6 +31,8 @@ from portal.models import CaseloadAssignment, Practice, Role, User
 
 BATCH = 5000
 PRACTICE_NAME = "Scale test practice"
+# The practice's clinical lead, who reads the outcomes page.
+LEAD_EMAIL = "lead@scale.example"
 BENCH_THERAPISTS = {
     "bench-30@scale.example": (30, 104),
     "bench-150@scale.example": (150, 104),
@@ -190,8 +192,16 @@ class Command(BaseCommand):
             )
             for n, (email, _, _) in enumerate(plan)
         )
-        for therapist in therapists:
-            TOTP.activate(therapist, DEMO_TOTP_SECRET)
+        lead = User.objects.create(
+            email=LEAD_EMAIL,
+            password=self.password,
+            first_name="Clinical",
+            last_name="Lead",
+            practice=practice,
+            is_clinical_lead=True,
+        )
+        for person in [*therapists, lead]:
+            TOTP.activate(person, DEMO_TOTP_SECRET)
         self.progress("therapists", len(therapists), len(therapists))
 
         clients, owners, lengths = [], [], []
@@ -213,14 +223,17 @@ class Command(BaseCommand):
         EmailAddress.objects.bulk_create(
             (
                 EmailAddress(user=u, email=u.email, verified=True, primary=True)
-                for u in therapists + clients
+                for u in [*therapists, lead, *clients]
             ),
             batch_size=BATCH,
         )
         CaseloadAssignment.objects.bulk_create(
             (
-                CaseloadAssignment(client=c, therapist=t)
-                for c, t in zip(clients, owners, strict=True)
+                # On the caseload from the week before their first check-in.
+                CaseloadAssignment(
+                    client=c, therapist=t, started_at=self.now - timedelta(weeks=length + 1)
+                )
+                for c, t, length in zip(clients, owners, lengths, strict=True)
             ),
             batch_size=BATCH,
         )
