@@ -4,7 +4,7 @@ README: each figure's meaning, what it counts, and when it is held back.
 Pure: no database. The numbers come from `outcomes.queries`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.formats import number_format
 from django.utils.functional import lazy
@@ -293,23 +293,47 @@ class Cell:
     clients: int
     count: int | None = None
     base: int | None = None
+    # Held back although it rests on enough clients: see hold_back_complements.
+    held_back: bool = False
 
 
 class Shown:
     VALUE = "value"
     SUPPRESSED = "suppressed"
+    HELD_BACK = "held_back"
     NO_DATA = "no_data"
 
 
 def shown(cell: Cell, min_clients: int) -> str:
     """Whether a cell is shown: never when it rests on 1 to min_clients - 1
-    clients; a count of nobody is a plain 0, any other figure about nobody is
-    "no data"."""
+    clients, nor when it is held back to protect such a cell; a count of
+    nobody is a plain 0, any other figure about nobody is "no data"."""
     if 0 < cell.clients < min_clients:
         return Shown.SUPPRESSED
+    if cell.held_back:
+        return Shown.HELD_BACK
     if cell.value is None or (cell.clients == 0 and cell.figure.kind != Kind.COUNT):
         return Shown.NO_DATA
     return Shown.VALUE
+
+
+def hold_back_complements(rows: list[dict[str, Cell]], min_clients: int) -> None:
+    """Secondary suppression, across the therapists' rows of one report.
+
+    The whole-practice row is roughly the sum of the therapists' rows, so one
+    held-back cell in a column could be worked out from the total and the
+    others. Where exactly one therapist's cell in a column is held back for
+    resting on too few clients, the shown cell resting on the fewest clients
+    (a zero included) is held back with it, as statistical disclosure control
+    does with complementary cells."""
+    for key in rows[0].keys() if rows else ():
+        states = [shown(row[key], min_clients) for row in rows]
+        if states.count(Shown.SUPPRESSED) != 1:
+            continue
+        candidates = [i for i, state in enumerate(states) if state == Shown.VALUE]
+        if candidates:
+            i = min(candidates, key=lambda i: (rows[i][key].clients, rows[i][key].value or 0))
+            rows[i][key] = replace(rows[i][key], held_back=True)
 
 
 def share(count: int | None, base: int | None) -> float | None:
@@ -321,6 +345,8 @@ def display(cell: Cell, min_clients: int) -> str:
     state = shown(cell, min_clients)
     if state == Shown.SUPPRESSED:
         return gettext("fewer than %(n)s") % {"n": min_clients}
+    if state == Shown.HELD_BACK:
+        return gettext("held back")
     if state == Shown.NO_DATA:
         return gettext("no data")
     kind, value = cell.figure.kind, cell.value
@@ -341,6 +367,8 @@ def csv_value(cell: Cell, min_clients: int) -> str:
     state = shown(cell, min_clients)
     if state == Shown.SUPPRESSED:
         return f"<{min_clients}"
+    if state == Shown.HELD_BACK:
+        return gettext("held back")
     if state == Shown.NO_DATA:
         return ""
     if cell.figure.kind == Kind.COUNT:

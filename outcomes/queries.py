@@ -15,6 +15,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -45,7 +46,13 @@ from clinical.measures import INSTRUMENTS, PHQ9
 from portal.models import CaseloadAssignment, Practice, Role, User
 
 from .db import EVERYONE, Agg, DayNumber, HoursBetween, summarize
-from .figures import FIGURES_BY_KEY, STOPPED_AFTER_MISSED_WEEKS, Cell, share
+from .figures import (
+    FIGURES_BY_KEY,
+    STOPPED_AFTER_MISSED_WEEKS,
+    Cell,
+    hold_back_complements,
+    share,
+)
 from .periods import Period
 
 # The key of the practice-wide row among the therapists' rows.
@@ -494,4 +501,5 @@ def practice_outcomes(practice: Practice, period: Period, *, now: datetime | Non
         for family in families:
             row.update(family.get(group, {}))
         report.rows[group] = row
+    hold_back_complements([report.rows[t.pk] for t in therapists], settings.OUTCOMES_MIN_CLIENTS)
     return report

@@ -18,7 +18,13 @@ from guidance.content import load_advice
 from guidance.models import Advice
 from portal.models import User
 from tests.browser.conftest import PHONE, SCREENSHOTS, label, visit
-from tests.factories import PASSWORD, ClientFactory, checkin_history, current_totp_code
+from tests.factories import (
+    PASSWORD,
+    ClientFactory,
+    TherapistFactory,
+    checkin_history,
+    current_totp_code,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOTP_PERIOD = 30  # seconds, allauth's default
@@ -453,20 +459,20 @@ def test_the_agenda_loop_from_the_clients_phone_to_the_therapists_desk(new_page,
 def test_a_clinical_lead_reads_the_outcomes_filters_to_one_therapist_and_downloads_them(
     new_page, therapist, other_therapist, lead
 ):
-    """Six clients with a month of check-ins: enough for the practice's figures to
-    show, while the therapist with one client is held back."""
-    for n in range(6):
-        person = ClientFactory(
-            practice=therapist.practice, therapist=therapist if n < 5 else other_therapist
-        )
-        scores = {"measures": {PHQ9.key: {"answers": example_answers(PHQ9, 16 - 3 * n)}}}
+    """Twelve clients with a month of check-ins: six with one therapist, one with
+    another (held back), five with a third (held back with them)."""
+    third = TherapistFactory(practice=therapist.practice)
+    for n in range(12):
+        who = therapist if n < 6 else other_therapist if n == 6 else third
+        person = ClientFactory(practice=therapist.practice, therapist=who)
+        scores = {"measures": {PHQ9.key: {"answers": example_answers(PHQ9, 16 - n)}}}
         checkin_history(person, [scores, {}, {}, scores])
     page = new_page()
     sign_in(page, lead)  # with the two-factor code
     page.get_by_role("heading", name="Practice outcomes").wait_for()
     visit(page, "practice-outcomes")
     caseload = page.locator('[data-figure="active_clients"]')
-    assert caseload.inner_text() == "6"
+    assert caseload.inner_text() == "12"
 
     page.get_by_label("Therapist", exact=True).select_option(label=other_therapist.display_name)
     page.get_by_role("button", name="Show").click()
@@ -475,7 +481,7 @@ def test_a_clinical_lead_reads_the_outcomes_filters_to_one_therapist_and_downloa
     page.get_by_label("Therapist", exact=True).select_option(label=therapist.display_name)
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator('[data-figure="active_clients"]').inner_text() == "5"
+    assert page.locator('[data-figure="active_clients"]').inner_text() == "6"
     visit(page, "practice-outcomes-one-therapist")
 
     with page.expect_download() as download:

@@ -15,6 +15,7 @@ from outcomes.figures import (
     Shown,
     csv_value,
     display,
+    hold_back_complements,
     shown,
 )
 from outcomes.periods import periods_offered, quarter, quarter_of
@@ -94,3 +95,38 @@ def test_the_threshold_cannot_be_set_below_five(settings):
         call_command("check")
     settings.OUTCOMES_MIN_CLIENTS = 8
     call_command("check")
+
+
+def rows_of(*clients_per_row, key="active_clients"):
+    return [{key: cell(key, n, n)} for n in clients_per_row]
+
+
+def test_one_held_back_therapist_takes_the_smallest_other_with_them():
+    rows = rows_of(12, 3, 7, 9)
+    hold_back_complements(rows, 5)
+    states = [shown(row["active_clients"], 5) for row in rows]
+    assert states == [Shown.VALUE, Shown.SUPPRESSED, Shown.HELD_BACK, Shown.VALUE]
+    assert display(rows[2]["active_clients"], 5) == "held back"
+    assert csv_value(rows[2]["active_clients"], 5) == "held back"
+
+
+def test_a_zero_beside_a_held_back_cell_is_held_back_too():
+    """Else the practice total minus the zero gives the held-back figure exactly."""
+    rows = [
+        {"crisis_answers": cell("crisis_answers", 2, 1)},
+        {"crisis_answers": cell("crisis_answers", 0, 0)},
+    ]
+    hold_back_complements(rows, 5)
+    assert shown(rows[1]["crisis_answers"], 5) == Shown.HELD_BACK
+
+
+def test_two_held_back_cells_protect_each_other():
+    rows = rows_of(3, 4, 9)
+    hold_back_complements(rows, 5)
+    assert shown(rows[2]["active_clients"], 5) == Shown.VALUE
+
+
+def test_nothing_is_held_back_when_nothing_is_small():
+    rows = rows_of(5, 6, 9)
+    hold_back_complements(rows, 5)
+    assert [shown(r["active_clients"], 5) for r in rows] == [Shown.VALUE] * 3

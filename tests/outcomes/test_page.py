@@ -25,15 +25,20 @@ SECRET_WORDS = "my brother's drinking again"
 
 
 @pytest.fixture
-def practice_of_six(practice, therapist, other_therapist):
-    """Six clients with a week of check-ins: five with one therapist, one with the other."""
-    clients = [
-        ClientFactory(practice=practice, therapist=therapist, first_name=f"Zebedee{n}")
-        for n in range(5)
-    ]
-    clients.append(
-        ClientFactory(practice=practice, therapist=other_therapist, first_name="Ottoline")
-    )
+def third_therapist(practice):
+    return TherapistFactory(practice=practice)
+
+
+@pytest.fixture
+def practice_of_twelve(practice, therapist, other_therapist, third_therapist):
+    """Twelve clients with two weeks of check-ins: six with one therapist, one with
+    another, five with a third."""
+    clients = []
+    for who, n in ((therapist, 6), (other_therapist, 1), (third_therapist, 5)):
+        clients += [
+            ClientFactory(practice=practice, therapist=who, first_name=f"Zebedee{len(clients) + i}")
+            for i in range(n)
+        ]
     for client in clients:
         checkin_history(client, [{"to_raise": SECRET_WORDS}, {"to_raise": SECRET_WORDS}])
     return clients
@@ -43,20 +48,20 @@ def page(http, **params):
     return http.get(reverse("practice_outcomes"), params)
 
 
-def test_the_lead_sees_the_practice_in_aggregate_and_no_client(client, lead, practice_of_six):
+def test_the_lead_sees_the_practice_in_aggregate_and_no_client(client, lead, practice_of_twelve):
     client.force_login(lead)
     response = page(client)
     assert response.status_code == 200
     text = response.text
     assert "Practice outcomes" in text and lead.practice.name in text
-    assert 'data-figure="active_clients">6<' in text
-    for person in practice_of_six:
+    assert 'data-figure="active_clients">12<' in text
+    for person in practice_of_twelve:
         assert person.first_name not in text and person.email not in text
     assert SECRET_WORDS not in text
 
 
 def test_a_therapist_with_fewer_than_five_clients_is_held_back(
-    client, lead, practice_of_six, other_therapist
+    client, lead, practice_of_twelve, other_therapist
 ):
     client.force_login(lead)
     response = page(client, therapist=str(other_therapist.public_id))
@@ -66,17 +71,25 @@ def test_a_therapist_with_fewer_than_five_clients_is_held_back(
 
 
 def test_filtering_to_one_therapist_shows_their_figures_beside_the_practice(
-    client, lead, practice_of_six, therapist, other_therapist
+    client, lead, practice_of_twelve, therapist, other_therapist
 ):
     client.force_login(lead)
     text = page(client, therapist=str(therapist.public_id)).text
-    assert 'data-figure="active_clients">5<' in text
+    assert 'data-figure="active_clients">6<' in text
     rows = text.split("<tbody>")[1].split("</tbody>")[0]
     assert "Whole practice" in rows and therapist.display_name in rows
     assert other_therapist.display_name not in rows
 
 
-def test_a_therapist_of_another_practice_cannot_be_chosen(client, lead, practice_of_six):
+def test_one_small_caseload_holds_back_the_next_smallest_so_the_total_cannot_give_it_away(
+    client, lead, practice_of_twelve, third_therapist
+):
+    client.force_login(lead)
+    text = page(client, therapist=str(third_therapist.public_id)).text
+    assert 'data-figure="active_clients">held back<' in text
+
+
+def test_a_therapist_of_another_practice_cannot_be_chosen(client, lead, practice_of_twelve):
     stranger = TherapistFactory(practice=PracticeFactory())
     client.force_login(lead)
     response = page(client, therapist=str(stranger.public_id))
@@ -84,7 +97,7 @@ def test_a_therapist_of_another_practice_cannot_be_chosen(client, lead, practice
     assert "could not be used" in response.text
     assert "Select a valid choice" in response.text
     assert stranger.display_name not in response.text
-    assert 'data-figure="active_clients">6<' in response.text  # the whole practice instead
+    assert 'data-figure="active_clients">12<' in response.text  # the whole practice instead
 
 
 @pytest.mark.parametrize("bad", [{"period": "1999-Q9"}, {"therapist": "not-a-uuid"}])
@@ -96,18 +109,18 @@ def test_a_bad_choice_gets_a_message_and_the_defaults_never_a_500(client, lead, 
     assert client.get(reverse("practice_outcomes_csv"), bad).status_code == 400
 
 
-def test_a_lead_of_another_practice_sees_only_their_own(client, practice_of_six):
+def test_a_lead_of_another_practice_sees_only_their_own(client, practice_of_twelve):
     elsewhere = PracticeFactory()
     lead = LeadFactory(practice=elsewhere)
     ClientFactory(practice=elsewhere, therapist=TherapistFactory(practice=elsewhere))
     client.force_login(lead)
     text = page(client).text
     assert elsewhere.name in text
-    assert practice_of_six[0].practice.name not in text
+    assert practice_of_twelve[0].practice.name not in text
     assert 'data-figure="active_clients">fewer than 5<' in text
 
 
-def test_every_view_and_download_is_in_the_access_log(client, lead, practice_of_six):
+def test_every_view_and_download_is_in_the_access_log(client, lead, practice_of_twelve):
     client.force_login(lead)
     page(client)
     client.get(reverse("practice_outcomes_csv"))
@@ -119,7 +132,7 @@ def test_every_view_and_download_is_in_the_access_log(client, lead, practice_of_
 
 
 def test_the_csv_holds_the_same_table_with_small_cells_held_back(
-    client, lead, practice_of_six, therapist, other_therapist
+    client, lead, practice_of_twelve, therapist, other_therapist, third_therapist
 ):
     other_therapist.first_name, other_therapist.last_name = "=HYPERLINK(1)", ""
     other_therapist.save()
@@ -129,18 +142,18 @@ def test_the_csv_holds_the_same_table_with_small_cells_held_back(
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows[0]["Therapist"] == "Whole practice"
-    assert {r["Therapist"] for r in rows[1:]} == {therapist.display_name, "'=HYPERLINK(1)"}
-    whole = rows[0]
-    assert whole["Active clients"] == "6"
-    assert whole["Period"] == "2026-Q4"
-    by_name = {r["Therapist"]: r for r in rows}
-    assert by_name[therapist.display_name]["Active clients"] == "5"
+    assert rows[0]["Active clients"] == "12"
+    assert rows[0]["Period"] == "2026-Q4"
+    by_name = {r["Therapist"]: r for r in rows[1:]}
+    assert set(by_name) == {therapist.display_name, third_therapist.display_name, "'=HYPERLINK(1)"}
+    assert by_name[therapist.display_name]["Active clients"] == "6"
     assert by_name["'=HYPERLINK(1)"]["Active clients"] == "<5"
+    assert by_name[third_therapist.display_name]["Active clients"] == "held back"
     body = response.content.decode()
     assert SECRET_WORDS not in body and "Zebedee" not in body
 
 
-def test_the_csv_follows_the_therapist_filter(client, lead, practice_of_six, therapist):
+def test_the_csv_follows_the_therapist_filter(client, lead, practice_of_twelve, therapist):
     client.force_login(lead)
     response = client.get(reverse("practice_outcomes_csv"), {"therapist": str(therapist.public_id)})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -161,7 +174,7 @@ def test_a_lead_without_two_factor_sets_it_up_before_seeing_anything(client, pra
     assert response.url == reverse("mfa_activate_totp")
 
 
-def test_a_therapist_who_is_also_a_lead_sees_both(client, therapist, practice_of_six):
+def test_a_therapist_who_is_also_a_lead_sees_both(client, therapist, practice_of_twelve):
     therapist.is_clinical_lead = True
     therapist.save()
     client.force_login(therapist)
