@@ -318,22 +318,32 @@ def shown(cell: Cell, min_clients: int) -> str:
 
 
 def hold_back_complements(rows: list[dict[str, Cell]], min_clients: int) -> None:
-    """Secondary suppression, across the therapists' rows of one report.
+    """Secondary suppression, across the rows that add up to the practice's row:
+    each therapist's, and the activity of clients on no caseload at the time
+    (never shown, but part of the total).
 
-    The whole-practice row is roughly the sum of the therapists' rows, so one
-    held-back cell in a column could be worked out from the total and the
-    others. Where exactly one therapist's cell in a column is held back for
-    resting on too few clients, the shown cell resting on the fewest clients
-    (a zero included) is held back with it, as statistical disclosure control
-    does with complementary cells."""
+    In each column, the held-back cells together must rest on at least
+    `min_clients` clients, or the practice total minus the shown cells would
+    give them away: while they do not, the shown cell resting on the fewest
+    clients (a zero included) is held back too. Ties go to the earlier row,
+    never to the value, so the columns that share one base (a measure's
+    improved, unchanged and deteriorated shares) hold back the same rows."""
     for key in rows[0].keys() if rows else ():
-        states = [shown(row[key], min_clients) for row in rows]
-        if states.count(Shown.SUPPRESSED) != 1:
+        hidden = [
+            i for i, row in enumerate(rows) if shown(row[key], min_clients) == Shown.SUPPRESSED
+        ]
+        if not hidden:
             continue
-        candidates = [i for i, state in enumerate(states) if state == Shown.VALUE]
-        if candidates:
-            i = min(candidates, key=lambda i: (rows[i][key].clients, rows[i][key].value or 0))
+        candidates = sorted(
+            (i for i, row in enumerate(rows) if shown(row[key], min_clients) == Shown.VALUE),
+            key=lambda i: (rows[i][key].clients, i),
+        )
+        while candidates and (
+            len(hidden) < 2 or sum(rows[i][key].clients for i in hidden) < min_clients
+        ):
+            i = candidates.pop(0)
             rows[i][key] = replace(rows[i][key], held_back=True)
+            hidden.append(i)
 
 
 def share(count: int | None, base: int | None) -> float | None:

@@ -1,4 +1,8 @@
-"""The periods the outcomes page reports on: calendar quarters, and whole years."""
+"""The periods the outcomes page reports on: calendar quarters.
+
+Quarters only, never a year or a running window beside them: periods that
+overlap would let one figure minus others give away a held-back cell.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,20 +12,17 @@ from django.utils.translation import gettext
 
 # Eight quarters: two years back, enough to see a trend across a practice's year.
 QUARTERS_OFFERED = 8
-YEARS_OFFERED = 2
 
 
 @dataclass(frozen=True)
 class Period:
     start: date  # the first day
     end: date  # the day after the last
-    key: str  # "2026-Q4" or "2026"
+    key: str  # "2026-Q4"
 
     @property
     def label(self) -> str:
-        """ "October to December 2026", or "2026" for a whole year."""
-        if "-Q" not in self.key:
-            return self.key
+        """ "October to December 2026"."""
         last = date.fromordinal(self.end.toordinal() - 1)
         return gettext("%(first)s to %(last)s %(year)s") % {
             "first": date_format(self.start, "F"),
@@ -39,21 +40,16 @@ def quarter(year: int, number: int) -> Period:
     return Period(start, end, f"{year}-Q{number}")
 
 
-def year(number: int) -> Period:
-    return Period(date(number, 1, 1), date(number + 1, 1, 1), str(number))
-
-
 def quarter_of(day: date) -> Period:
     return quarter(day.year, (day.month - 1) // 3 + 1)
 
 
 def periods_offered(today: date) -> list[Period]:
-    """The current quarter first (the default), then earlier ones, then whole years."""
+    """The current quarter first (the default), then the earlier ones."""
     periods = []
     current = quarter_of(today)
     y, q = current.start.year, (current.start.month - 1) // 3 + 1
     for _ in range(QUARTERS_OFFERED):
         periods.append(quarter(y, q))
         y, q = (y, q - 1) if q > 1 else (y - 1, 4)
-    periods += [year(today.year - n) for n in range(YEARS_OFFERED)]
     return periods

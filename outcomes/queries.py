@@ -158,20 +158,50 @@ def _rows(rows: dict) -> dict:
 def caseload_and_engagement(practice: Practice, window: Window) -> dict:
     """One row per caseload assignment overlapping the period: who, for how many
     weeks, with how many check-ins, and whether it began or ended in the period."""
-    assignments = CaseloadAssignment.objects.filter(client=OuterRef("client"))
-    started_day = TruncDate("started_at", tzinfo=window.tz)
-    ended_day = TruncDate("ended_at", tzinfo=window.tz)
+
+    def with_days(queryset):
+        return queryset.annotate(
+            start_day=TruncDate("started_at", tzinfo=window.tz),
+            end_day=TruncDate("ended_at", tzinfo=window.tz),
+        )
+
+    # A course of therapy is a run of assignments with no day between them: a
+    # move to another therapist ends one and starts the next on the same day.
+    # A client whose therapy ended and who came back later starts a new course.
+    assignments = with_days(CaseloadAssignment.objects.filter(client=OuterRef("client")))
+    followed = with_days(
+        CaseloadAssignment.objects.filter(
+            client=OuterRef("client"), started_at__gt=OuterRef("started_at")
+        )
+    ).filter(start_day__lte=OuterRef("end_day"))
+    last_gap = (
+        assignments.filter(end_day__lt=OuterRef("start_day"))
+        .annotate(followed=Exists(followed))
+        .filter(followed=False)
+        .order_by("-ended_at")
+        .values("end_day")[:1]
+    )
+    started_day, ended_day = F("start_day"), F("end_day")
     until, days_until = _date(window.weeks_until), _date(window.days_until)
     last_day = Least(Coalesce(ended_day, days_until), days_until)
     episodes = (
-        CaseloadAssignment.objects.filter(
-            client__practice=practice, client__role=Role.CLIENT, started_at__lt=window.end
+        with_days(
+            CaseloadAssignment.objects.filter(
+                client__practice=practice, client__role=Role.CLIENT, started_at__lt=window.end
+            )
         )
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=window.start))
         .annotate(
             span_start=Greatest(_date(window.period.start), started_day),
             span_end=Least(until, Coalesce(ended_day, until)),
-            first_started=Subquery(assignments.order_by("started_at").values("started_at")[:1]),
+            last_gap=Subquery(last_gap),
+        )
+        .annotate(
+            course_started=Subquery(
+                assignments.filter(start_day__gt=Coalesce(OuterRef("last_gap"), _date(date.min)))
+                .order_by("started_at")
+                .values("start_day")[:1]
+            ),
         )
         .annotate(
             therapist_at=F("therapist"),
@@ -199,12 +229,22 @@ def caseload_and_engagement(practice: Practice, window: Window) -> dict:
                 .values("week_start")[:1]
             ),
             days_with_therapist=DayNumber(last_day) - DayNumber(started_day),
-            days_in_therapy=DayNumber(last_day)
-            - DayNumber(TruncDate("first_started", tzinfo=window.tz)),
+            days_in_therapy=DayNumber(last_day) - DayNumber(F("course_started")),
             started_in=_bool(Q(started_at__gte=window.start)),
             ended_in=_bool(Q(ended_at__lt=window.end)),
             open_at_end=_bool(Q(ended_at__isnull=True) | Q(ended_at__gte=window.closes_at)),
-            is_first=~Exists(assignments.filter(started_at__lt=OuterRef("started_at"))),
+            # The first assignment of a course, the last of one, and the client's
+            # latest in the period (one row per client).
+            is_first=~Exists(
+                assignments.filter(
+                    started_at__lt=OuterRef("started_at"), end_day__gte=OuterRef("start_day")
+                )
+            ),
+            ends_course=~Exists(
+                assignments.filter(
+                    started_at__gt=OuterRef("started_at"), start_day__lte=OuterRef("end_day")
+                )
+            ),
             is_last=~Exists(
                 assignments.filter(started_at__gt=OuterRef("started_at"), started_at__lt=window.end)
             ),
@@ -221,6 +261,7 @@ def caseload_and_engagement(practice: Practice, window: Window) -> dict:
             "ended_in",
             "open_at_end",
             "is_first",
+            "ends_course",
             "is_last",
         )
     )
@@ -244,10 +285,11 @@ def caseload_and_engagement(practice: Practice, window: Window) -> dict:
             "median_days": Agg("MEDIAN", "days_with_therapist"),
         },
         # For the whole practice a move is neither a start nor an end, and time
-        # in therapy runs from the first assignment (read on the latest one).
+        # in therapy runs from the start of the course (read on the latest
+        # assignment, one row per client).
         everyone={
             "new": Agg("DISTINCT", "client_ref", '"started_in" AND "is_first"'),
-            "ended": Agg("DISTINCT", "client_ref", '"ended_in" AND "is_last"'),
+            "ended": Agg("DISTINCT", "client_ref", '"ended_in" AND "ends_course"'),
             "median_days": Agg("MEDIAN", "days_in_therapy", '"is_last"'),
         },
     )
@@ -496,10 +538,17 @@ def practice_outcomes(practice: Practice, period: Period, *, now: datetime | Non
         .order_by("first_name", "last_name", "email")
     )
     report = Report(practice, period, therapists)
-    for group in [PRACTICE, *(t.pk for t in therapists)]:
-        row = empty_row()
+    shown_groups = [PRACTICE, *(t.pk for t in therapists)]
+    # Activity of clients on no caseload of this practice's at the time: in the
+    # practice's total, never a row of its own.
+    unshown = {group for family in families for group in family} - set(shown_groups)
+    rows = {}
+    for group in [*shown_groups, *unshown]:
+        rows[group] = empty_row()
         for family in families:
-            row.update(family.get(group, {}))
-        report.rows[group] = row
-    hold_back_complements([report.rows[t.pk] for t in therapists], settings.OUTCOMES_MIN_CLIENTS)
+            rows[group].update(family.get(group, {}))
+    hold_back_complements(
+        [rows[group] for group in [*shown_groups[1:], *unshown]], settings.OUTCOMES_MIN_CLIENTS
+    )
+    report.rows = {group: rows[group] for group in shown_groups}
     return report

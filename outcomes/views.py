@@ -46,7 +46,7 @@ def _detail(cell: Cell, min_clients: int) -> str:
     return ngettext("%(n)s client", "%(n)s clients", cell.clients) % {"n": cell.clients}
 
 
-def _chart_title(figure) -> str:
+def _title(figure) -> str:
     """The figure's label, with the measure it is about where there is one."""
     instrument = INSTRUMENTS.get(figure.section)
     if instrument is None:
@@ -57,10 +57,14 @@ def _chart_title(figure) -> str:
     }
 
 
-def _filtered(request):
+def _filtered(request, *, strict: bool = False):
+    """The form, the report for what it asks, the therapist chosen and the rows to
+    show. With `strict`, a choice that cannot be used gets no report (None)."""
     practice = request.user.practice
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(practice.time_zone))
     form = OutcomesFilterForm(request.GET or None, practice=practice, today=today)
+    if strict and form.is_bound and not form.is_valid():
+        return form, None, None, []
     period, therapist = form.chosen()
     report = practice_outcomes(practice, period)
     record_access(request, [None])
@@ -101,7 +105,7 @@ def practice_outcomes_page(request):
                 "charts": [
                     share_chart(
                         f.key,
-                        _chart_title(f),
+                        _title(f),
                         [(name, row[f.key]) for name, row in groups],
                         min_clients,
                     )
@@ -126,8 +130,8 @@ def practice_outcomes_page(request):
 
 @lead_required
 def practice_outcomes_csv(request):
-    form, report, therapist, groups = _filtered(request)
-    if form.is_bound and not form.is_valid():
+    form, report, therapist, groups = _filtered(request, strict=True)
+    if report is None:
         return HttpResponseBadRequest(
             gettext("Choose the period and therapist on the outcomes page, then download again."),
             content_type="text/plain; charset=utf-8",
@@ -136,7 +140,7 @@ def practice_outcomes_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="outcomes-{report.period.key}.csv"'
     writer = csv.writer(response)
-    writer.writerow([gettext("Period"), gettext("Therapist"), *(str(f.label) for f in FIGURES)])
+    writer.writerow([gettext("Period"), gettext("Therapist"), *(_title(f) for f in FIGURES)])
     for name, row in groups:
         writer.writerow(
             [

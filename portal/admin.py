@@ -182,7 +182,9 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
 
     actions = ["move_to_therapist", "end_therapy"]
 
-    @admin.action(description=_("Move selected clients to the chosen therapist"))
+    @admin.action(
+        description=_("Move selected clients to the chosen therapist"), permissions=["change"]
+    )
     def move_to_therapist(self, request, queryset):
         therapist = User.objects.therapists().filter(pk=request.POST.get("therapist")).first()
         if therapist is None:
@@ -198,7 +200,7 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
             % {"count": moved, "therapist": therapist},
         )
 
-    @admin.action(description=_("End therapy for the selected clients"))
+    @admin.action(description=_("End therapy for the selected clients"), permissions=["change"])
     def end_therapy(self, request, queryset):
         ended = sum(end_therapy(client=client) for client in queryset.clients())
         self.message_user(

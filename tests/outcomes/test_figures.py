@@ -82,11 +82,12 @@ def test_quarters_run_from_the_first_day_to_the_day_after_the_last():
     assert q4.contains(date(2026, 12, 31)) and not q4.contains(date(2027, 1, 1))
 
 
-def test_the_current_quarter_comes_first_then_earlier_ones_then_years():
+def test_the_current_quarter_comes_first_then_earlier_ones_and_none_overlap():
     offered = periods_offered(date(2026, 11, 23))
     assert [p.key for p in offered[:3]] == ["2026-Q4", "2026-Q3", "2026-Q2"]
-    assert offered[7].key == "2025-Q1"
-    assert [p.key for p in offered[8:]] == ["2026", "2025"]
+    assert [p.key for p in offered[7:]] == ["2025-Q1"]
+    for later, earlier in zip(offered, offered[1:], strict=False):
+        assert earlier.end == later.start
 
 
 def test_the_threshold_cannot_be_set_below_five(settings):
@@ -105,6 +106,7 @@ def test_one_held_back_therapist_takes_the_smallest_other_with_them():
     rows = rows_of(12, 3, 7, 9)
     hold_back_complements(rows, 5)
     states = [shown(row["active_clients"], 5) for row in rows]
+    # Together the two held-back cells rest on 10 clients.
     assert states == [Shown.VALUE, Shown.SUPPRESSED, Shown.HELD_BACK, Shown.VALUE]
     assert display(rows[2]["active_clients"], 5) == "held back"
     assert csv_value(rows[2]["active_clients"], 5) == "held back"
@@ -120,10 +122,33 @@ def test_a_zero_beside_a_held_back_cell_is_held_back_too():
     assert shown(rows[1]["crisis_answers"], 5) == Shown.HELD_BACK
 
 
-def test_two_held_back_cells_protect_each_other():
+def test_two_held_back_cells_resting_on_five_or_more_protect_each_other():
     rows = rows_of(3, 4, 9)
     hold_back_complements(rows, 5)
     assert shown(rows[2]["active_clients"], 5) == Shown.VALUE
+
+
+def test_two_held_back_cells_on_fewer_than_five_clients_take_another_with_them():
+    """Practice 11, one therapist 9, two with 1 each: the two would be known."""
+    rows = rows_of(9, 1, 1)
+    hold_back_complements(rows, 5)
+    assert shown(rows[0]["active_clients"], 5) == Shown.HELD_BACK
+
+
+def test_shares_on_one_base_hold_back_the_same_rows_whatever_their_values():
+    keys = ("phq9_reliably_improved", "phq9_no_reliable_change", "phq9_reliably_deteriorated")
+    values = {"b": (0.5, 0.0, 0.5), "c": (0.0, 0.5, 0.5)}
+    rows = [
+        {k: cell(k, 1.0, 2, 2, 2) for k in keys},
+        *({k: cell(k, v, 6, 3, 6) for k, v in zip(keys, values[r], strict=True)} for r in "bc"),
+    ]
+    hold_back_complements(rows, 5)
+    for key in keys:
+        assert [shown(row[key], 5) for row in rows] == [
+            Shown.SUPPRESSED,
+            Shown.HELD_BACK,
+            Shown.VALUE,
+        ], key
 
 
 def test_nothing_is_held_back_when_nothing_is_small():

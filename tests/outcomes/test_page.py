@@ -140,6 +140,10 @@ def test_the_csv_holds_the_same_table_with_small_cells_held_back(
     response = client.get(reverse("practice_outcomes_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
+    header = next(csv.reader(io.StringIO(response.content.decode())))
+    assert len(set(header)) == len(header), "every column is named for what it holds"
+    assert "Reliably improved on the PHQ-9" in header
+    assert "Reliably improved on the GAD-7" in header
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows[0]["Therapist"] == "Whole practice"
     assert rows[0]["Active clients"] == "12"
@@ -204,3 +208,18 @@ def test_staff_end_a_clients_therapy_in_the_admin_and_the_history_stays(client, 
     assignment = CaseloadAssignment.objects.get(client=client_a)
     assert assignment.ended_at is not None
     assert User.objects.get(pk=client_a.pk).is_active
+
+
+def test_staff_who_may_only_view_people_cannot_end_a_therapy(client, practice, client_a):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import StaffFactory
+
+    viewer = StaffFactory(practice=practice, is_superuser=False)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    client.force_login(viewer)
+    client.post(
+        reverse("admin:portal_user_changelist"),
+        {"action": "end_therapy", "_selected_action": [client_a.pk]},
+    )
+    assert CaseloadAssignment.objects.get(client=client_a).ended_at is None

@@ -311,3 +311,91 @@ def test_time_to_the_first_action_on_a_safety_flag(flagged):
     assert row["hours_to_action_median"].clients == 5
     assert (row["safety_no_action"].value, row["safety_no_action"].clients) == (1, 1)
     assert (row["escalations"].value, row["escalations"].clients) == (1, 1)
+
+
+def test_a_client_who_comes_back_after_ending_starts_a_new_course(db):
+    practice = PracticeFactory(time_zone="America/New_York")
+    maya = TherapistFactory(practice=practice)
+    returning = client_of(maya, date(2024, 9, 4), date(2025, 3, 5))
+    CaseloadAssignment.objects.create(
+        client=returning, therapist=maya, started_at=at(date(2026, 10, 12))
+    )
+    moved = client_of(maya, JUNE, date(2026, 10, 29))
+    CaseloadAssignment.objects.create(
+        client=moved,
+        therapist=TherapistFactory(practice=practice),
+        started_at=at(date(2026, 10, 29)),
+    )
+    row = practice_outcomes(practice, Q4, now=NOW).rows[PRACTICE]
+    # The returning client is new this quarter; the moved one is not.
+    assert row["new_clients"].value == 1
+    assert row["ended_clients"].value == 0
+    # Weeks in therapy count from the start of the course: 12 October to
+    # 18 November is 38 days; 1 June to 18 November is 171. The middle of two is
+    # their mean.
+    assert row["median_weeks"].value == pytest.approx((38 + 171) / 2 / 7)
+
+
+def test_weeks_and_endings_are_counted_in_the_practices_own_time_zone(db):
+    """Ended at 12:30 UTC on 30 September: already 1 October in Auckland."""
+    practice = PracticeFactory(time_zone="Pacific/Auckland")
+    therapist = TherapistFactory(practice=practice)
+    client = ClientFactory(practice=practice, therapist=therapist)
+    CaseloadAssignment.objects.filter(client=client).update(
+        started_at=at(JUNE), ended_at=datetime(2026, 9, 30, 12, 30, tzinfo=UTC)
+    )
+    q3 = practice_outcomes(practice, quarter(2026, 3), now=NOW).rows[PRACTICE]
+    q4 = practice_outcomes(practice, Q4, now=NOW).rows[PRACTICE]
+    assert (q3["ended_clients"].value, q4["ended_clients"].value) == (0, 1)
+    assert q4["active_clients"].value == 1
+
+
+def test_a_client_on_no_caseload_counts_in_the_total_and_is_protected_too(db):
+    """Five clients of one therapist and a client whose therapy had ended, all with
+    a crisis answer: the therapist's 5 beside the practice's 6 would give away the
+    sixth, so the therapist's figure is held back."""
+    practice = PracticeFactory(time_zone="America/New_York")
+    therapist = TherapistFactory(practice=practice)
+    for _ in range(5):
+        check_in(client_of(therapist, JUNE), date(2026, 10, 5), in_crisis=True)
+    ended = client_of(therapist, JUNE, date(2026, 9, 2))
+    check_in(ended, date(2026, 10, 5), in_crisis=True)
+    report = practice_outcomes(practice, Q4, now=NOW)
+    assert report.rows[PRACTICE]["crisis_answers"].value == 6
+    assert report.rows[therapist.pk]["crisis_answers"].held_back
+
+
+def test_nothing_from_another_practice_reaches_any_figure(world):
+    """A practice whose every figure would move: clients with scores, crisis and
+    item-9 answers, safety actions, escalations and handled flags."""
+    before = {
+        key: (cell.value, cell.clients)
+        for key, cell in practice_outcomes(world["practice"], Q4, now=NOW).rows[PRACTICE].items()
+    }
+    other = PracticeFactory(time_zone="America/New_York")
+    stranger_therapist = TherapistFactory(practice=other)
+    for n in range(6):
+        stranger = client_of(stranger_therapist, JUNE)
+        check_in(stranger, JUNE, 20)
+        check_in(stranger, date(2026, 10, 5), 2, in_crisis=True)
+        check_in(stranger, date(2026, 10, 12), 12, item9=2)
+        for flag in Flag.objects.filter(client=stranger):
+            if flag.is_safety:
+                SafetyAction.objects.create(
+                    flag=flag,
+                    kind=SafetyActionKind.CONTACTED,
+                    method="phone",
+                    done_at=flag.opened_at + timedelta(hours=n + 1),
+                )
+                SafetyAlert.objects.create(flag=flag, kind=SafetyAlertKind.ESCALATION)
+            else:
+                flag.status, flag.handled_at = FlagStatus.RAISED, flag.opened_at + timedelta(days=1)
+                flag.save()
+    after = {
+        key: (cell.value, cell.clients)
+        for key, cell in practice_outcomes(world["practice"], Q4, now=NOW).rows[PRACTICE].items()
+    }
+    assert after == before
+    theirs = practice_outcomes(other, Q4, now=NOW).rows[PRACTICE]
+    moved = [key for key in before if (theirs[key].value, theirs[key].clients) != (0, 0)]
+    assert len(moved) >= 20, "the other practice's figures should all have moved"
