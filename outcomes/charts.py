@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from .figures import Cell, Shown, display, shown
 
 WIDTH = 320
-ROW_HEIGHT = 30  # a name above its bar
+ROW_HEIGHT = 36  # a name above its bar
 BAR_LEFT, BAR_MAX = 4, 230
 NAME_CHARS = 40
 

@@ -1,0 +1,31 @@
+"""The per-therapist bar charts say each value in words, and draw no bar for a
+figure that is held back."""
+
+from outcomes.charts import BAR_MAX, share_chart
+from outcomes.figures import FIGURES_BY_KEY, Cell
+
+FIGURE = FIGURES_BY_KEY["completion_rate"]
+
+
+def test_bars_are_as_long_as_their_share_and_carry_it_in_words():
+    chart = share_chart(
+        "completion_rate",
+        "Check-in completion",
+        [
+            ("Whole practice", Cell(FIGURE, 0.5, 12, 6, 12)),
+            ("Maya Okafor", Cell(FIGURE, 1.0, 6, 6, 6)),
+        ],
+        5,
+    )
+    assert [(b.name, b.text, b.width) for b in chart.bars] == [
+        ("Whole practice", "50%", BAR_MAX / 2),
+        ("Maya Okafor", "100%", BAR_MAX),
+    ]
+    assert chart.description == "Whole practice: 50%; Maya Okafor: 100%"
+    assert chart.bars[1].y > chart.bars[0].y and chart.height > chart.bars[1].y
+
+
+def test_a_held_back_figure_draws_no_bar_and_says_why():
+    chart = share_chart("completion_rate", "x", [("Dan Reyes", Cell(FIGURE, 0.9, 3, 9, 10))], 5)
+    (bar,) = chart.bars
+    assert (bar.width, bar.held_back, bar.text) == (0, True, "fewer than 5")
