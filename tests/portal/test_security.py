@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PASSWORD, sign_in
+from tests.factories import PASSWORD, checkin_history, sign_in
 
 
 def test_strict_content_security_policy_without_inline_script(client, db):
@@ -77,6 +77,7 @@ def test_security_txt_says_whom_to_tell(client, settings, db):
         ("therapist", 29, True),
         ("therapist", 31, False),
         ("staff", 31, False),
+        ("lead", 31, False),
         ("client_a", 31, True),
         ("client_a", 61, False),
     ],
@@ -226,3 +227,22 @@ def test_debug_is_off_unless_asked_for():
 
     assert debug_with({}) == "False"
     assert debug_with({"DEBUG": "1"}) == "True"
+
+
+def test_pages_are_compressed_on_the_wire_with_random_padding(client, therapist, client_a):
+    import gzip
+
+    checkin_history(client_a, [{}, {"discomfort": 4}])
+    client.force_login(therapist)
+    plain = client.get(reverse("caseload"))
+    sizes = set()
+    for _ in range(3):
+        packed = client.get(reverse("caseload"), HTTP_ACCEPT_ENCODING="gzip")
+        assert packed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed["Vary"]
+        sizes.add(len(packed.content))
+        page = gzip.decompress(packed.content).decode()
+        assert client_a.display_name in page
+    assert max(sizes) < len(plain.content) / 3
+    # Each response is padded by a random amount, against the BREACH attack.
+    assert len(sizes) > 1
