@@ -24,9 +24,9 @@ def test_seed_scale_builds_a_practice_in_bulk_with_flags(db):
             stdout=out,
         )
     clients = User.objects.clients().filter(email__endswith="scale.example")
-    assert clients.count() == 3 * 20 + 30 + 150 + 30
+    assert clients.count() == 3 * 20 + 30 + 150 + 30 + 2
     weeks = CheckIn.objects.filter(client__in=clients).count()
-    assert weeks > 0.9 * (60 * 30 + 180 * 104 + 30 * 4)
+    assert weeks > 0.9 * (60 * 30 + 180 * 104 + 30 * 4 + 2 * 520)
     inserts = [
         q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "checkins_checkin"')
     ]
@@ -48,5 +48,20 @@ def test_seed_scale_builds_a_practice_in_bulk_with_flags(db):
     assert {"reliable_deterioration", "no_reliable_improvement"} <= kinds
     assert "check-ins" in out.getvalue()
     call_command("seed_scale", stdout=out)
-    assert "exists already" in out.getvalue()
+    assert "complete" in out.getvalue()
     assert CheckIn.objects.filter(client__in=clients).count() == weeks
+
+
+@pytest.mark.slow
+def test_seed_scale_run_again_adds_only_the_bench_therapists_it_lacks(db):
+    args = ["--therapists", "1", "--clients-per-therapist", "2", "--weeks", "4"]
+    call_command("seed_scale", *args, stdout=StringIO())
+    User.objects.clients().filter(email__endswith="bench-520@scale.example").delete()
+    User.objects.filter(email="bench-520@scale.example").delete()
+    people = User.objects.count()
+    call_command("seed_scale", *args, stdout=StringIO())
+    assert User.objects.count() == people + 1 + 2  # the therapist and their two clients
+    assert User.objects.get(email="client1.bench-520@scale.example").checkins.count() > 450
+    out = StringIO()
+    call_command("seed_scale", *args, stdout=out)
+    assert "complete" in out.getvalue()

@@ -6,9 +6,10 @@ in them (computed with the same pure rules, in memory).
 The advice shown for each past week is not generated: it would multiply the
 rows fivefold and no page that is benchmarked reads it.
 
-Besides the practice's therapists, three fixed "bench" therapists are made
-for like-for-like comparisons: 30 clients with 104 weeks, 150 clients with
-104 weeks, and 30 clients with 4 weeks.
+Besides the practice's therapists, fixed "bench" therapists are made for
+like-for-like comparisons: 30 clients with 104 weeks, 150 clients with 104
+weeks, 30 clients with 4 weeks, and 2 clients with 520 weeks. Run again on a
+practice made before, it adds only the bench therapists it lacks.
 """
 
 import random
@@ -37,6 +38,8 @@ BENCH_THERAPISTS = {
     "bench-30@scale.example": (30, 104),
     "bench-150@scale.example": (150, 104),
     "bench-30-short@scale.example": (30, 4),
+    # Ten years of weekly check-ins, for the pages that read a client's history.
+    "bench-520@scale.example": (2, 520),
 }
 
 # Shares of clients following each pattern: most are doing fine; about one in
@@ -149,13 +152,22 @@ class Command(BaseCommand):
         with transaction.atomic():
             practice, _ = Practice.objects.get_or_create(name=PRACTICE_NAME)
             if User.objects.filter(practice=practice).exists():
-                self.stdout.write("The scale practice exists already; delete it to regenerate.")
-                return
-            plan = [
-                (f"therapist{n}@scale.example", clients_per_therapist, weeks)
-                for n in range(therapists)
-            ]
-            plan += [(email, size, length) for email, (size, length) in BENCH_THERAPISTS.items()]
+                # Made before: add only the bench therapists it does not have yet.
+                have = set(
+                    User.objects.filter(email__in=BENCH_THERAPISTS).values_list("email", flat=True)
+                )
+                plan = [(e, size, n) for e, (size, n) in BENCH_THERAPISTS.items() if e not in have]
+                if not plan:
+                    self.stdout.write("The scale practice is complete; delete it to regenerate.")
+                    return
+            else:
+                plan = [
+                    (f"therapist{n}@scale.example", clients_per_therapist, weeks)
+                    for n in range(therapists)
+                ]
+                plan += [
+                    (email, size, length) for email, (size, length) in BENCH_THERAPISTS.items()
+                ]
             self.build(practice, plan)
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather after such a load;
@@ -192,15 +204,19 @@ class Command(BaseCommand):
             )
             for n, (email, _, _) in enumerate(plan)
         )
-        lead = User.objects.create(
-            email=LEAD_EMAIL,
-            password=self.password,
-            first_name="Clinical",
-            last_name="Lead",
-            practice=practice,
-            is_clinical_lead=True,
-        )
-        for person in [*therapists, lead]:
+        leads = []
+        if not User.objects.filter(email=LEAD_EMAIL).exists():
+            leads.append(
+                User.objects.create(
+                    email=LEAD_EMAIL,
+                    password=self.password,
+                    first_name="Clinical",
+                    last_name="Lead",
+                    practice=practice,
+                    is_clinical_lead=True,
+                )
+            )
+        for person in [*therapists, *leads]:
             TOTP.activate(person, DEMO_TOTP_SECRET)
         self.progress("therapists", len(therapists), len(therapists))
 
@@ -223,7 +239,7 @@ class Command(BaseCommand):
         EmailAddress.objects.bulk_create(
             (
                 EmailAddress(user=u, email=u.email, verified=True, primary=True)
-                for u in [*therapists, lead, *clients]
+                for u in [*therapists, *leads, *clients]
             ),
             batch_size=BATCH,
         )
