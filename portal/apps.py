@@ -7,8 +7,14 @@ class PortalConfig(AppConfig):
     verbose_name = _("People and caseloads")
 
     def ready(self):
+        from allauth.mfa.models import Authenticator
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
-        from .middleware import stamp_session
+        from .middleware import forget_authenticator_app, stamp_session
 
         user_logged_in.connect(stamp_session, dispatch_uid="portal.stamp_session")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_authenticator_app, sender=Authenticator, dispatch_uid=f"portal.totp.{signal}"
+            )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -101,6 +102,30 @@ def needs_two_factor(user) -> bool:
     return user.is_therapist or user.is_staff or user.is_lead
 
 
+# Whether a person has an authenticator app is asked on every request they make;
+# the answer "yes" is kept in the shared cache for a few minutes, and dropped at
+# once when any of their authenticators is saved or deleted (signals, below).
+TWO_FACTOR_CACHE_SECONDS = 300
+
+
+def _totp_key(user_id: int) -> str:
+    return f"portal:has-totp:{user_id}"
+
+
+def has_authenticator_app(user) -> bool:
+    if cache.get(_totp_key(user.pk)):
+        return True
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if found:
+        cache.set(_totp_key(user.pk), True, TWO_FACTOR_CACHE_SECONDS)
+    return found
+
+
+def forget_authenticator_app(sender, instance, **kwargs) -> None:
+    """Receiver of Authenticator's post_save and post_delete."""
+    cache.delete(_totp_key(instance.user_id))
+
+
 class RequireTwoFactorMiddleware:
     """Therapists and staff reach no page but their account settings until they
     have an authenticator app set up; sign-in then asks for its code."""
@@ -115,7 +140,7 @@ class RequireTwoFactorMiddleware:
             and user.is_authenticated
             and needs_two_factor(user)
             and not request.path.startswith(ACCOUNT_PATHS)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not has_authenticator_app(user)
         ):
             messages.warning(request, gettext(TWO_FACTOR_REQUIRED_MESSAGE))
             return redirect("mfa_activate_totp")

@@ -187,3 +187,21 @@ def test_behind_a_proxy_one_persons_failures_do_not_lock_out_everyone(settings, 
     # A forged header in front of the proxy's own entry changes nothing.
     forged = via_proxy("198.51.100.99, 203.0.113.9")
     assert "Too many failed login attempts" in failed_attempt(forged, people[9].email).text
+
+
+def test_removing_an_authenticator_app_is_noticed_on_the_next_request(client, therapist):
+    """Whether a therapist has an authenticator app is kept in the cache between
+    requests; removing it anywhere (here, as the admin would) drops that at once."""
+    from allauth.mfa.models import Authenticator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(therapist)
+    assert client.get(reverse("caseload")).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(reverse("caseload")).status_code == 200
+    assert not any("mfa_authenticator" in q["sql"] for q in again.captured_queries)
+    Authenticator.objects.filter(user=therapist, type=Authenticator.Type.TOTP).delete()
+    response = client.get(reverse("caseload"))
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
