@@ -36,10 +36,13 @@ class MeasureChart:
         return self.chart.plot_right - self.chart.plot_left
 
 
-def measure_chart(instrument: Instrument, responses, *, title: str | None = None) -> MeasureChart:
+def measure_chart(
+    instrument: Instrument, responses, *, title: str | None = None, first: int | None = None
+) -> MeasureChart:
     """One questionnaire's scores, oldest first: `responses` have `week_start` and
     `total`. Points are the weeks it was answered, so a questionnaire asked every
-    other week draws one unbroken line."""
+    other week draws one unbroken line. `first` is the client's first score when
+    the responses start later."""
     responses = sorted(responses, key=lambda r: r.week_start)
     chart = line_chart(
         key=f"measure-{instrument.key}",
@@ -70,7 +73,7 @@ def measure_chart(instrument: Instrument, responses, *, title: str | None = None
     ]
     error = None
     if responses:
-        first = responses[0].total
+        first = responses[0].total if first is None else first
         high = min(first + instrument.reliable_change, instrument.max_total)
         low = max(first - instrument.reliable_change, 0)
         error = BandArea(y_at(high), round(y_at(low) - y_at(high), 1), "No reliable change", 0)
@@ -81,13 +84,16 @@ def measure_chart(instrument: Instrument, responses, *, title: str | None = None
     return MeasureChart(instrument, chart, bands, y_at(instrument.cutoff - 0.5), error)
 
 
-def measure_charts(responses) -> list[MeasureChart]:
-    """A chart per questionnaire the client has answered, in the practice's order."""
+def measure_charts(responses, *, firsts=()) -> list[MeasureChart]:
+    """A chart per questionnaire the client has answered, in the practice's order.
+    `firsts` (MeasureSummary) give each measure's first score where `responses`
+    are only the recent ones: the band of measurement error is around it."""
     by_instrument: dict[str, list] = {}
     for response in responses:
         by_instrument.setdefault(response.instrument, []).append(response)
+    first = {summary.instrument.key: summary.first for summary in firsts}
     return [
-        measure_chart(instrument, by_instrument[key])
+        measure_chart(instrument, by_instrument[key], first=first.get(key))
         for key, instrument in INSTRUMENTS.items()
         if key in by_instrument
     ]

@@ -217,21 +217,3 @@ def in_plain_words(summary: MeasureSummary, *, latest_answers=()) -> str:
             "your therapist has been told and will be in touch."
         )
     return words
-
-
-def summarize(responses) -> list[MeasureSummary]:
-    """First and latest score per questionnaire from one client's responses (any order)."""
-    ends: dict[str, list] = {}
-    for response in sorted(responses, key=lambda r: r.week_start):
-        ends.setdefault(response.instrument, []).append(response)
-    return [
-        MeasureSummary(
-            instrument,
-            ends[key][0].total,
-            ends[key][0].week_start,
-            ends[key][-1].total,
-            ends[key][-1].week_start,
-        )
-        for key, instrument in INSTRUMENTS.items()
-        if key in ends
-    ]

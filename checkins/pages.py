@@ -4,7 +4,6 @@ home and data rights, the therapist's dashboard, client page and session prep.""
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,7 +30,7 @@ from .models import (
     SafetyActionKind,
 )
 from .safety import SafetyError, record_safety_action
-from .selectors import client_overview
+from .selectors import client_overview, weeks_page
 from .services import FlagError, dismiss_flag, raise_flag
 
 
@@ -67,11 +66,6 @@ def caseload(request):
             "invitations": invitations,
         },
     )
-
-
-# A quarter of a year of weekly check-ins: enough to compare recent weeks at
-# a glance, short enough that the page stays about two screens high.
-HISTORY_WEEKS_PER_PAGE = 12
 
 
 # Session prep prints on one page: two questions a flag, and the client's words cut
@@ -220,19 +214,20 @@ def _agenda_items(items, bound) -> list:
 def _client_page(request, client, *, template="portal/client_detail.html", bound=None, status=200):
     """Everything the therapist's client page and session-prep page show."""
     overview = client_overview(client=client)
-    rows = [history_row(c) for c in overview.checkins[::-1]]
+    history = weeks_page(client, request.GET.get("page"))
+    history.object_list = [history_row(c) for c in history.object_list]
     context = {
         "client": client,
         "checkins": overview.checkins[::-1],
-        "latest_row": rows[0] if rows else None,
-        "history": Paginator(rows, HISTORY_WEEKS_PER_PAGE).get_page(request.GET.get("page")),
+        "latest_row": history_row(overview.checkins[-1]) if overview.checkins else None,
+        "history": history,
         "charts": client_charts(overview.checkins, marks=overview.chart_marks, for_therapist=True),
         "reminders": overview.reminders,
         "last_reminder": overview.last_reminder,
         "measures": overview.measures,
         "agenda": _agenda_items(overview.agenda, bound or {}),
         "agenda_answered": overview.agenda_answered,
-        "measure_charts": measure_charts(overview.responses),
+        "measure_charts": measure_charts(overview.responses, firsts=overview.measures),
         **_flag_items(overview, bound or {}),
     }
     return render(request, template, context, status=status)

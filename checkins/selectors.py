@@ -1,15 +1,16 @@
 """What the therapist's client page and session prep read, in one place."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 
 from guidance.models import Advice, ShownAdvice
 from guidance.rules import advice_keys_for_flag
 from portal.models import User
 
-from .measures import MeasureSummary, summarize
+from .measures import MeasureSummary, summaries_for
 from .models import (
     AgendaItem,
     CheckIn,
@@ -23,22 +24,29 @@ from .models import (
 # The items talked about lately that the therapist sees with the client's answer.
 AGENDA_ANSWERED_SHOWN = 5
 
+# The charts of a client's history draw the year up to their latest check-in:
+# long enough to see a season's change, and bounded, so a page costs the same
+# after ten years of weekly check-ins as after one. Older weeks are in the
+# paginated table (`weeks_page`); first scores come from `summaries_for`.
+RECENT_WEEKS = 52
+# A quarter of a year of weekly check-ins per page of the table: enough to
+# compare recent weeks at a glance, short enough that the page stays about
+# two screens high.
+HISTORY_WEEKS_PER_PAGE = 12
+
 
 @dataclass
 class ClientOverview:
     client: User
-    checkins: list[CheckIn]  # oldest first, each with the advice the client was shown
+    checkins: list[CheckIn]  # the recent weeks (RECENT_WEEKS), oldest first
     flags: list[Flag]  # safety first, then what is still open, then the most severe
     library: dict[str, Advice]  # the active advice the flags point to, by key
     reminders: NotificationPreference
     last_reminder: SentNotification | None
-    responses: list[MeasureResponse]  # questionnaire answers, oldest first
+    responses: list[MeasureResponse]  # questionnaire answers of the recent weeks, oldest first
+    measures: list[MeasureSummary]  # first and latest score of each questionnaire, ever
     agenda: list[AgendaItem]  # the client's open items, in their order
     agenda_answered: list[AgendaItem]  # the latest items talked about, newest first
-
-    @property
-    def measures(self) -> list[MeasureSummary]:
-        return summarize(self.responses)
 
     @property
     def by_week(self) -> dict[date, CheckIn]:
@@ -66,14 +74,40 @@ def client_overview(*, client: User) -> ClientOverview:
     return overview
 
 
-def _read_overview(client: User) -> ClientOverview:
-    checkins = list(
+def recent_since(client: User) -> date | None:
+    """The first week the charts draw: RECENT_WEEKS up to the latest check-in."""
+    latest = (
         CheckIn.objects.for_client(client)
-        .order_by("week_start")
+        .order_by("-week_start")
+        .values_list("week_start", flat=True)
+        .first()
+    )
+    return latest - timedelta(weeks=RECENT_WEEKS - 1) if latest else None
+
+
+def recent_weeks(client: User) -> tuple[date, list[CheckIn]]:
+    """The first week the charts draw, and the check-ins from it on, oldest first."""
+    since = recent_since(client) or date.min
+    checkins = CheckIn.objects.for_client(client).filter(week_start__gte=since)
+    return since, list(checkins.order_by("week_start"))
+
+
+def weeks_page(client: User, number) -> Page:
+    """One page of the client's weeks, newest first, each with the advice they
+    were shown: two queries and a page of rows, however long the history."""
+    weeks = (
+        CheckIn.objects.for_client(client)
+        .order_by("-week_start")
         .prefetch_related(
-            Prefetch("shown_advice", ShownAdvice.objects.for_clients(), to_attr="client_advice")
+            Prefetch("shown_advice", ShownAdvice.objects.for_clients(), to_attr="client_advice"),
+            "measure_responses",  # each week's questionnaire answers (an item-9 week is marked)
         )
     )
+    return Paginator(weeks, HISTORY_WEEKS_PER_PAGE).get_page(number)
+
+
+def _read_overview(client: User) -> ClientOverview:
+    since, checkins = recent_weeks(client)
     flags = list(
         Flag.objects.active()
         .filter(client=client)
@@ -90,7 +124,12 @@ def _read_overview(client: User) -> ClientOverview:
         flags=flags,
         library={advice.key: advice for advice in Advice.objects.active().filter(key__in=keys)},
         reminders=NotificationPreference.objects.for_user(client),
-        responses=list(MeasureResponse.objects.filter(client=client).order_by("week_start")),
+        responses=list(
+            MeasureResponse.objects.filter(client=client, week_start__gte=since).order_by(
+                "week_start"
+            )
+        ),
+        measures=summaries_for([client]).get(client.pk, []),
         agenda=list(AgendaItem.objects.open().filter(client=client).select_related("flag")),
         agenda_answered=list(
             AgendaItem.objects.filter(client=client, talked_about_at__isnull=False).order_by(

@@ -20,6 +20,7 @@ from .measure_charts import measure_charts
 from .measures import due_instruments, in_plain_words, summaries_for
 from .models import AgendaItem, CheckIn, MeasureResponse, NotificationPreference, week_start_for
 from .notifications import read_unsubscribe_token, unsubscribe
+from .selectors import recent_weeks, weeks_page
 from .services import submit_checkin
 from .tasks import send_notification
 
@@ -95,31 +96,36 @@ def checkin_saved(request):
 
 @client_required
 def history(request):
+    """The client's own history: the recent year charted, every week in pages."""
     client = request.user
-    checkins = list(CheckIn.objects.for_client(client).order_by("week_start"))
+    since, checkins = recent_weeks(client)
     show_scores = client.practice is None or client.practice.show_scores_to_clients
     responses = (
-        list(MeasureResponse.objects.filter(client=client).order_by("week_start"))
+        list(
+            MeasureResponse.objects.filter(client=client, week_start__gte=since).order_by(
+                "week_start"
+            )
+        )
         if show_scores
         else []
     )
     latest = {r.instrument: r.answers for r in responses}  # oldest first: the last wins
+    summaries = summaries_for([client]).get(client.pk, []) if show_scores else []
     return render(
         request,
         "checkins/history.html",
         {
             "checkins": checkins[::-1],
+            "weeks": weeks_page(client, request.GET.get("page")),
             "charts": client_charts(checkins),
             "scores": [
                 (
                     summary,
                     in_plain_words(summary, latest_answers=latest.get(summary.instrument.key, ())),
                 )
-                for summary in summaries_for([client]).get(client.pk, [])
-            ]
-            if show_scores
-            else [],
-            "measure_charts": measure_charts(responses),
+                for summary in summaries
+            ],
+            "measure_charts": measure_charts(responses, firsts=summaries),
         },
     )
 

@@ -160,6 +160,7 @@ def test_a_page_costs_the_same_however_much_it_lists(
         return len(ctx.captured_queries)
 
     grow(world, 1)
+    count()  # the first request also fills the per-person cache (two-factor, session)
     few = count()
     grow(world, 25)
     assert count() == few, f"{page}: more to list, more queries"
@@ -182,3 +183,77 @@ def test_a_check_in_submit_costs_the_same_whatever_the_history(
     checkin_history(client_a, [{"wellbeing": 3}] * 4, last_week_at=last_week)
     checkin_history(client_b, [{"wellbeing": 3}] * 100, last_week_at=last_week)
     assert submit_queries(client_a) == submit_queries(client_b)
+
+
+def years_of_history(client, weeks: int) -> None:
+    """`weeks` weekly check-ins up to last week, the PHQ-9 every other week, written
+    in bulk: the pages read them, and how they were written is not measured here."""
+    from checkins.models import CheckIn, MeasureResponse, week_start_for
+
+    this_week = week_start_for(timezone.now(), client.tz)
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            client=client,
+            week_start=this_week - timedelta(weeks=n),
+            sessions_attended=weeks - n,
+            expectations=3,
+            discomfort=n % 5,
+            homework="some",
+            wellbeing=n % 11,
+            felt_worse_after_session=False,
+            to_raise="x",
+        )
+        for n in range(weeks, 0, -1)
+    )
+    MeasureResponse.objects.bulk_create(
+        MeasureResponse(
+            checkin=checkin,
+            client=client,
+            week_start=checkin.week_start,
+            instrument=PHQ9.key,
+            answers=example_answers(PHQ9, n % 25),
+            total=n % 25,
+        )
+        for n, checkin in enumerate(CheckIn.objects.filter(client=client).order_by("week_start"))
+        if n % 2 == 0
+    )
+
+
+HISTORY_PAGES = {
+    "client page": ("therapist", lambda c: reverse("client_detail", args=[c.public_id])),
+    "session prep": ("therapist", lambda c: reverse("session_prep", args=[c.public_id])),
+    "client's history": ("self", lambda c: reverse("checkin_history")),
+}
+
+
+@pytest.mark.parametrize("page", list(HISTORY_PAGES))
+def test_ten_years_of_history_cost_what_a_month_does(
+    client, therapist, page, django_assert_max_num_queries
+):
+    who, url = HISTORY_PAGES[page]
+    month = ClientFactory(therapist=therapist, practice=therapist.practice)
+    decade = ClientFactory(therapist=therapist, practice=therapist.practice)
+    years_of_history(month, 4)
+    years_of_history(decade, 520)
+
+    def read(person):
+        client.force_login(therapist if who == "therapist" else person)
+        client.get(url(person))  # fills the per-person cache
+        with django_assert_max_num_queries(CEILING) as ctx:
+            response = client.get(url(person))
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response
+
+    few, _ = read(month)
+    many, response = read(decade)
+    assert many == few, f"{page}: ten years cost {many} queries, a month {few}"
+    # The charts draw the latest year; the table holds every week, a page at a time.
+    assert all(0 < len(chart.points) <= 52 for chart in response.context["charts"])
+    # The band of measurement error stays around the very first score (0), ten
+    # years back, not the first score the chart draws.
+    (phq9,) = response.context["measure_charts"]
+    assert "from the first score of 0 is reliable" in phq9.chart.description
+    history = response.context.get("history") or response.context.get("weeks")
+    if history is not None:
+        assert history.paginator.count == 520
+        assert len(history.object_list) == 12
