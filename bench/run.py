@@ -15,12 +15,13 @@ import os
 import platform
 import re
 import socket
+import socketserver
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -320,6 +321,128 @@ def outcomes_check(results: dict) -> None:
     results["checks"][-1]["detail"] += f"; {len(statements)} queries"
 
 
+def recompute_check(results: dict) -> None:
+    """The nightly recompute of every active client's flags (the management
+    command, as the scheduler runs it), against its floor: reading the same
+    clients' recent check-ins in one query and writing their active flags back
+    in one bulk statement (in a transaction rolled back, so nothing changes)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from checkins.models import CheckIn, Flag
+    from checkins.services import HISTORY_WINDOW, RULES_READ
+    from portal.models import User
+
+    clients = User.objects.clients().filter(is_active=True)
+
+    def recompute():
+        call_command("recompute_flags", stdout=StringIO())
+
+    def floor():
+        since = timezone.localdate() - timedelta(weeks=HISTORY_WINDOW)
+        list(CheckIn.objects.filter(client__in=clients, week_start__gte=since).only(*RULES_READ))
+        with transaction.atomic():
+            flags = list(Flag.objects.active().filter(client__in=clients))
+            Flag.objects.bulk_update(
+                flags, ["severity", "score", "summary", "evidence"], batch_size=len(flags) or 1
+            )
+            transaction.set_rollback(True)
+
+    pair = interleaved(recompute, floor, rounds=3, warmup=0)
+    ratio_check(
+        results, "recompute_all_vs_floor", pair, 3, "<=", "recompute", "one read and one write"
+    )
+    results["checks"][-1]["detail"] += f"; {clients.count():,} clients"
+
+
+class SinkHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP to take mail and keep none of it: the reminders' far end."""
+
+    def handle(self):
+        self.wfile.write(b"220 sink\r\n")
+        in_data = False
+        while line := self.rfile.readline():
+            if in_data:
+                if line == b".\r\n":
+                    in_data = False
+                    self.wfile.write(b"250 kept nowhere\r\n")
+                continue
+            command = line[:4].upper()
+            if command == b"DATA":
+                in_data = True
+                self.wfile.write(b"354 go on\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+# Reminders sent per round: a slice of the Friday peak, the same slice each time.
+REMINDER_PEAK = int(os.environ.get("BENCH_REMINDERS", "1000"))
+
+
+def reminders_check(results: dict) -> None:
+    """The Friday peak as the task workers send it (each reminder rendered, claimed
+    and sent), to an SMTP sink on localhost, against sending the same messages,
+    rendered beforehand, over one connection to the same sink."""
+    from django.core import mail
+    from django.core.mail import get_connection
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from checkins.models import NotificationKind, SentNotification, week_start_for
+    from checkins.notifications import deliver_reminder
+    from portal.models import User
+
+    now = timezone.now()
+    clients = list(User.objects.clients().filter(is_active=True).order_by("pk")[:REMINDER_PEAK])
+
+    def forget():
+        SentNotification.objects.filter(user__in=clients, kind=NotificationKind.REMINDER).delete()
+
+    def peak():
+        for client in clients:
+            deliver_reminder(
+                client=client,
+                kind=NotificationKind.REMINDER,
+                week_start=week_start_for(now, client.tz),
+            )
+        forget()
+
+    forget()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        peak()
+        messages = list(mail.outbox)
+    sink = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SinkHandler)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": sink.server_address[1],
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+    }
+
+    def floor():
+        with get_connection() as connection:
+            connection.send_messages(messages)
+
+    try:
+        with override_settings(**smtp):
+            pair = interleaved(peak, floor, rounds=3, warmup=0)
+    finally:
+        sink.shutdown()
+    ratio_check(results, "reminders_send_vs_floor", pair, 2, "<=", "peak", "one connection")
+    results["checks"][-1]["detail"] += f"; {len(messages):,} reminders a round"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -521,6 +644,8 @@ def main() -> None:
     submit_check(results)
     explain_check(results)
     outcomes_check(results)
+    recompute_check(results)
+    reminders_check(results)
     if os.environ.get("BENCH_SKIP_LOAD") != "1":
         load_checks(results)
     measured = {c["name"] for c in results["checks"]}
