@@ -395,7 +395,8 @@ def reminders_check(results: dict) -> None:
     from django.utils import timezone
 
     from checkins.models import NotificationKind, SentNotification, week_start_for
-    from checkins.notifications import deliver_reminder
+    from checkins.notifications import deliver_reminders
+    from checkins.tasks import REMINDER_BATCH
     from portal.models import User
 
     now = timezone.now()
@@ -405,12 +406,10 @@ def reminders_check(results: dict) -> None:
         SentNotification.objects.filter(user__in=clients, kind=NotificationKind.REMINDER).delete()
 
     def peak():
-        for client in clients:
-            deliver_reminder(
-                client=client,
-                kind=NotificationKind.REMINDER,
-                week_start=week_start_for(now, client.tz),
-            )
+        """As the task workers send them: a batch of REMINDER_BATCH per task."""
+        due = [(c, NotificationKind.REMINDER, week_start_for(now, c.tz)) for c in clients]
+        for start in range(0, len(due), REMINDER_BATCH):
+            deliver_reminders(due[start : start + REMINDER_BATCH])
         forget()
 
     forget()

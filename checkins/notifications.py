@@ -10,10 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from portal.emails import send_templated_email
+from portal.emails import send_templated_email, templated_email
 from portal.models import Role, User
 
 from .models import (
@@ -57,9 +58,14 @@ def unsubscribe(user: User, what: str) -> None:
 
 
 def _claim(user: User, kind: str, period: date) -> SentNotification | None:
+    """The notification's row, or None if it is claimed already. Outside a
+    transaction the insert commits on its own and a refused one leaves nothing
+    to roll back: one round trip, where a savepoint would take three."""
     try:
-        with transaction.atomic():
-            return SentNotification.objects.create(user=user, kind=kind, period=period)
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                return SentNotification.objects.create(user=user, kind=kind, period=period)
+        return SentNotification.objects.create(user=user, kind=kind, period=period)
     except IntegrityError:
         return None
 
@@ -77,29 +83,61 @@ def _send_claimed(claim: SentNotification, send) -> bool:
 def deliver_reminder(*, client: User, kind: str, week_start: date) -> bool:
     """Send `client` the week's reminder or follow-up, unless it is no longer due
     (checked in meanwhile, reminders turned off) or was already sent."""
-    preference = NotificationPreference.objects.for_user(client)
-    if not client.is_active or not preference.reminders_enabled:
-        return False
-    if CheckIn.objects.filter(client=client, week_start=week_start).exists():
-        return False
-    claim = _claim(client, kind, week_start)
-    if claim is None:
-        return False
-    context = {
-        "client": client,
-        "follow_up": kind == NotificationKind.FOLLOW_UP,
-        "checkin_url": settings.SITE_URL + reverse("checkin"),
-        "week_end": week_start + timedelta(days=6),
-    }
-    return _send_claimed(
-        claim,
-        lambda: send_templated_email(
-            to=client.email,
-            template="checkins/email/reminder",
-            context=context,
-            unsubscribe_url=unsubscribe_url(client, UNSUBSCRIBE_REMINDERS),
-        ),
+    return deliver_reminders([(client, kind, week_start)]) == 1
+
+
+def _reminder_email(client: User, kind: str, week_start: date) -> EmailMultiAlternatives:
+    return templated_email(
+        to=client.email,
+        template="checkins/email/reminder",
+        context={
+            "client": client,
+            "follow_up": kind == NotificationKind.FOLLOW_UP,
+            "checkin_url": settings.SITE_URL + reverse("checkin"),
+            "week_end": week_start + timedelta(days=6),
+        },
+        unsubscribe_url=unsubscribe_url(client, UNSUBSCRIBE_REMINDERS),
     )
+
+
+def deliver_reminders(reminders: list[tuple[User, str, date]]) -> int:
+    """Send a batch of reminders (client, kind, week) through one connection to the
+    mail server; returns how many went.
+
+    Each is checked again (still due: not checked in, reminders on) and claimed
+    first, its SentNotification row, so a batch run twice or two workers at once
+    send it once. When the server refuses one, it and the rest give their
+    claims back for the next run, and the error is raised for the task's record.
+    """
+    clients = [client for client, _, _ in reminders]
+    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=clients)}
+    checked_in = set(
+        CheckIn.objects.filter(
+            client__in=clients, week_start__in={week for _, _, week in reminders}
+        ).values_list("client_id", "week_start")
+    )
+    claimed = []
+    for client, kind, week in reminders:
+        preference = preferences.get(client.pk) or NotificationPreference(user=client)
+        if not client.is_active or not preference.reminders_enabled:
+            continue
+        if (client.pk, week) in checked_in:
+            continue
+        claim = _claim(client, kind, week)
+        if claim is not None:
+            claimed.append((claim, _reminder_email(client, kind, week)))
+    sent = 0
+    try:
+        if claimed:
+            with get_connection() as connection:
+                for _, message in claimed:
+                    connection.send_messages([message])
+                    sent += 1
+    except Exception:
+        for claim, _ in claimed[sent:]:
+            claim.delete()
+        raise
+    return sent
 
 
 def new_flag_count(therapist: User, since: datetime) -> int:

@@ -12,7 +12,7 @@ from portal.services import retry_undelivered_invitations
 from portal.tasks import retry_later
 
 from .models import NotificationKind
-from .notifications import deliver_digest, deliver_reminder, due_notifications
+from .notifications import deliver_digest, deliver_reminder, deliver_reminders, due_notifications
 from .safety import deliver_safety_alert, sweep_safety_alerts
 
 # A digest asked for on demand is tried this many times; a scheduled email
@@ -46,6 +46,26 @@ def send_notification(
         raise
 
 
+# Reminders per task: each batch goes to the mail server over one connection.
+# A hundred keeps a batch to a few seconds, and spreads the Friday peak over
+# every worker there is.
+REMINDER_BATCH = 100
+
+
+@task()
+def send_reminders(*, reminders: list[dict]) -> int:
+    """Send a batch of reminders (each {"user_id", "kind", "period"}) through one
+    connection; a reminder no longer due, or sent already, is left out."""
+    people = User.objects.in_bulk([r["user_id"] for r in reminders])
+    return deliver_reminders(
+        [
+            (people[r["user_id"]], r["kind"], date.fromisoformat(r["period"]))
+            for r in reminders
+            if r["user_id"] in people
+        ]
+    )
+
+
 @task()
 def send_safety_alert(*, alert_id: int) -> bool:
     """Send a crisis alert or escalation; a failure leaves it queued for a retry."""
@@ -59,6 +79,13 @@ def enqueue_due_notifications(now=None) -> int:
     safety = sweep_safety_alerts(now=now)
     invitations = retry_undelivered_invitations(now=now)
     due = due_notifications(now)
+    reminders = [a for a in due if a["kind"] != NotificationKind.DIGEST]
+    for start in range(0, len(reminders), REMINDER_BATCH):
+        batch = reminders[start : start + REMINDER_BATCH]
+        transaction.on_commit(lambda batch=batch: send_reminders.enqueue(reminders=batch))
     for arguments in due:
-        transaction.on_commit(lambda arguments=arguments: send_notification.enqueue(**arguments))
+        if arguments["kind"] == NotificationKind.DIGEST:
+            transaction.on_commit(
+                lambda arguments=arguments: send_notification.enqueue(**arguments)
+            )
     return safety + invitations + len(due)

@@ -8,8 +8,17 @@ from django.template.loader import render_to_string
 def send_templated_email(
     *, to: str, template: str, context: dict, unsubscribe_url: str | None = None
 ) -> int:
-    """Render `<template>_subject.txt`, `.txt` and `.html` and send them to `to`;
-    returns how many messages the backend took (0 means none went)."""
+    """Render the email (see `templated_email`) and send it; returns how many
+    messages the backend took (0 means none went)."""
+    return templated_email(
+        to=to, template=template, context=context, unsubscribe_url=unsubscribe_url
+    ).send()
+
+
+def templated_email(
+    *, to: str, template: str, context: dict, unsubscribe_url: str | None = None
+) -> EmailMultiAlternatives:
+    """`<template>_subject.txt`, `.txt` and `.html` rendered into one email to `to`."""
     context = {**context, "unsubscribe_url": unsubscribe_url}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     headers = {}
@@ -24,4 +33,4 @@ def send_templated_email(
         headers=headers,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message.send()
+    return message

@@ -213,19 +213,52 @@ def test_two_workers_at_once_send_one_email():
     assert SentNotification.objects.filter(user=person).count() == 1
 
 
-def test_a_failed_send_is_retried_by_the_next_run(run_scheduler, new_yorker, monkeypatch):
-    from portal import emails
-
-    def broken(*args, **kwargs):
-        raise ConnectionError("SMTP down")
-
-    monkeypatch.setattr("checkins.notifications.send_templated_email", broken)
+def test_a_failed_send_is_retried_by_the_next_run(run_scheduler, new_yorker, settings):
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingBackend"
     run_scheduler(utc(2026, 11, 6, 23, 0))  # the task fails; its result records why
     assert reminders_to(new_yorker) == []
     assert not SentNotification.objects.filter(user=new_yorker).exists(), "claim released"
-    monkeypatch.setattr("checkins.notifications.send_templated_email", emails.send_templated_email)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     run_scheduler(utc(2026, 11, 6, 23, 15))
     assert len(reminders_to(new_yorker)) == 1
+
+
+def friday_clients(therapist, n: int):
+    """n clients due a reminder at 18:00 New York time on Friday 6 November 2026."""
+    NotificationPreference.objects.create(user=therapist, digest_enabled=False)
+    people = [ClientFactory(therapist=therapist, time_zone="America/New_York") for _ in range(n)]
+    for person in people:
+        NotificationPreference.objects.create(user=person, reminder_weekday=4, reminder_hour=18)
+    return people
+
+
+def test_a_batch_of_reminders_goes_through_one_connection(run_scheduler, therapist, settings):
+    from tests.mail_backends import CountingBackend
+
+    settings.EMAIL_BACKEND = "tests.mail_backends.CountingBackend"
+    CountingBackend.opened = 0
+    people = friday_clients(therapist, 5)
+    run_scheduler(utc(2026, 11, 6, 23, 0))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert CountingBackend.opened == 1
+    run_scheduler(utc(2026, 11, 6, 23, 15))  # run again: nothing twice
+    assert len(mail.outbox) == 5
+
+
+def test_when_the_server_fails_mid_batch_what_went_stays_sent_and_the_rest_is_retried(
+    run_scheduler, therapist, settings
+):
+    from tests.mail_backends import FailsAfterBackend
+
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailsAfterBackend"
+    FailsAfterBackend.left = 2
+    people = friday_clients(therapist, 5)
+    run_scheduler(utc(2026, 11, 6, 23, 0))
+    assert len(mail.outbox) == 2
+    assert SentNotification.objects.filter(user__in=people).count() == 2, "the rest given back"
+    FailsAfterBackend.left = 100
+    run_scheduler(utc(2026, 11, 6, 23, 15))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
 
 
 def test_the_therapist_sees_whether_reminders_are_on(client, therapist, run_scheduler, new_yorker):
