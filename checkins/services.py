@@ -3,7 +3,8 @@
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -139,6 +140,70 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     return history
 
 
+def rules_histories(client_ids: list[int], t: Thresholds) -> dict[int, list[CheckIn]]:
+    """What `rules_history` reads for each client's latest check-in, for many clients
+    in three queries: the baseline and recent weeks (numbered by window functions),
+    the weeks of each questionnaire's first score, and the answers."""
+    numbered = (
+        CheckIn.objects.filter(client_id__in=client_ids)
+        .only(*RULES_READ)
+        .annotate(
+            from_first=Window(
+                RowNumber(), partition_by=[F("client_id")], order_by=F("week_start").asc()
+            ),
+            from_last=Window(
+                RowNumber(), partition_by=[F("client_id")], order_by=F("week_start").desc()
+            ),
+        )
+        .filter(Q(from_first__lte=t.baseline_checkins) | Q(from_last__lte=HISTORY_WINDOW))
+    )
+    kept = {(c.client_id, c.week_start): c for c in numbered}
+    first_scores = set(
+        MeasureResponse.objects.filter(client_id__in=client_ids)
+        .values("client_id", "instrument")
+        .annotate(first=Min("week_start"))
+        .values_list("client_id", "first")
+    )
+    missing = first_scores - kept.keys()
+    if missing:
+        for checkin in CheckIn.objects.filter(
+            client_id__in={client for client, _ in missing},
+            week_start__in={week for _, week in missing},
+        ).only(*RULES_READ):
+            if (checkin.client_id, checkin.week_start) in missing:
+                kept[(checkin.client_id, checkin.week_start)] = checkin
+    answers: dict[int, dict[str, list[int]]] = {c.pk: {} for c in kept.values()}
+    for checkin_id, instrument, given in MeasureResponse.objects.filter(
+        checkin_id__in=answers
+    ).values_list("checkin_id", "instrument", "answers"):
+        answers[checkin_id][instrument] = given
+    histories: dict[int, list[CheckIn]] = {}
+    for (client_id, _), checkin in sorted(kept.items(), key=lambda item: item[0]):
+        checkin.measure_answers = answers[checkin.pk]
+        histories.setdefault(client_id, []).append(checkin)
+    return histories
+
+
+def recompute_flags_for(clients: list[User], *, now: datetime, t: Thresholds) -> None:
+    """Re-evaluate a batch of clients' flags as of `now`, as `recompute_flags` does
+    for one: the clients locked first (so a submit meanwhile waits, and is read),
+    their histories and active flags read in bulk, the pure rules, and the same
+    changes `sync_flags` makes. A handful of queries for the batch, and writes only
+    where a flag changes."""
+    with transaction.atomic():
+        ids = [client.pk for client in clients]
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        histories = rules_histories(ids, t)
+        active: dict[int, dict[str, Flag]] = {}
+        for flag in Flag.objects.select_for_update().filter(client_id__in=ids).active():
+            active.setdefault(flag.client_id, {})[flag.kind] = flag
+        for client in clients:
+            findings = evaluate(
+                histories.get(client.pk, []), current_week=week_start_for(now, client.tz), t=t
+            )
+            _apply_findings(client, findings, now=now, active=active.get(client.pk, {}))
+
+
 @transaction.atomic
 def recompute_flags(*, client: User, now: datetime | None = None, t: Thresholds | None = None):
     """Re-evaluate `client`'s flags as of `now`: after a threshold change, and daily so
@@ -170,6 +235,13 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     active = {
         flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
     }
+    return _apply_findings(client, findings, now=now, active=active)
+
+
+def _apply_findings(
+    client: User, findings: dict[str, Finding], *, now: datetime, active: dict[str, Flag]
+) -> list[Flag]:
+    """`sync_flags`'s changes, on the client's active flags already read and locked."""
     for kind, flag in active.items():
         if kind in CLIENT_KINDS:
             continue

@@ -10,10 +10,12 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from checkins.services import recompute_flags
+from checkins.services import recompute_flags_for
 from clinical.trends import thresholds
 from portal.models import User
 
+# Clients per batch: each batch is one transaction that locks its clients for
+# well under a second, so a client's submit meanwhile waits only that long.
 BATCH_SIZE = 500
 
 
@@ -28,12 +30,18 @@ class Command(BaseCommand):
         t = thresholds()
         clients = User.objects.clients().filter(is_active=True).order_by("pk")
         total = clients.count()
-        done = 0
+        done, batch = 0, []
         for client in clients.iterator(chunk_size=batch_size):
-            recompute_flags(client=client, now=now, t=t)
-            done += 1
-            if done % batch_size == 0 or done == total:
+            batch.append(client)
+            if len(batch) == batch_size:
+                recompute_flags_for(batch, now=now, t=t)
+                done += len(batch)
+                batch = []
                 self._progress(done, total)
+        if batch:
+            recompute_flags_for(batch, now=now, t=t)
+            done += len(batch)
+            self._progress(done, total)
         self.stdout.write(self.style.SUCCESS(f"Recomputed flags for {done} clients."))
 
     def _progress(self, done: int, total: int) -> None:
