@@ -6,11 +6,18 @@ check-ins of a short recent window, the active flags, and each client's first
 and latest questionnaire scores.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from clinical.trends import weeks_missed
 from portal.models import User
@@ -33,8 +40,15 @@ class DashboardRow:
     last_week: date | None
     sessions: int | None
     flags: list[Flag] = field(default_factory=list)
-    sparklines: list[LineChart] = field(default_factory=list)
     measures: list[MeasureSummary] = field(default_factory=list)
+    recent: list[CheckIn] = field(default_factory=list)  # the sparklines' weeks, oldest first
+    html: str = ""  # the row as rendered (see render_rows)
+
+    @cached_property
+    def sparklines(self) -> list[LineChart]:
+        """Drawn only when the row is rendered, not when it comes from the cache."""
+        weeks = [self.current_week - timedelta(weeks=n) for n in range(SPARKLINE_WEEKS - 1, -1, -1)]
+        return client_charts(self.recent, weeks=weeks, **SPARKLINE_SIZE)
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -137,11 +151,7 @@ def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
             sessions=client.last_sessions,
             flags=data.flags.get(client.pk, []),
             measures=data.measures.get(client.pk, []),
-            sparklines=client_charts(
-                data.recent.get(client.pk, []),
-                weeks=[current - timedelta(weeks=n) for n in range(SPARKLINE_WEEKS - 1, -1, -1)],
-                **SPARKLINE_SIZE,
-            ),
+            recent=data.recent.get(client.pk, []),
         )
         if show == "flagged" and not row.open_flags:
             continue
@@ -154,3 +164,67 @@ def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
 
 def caseload_rows(therapist: User, *, now: datetime, show: str = "all") -> list[DashboardRow]:
     return build_rows(fetch_caseload(therapist, now=now), show=show)
+
+
+ROW_TEMPLATE = "portal/_dashboard_row.html"
+# What a row's HTML is made by: a change to any of these is a new version of every
+# row, so HTML rendered by an earlier release is never served by a later one.
+ROW_MADE_BY = (
+    "templates/portal/_dashboard_row.html",
+    "templates/portal/_measure_summary.html",
+    "templates/portal/_sparklines.html",
+    "checkins/charts.py",
+    "checkins/dashboard.py",
+)
+# A rendered row is kept a day. Its key holds everything the row shows, so a new
+# check-in, a changed flag or a new week is a new key: stale HTML is never served.
+ROW_CACHE_SECONDS = 24 * 60 * 60
+
+
+@lru_cache(maxsize=1)
+def _made_by() -> str:
+    digest = hashlib.sha256()
+    for name in ROW_MADE_BY:
+        digest.update((settings.BASE_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def row_cache_key(row: DashboardRow) -> str:
+    """Everything the row shows, hashed: the client, the week, each flag as shown,
+    the questionnaire scores, the sparklines' answers and the reader's language."""
+    shown = (
+        _made_by(),
+        get_language(),
+        row.client.pk,
+        str(row.client.public_id),
+        row.client.display_name,
+        row.current_week,
+        row.last_week,
+        row.sessions,
+        [
+            (f.pk, f.kind, f.severity, f.status, f.summary, f.client_said, f.closed_at)
+            for f in row.flags
+        ],
+        [(m.instrument.key, m.first, m.first_week, m.latest, m.latest_week) for m in row.measures],
+        [(c.week_start, c.wellbeing, c.expectations, c.discomfort, c.homework) for c in row.recent],
+    )
+    return "dashboard-row:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def render_rows(rows: list[DashboardRow], *, cached: bool = True) -> list[DashboardRow]:
+    """Each row's HTML, from the cache where it is there: a row is drawn (its
+    sparklines included) once per change, not on every view of the dashboard."""
+    keys = [row_cache_key(row) for row in rows] if cached else []
+    found = cache.get_many(keys) if cached else {}
+    fresh = {}
+    for index, row in enumerate(rows):
+        key = keys[index] if cached else None
+        if key in found:
+            row.html = mark_safe(found[key])  # noqa: S308 - HTML this module rendered
+        else:
+            row.html = render_to_string(ROW_TEMPLATE, {"row": row})
+            if cached:
+                fresh[key] = str(row.html)
+    if fresh:
+        cache.set_many(fresh, ROW_CACHE_SECONDS)
+    return rows

@@ -21,7 +21,7 @@ from portal.models import DeletionRequest, Invitation
 
 from .agenda_views import home_context
 from .charts import client_charts
-from .dashboard import caseload_rows
+from .dashboard import caseload_rows, render_rows
 from .data_rights import cancel_deletion, export_checkins_csv, export_client_data, request_deletion
 from .forms import DismissFlagForm, RaiseFlagForm, SafetyActionForm, TalkedAboutForm
 from .measure_charts import measure_charts
@@ -52,7 +52,7 @@ def caseload(request):
     show = request.GET.get("show", "all")
     if show not in DASHBOARD_FILTERS:
         show = "all"
-    rows = caseload_rows(request.user, now=timezone.now(), show=show)
+    rows = render_rows(caseload_rows(request.user, now=timezone.now(), show=show))
     record_access(request, [row.client for row in rows])
     invitations = Invitation.objects.pending().filter(therapist=request.user)
     return render(

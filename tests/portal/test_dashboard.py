@@ -220,3 +220,65 @@ def test_each_trend_line_reads_at_a_glance_in_the_therapists_words(signed_in, th
     )
     html = signed_in.get(reverse("caseload")).text
     assert "How I have been" not in html and "Uneasy with my therapist" not in html
+
+
+def rows_section(response) -> str:
+    return response.text.split('aria-labelledby="clients-heading"')[1].split("</section>")[0]
+
+
+def rendered_rows(response) -> int:
+    return sum(t.name == "portal/_dashboard_row.html" for t in response.templates)
+
+
+def test_a_row_is_drawn_once_and_drawn_again_as_soon_as_anything_it_shows_changes(
+    signed_in, therapist, client_a
+):
+    import time_machine
+
+    from checkins.services import raise_flag
+
+    other = ClientFactory(therapist=therapist, first_name="Steady")
+    checkin_history(other, [{}, {}])
+    checkin_history(client_a, [{}, {}])
+    first = signed_in.get(reverse("caseload"))
+    assert rendered_rows(first) == 2
+    again = signed_in.get(reverse("caseload"))
+    assert rendered_rows(again) == 0, "both rows from the cache"
+    assert rows_section(again) == rows_section(first)
+
+    # A new answer: that row is drawn again with its flag, the other is not.
+    submit_checkin(client=client_a, data=answers(discomfort=4), now=NOW)
+    changed = signed_in.get(reverse("caseload"))
+    assert rendered_rows(changed) == 1
+    assert "Discomfort with the therapist" in changed.text
+
+    # Raising the flag changes the row at once.
+    flag = Flag.objects.get(client=client_a, kind=FlagKind.DISCOMFORT)
+    raise_flag(flag=flag, by=therapist, raised_on=NOW.date(), note="Talked it through")
+    raised = signed_in.get(reverse("caseload"))
+    assert rendered_rows(raised) == 1
+    assert "already raised, dismissed or cleared" in raised.text
+
+    # Time passing is a change too: next week, both are a week behind.
+    with time_machine.travel(NOW + timedelta(weeks=2), tick=False):
+        signed_in.force_login(therapist)  # the old session has long timed out
+        later = signed_in.get(reverse("caseload"))
+    assert rendered_rows(later) == 2
+    assert "1 week missed" in later.text
+
+
+def test_every_template_a_row_is_made_of_versions_the_cache():
+    """A change to any template a row includes must change every row's key."""
+    import re
+
+    from django.conf import settings
+
+    from checkins.dashboard import ROW_MADE_BY, ROW_TEMPLATE
+
+    seen, todo = set(), [ROW_TEMPLATE]
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        source = (settings.BASE_DIR / "templates" / name).read_text()
+        todo += [n for n in re.findall(r'{%\s*include\s+"([^"]+)"', source) if n not in seen]
+    assert {f"templates/{name}" for name in seen} <= set(ROW_MADE_BY)
