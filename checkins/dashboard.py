@@ -7,6 +7,7 @@ and latest questionnaire scores.
 """
 
 import hashlib
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +26,8 @@ from portal.models import User
 from .charts import LineChart, client_charts
 from .measures import MeasureSummary, summaries_for
 from .models import CheckIn, Flag, FlagStatus, week_start_for
+
+logger = logging.getLogger(__name__)
 
 # Eight weeks of sparkline: two months shows a direction without crowding a
 # phone screen.
@@ -167,25 +170,30 @@ def caseload_rows(therapist: User, *, now: datetime, show: str = "all") -> list[
 
 
 ROW_TEMPLATE = "portal/_dashboard_row.html"
-# What a row's HTML is made by: a change to any of these is a new version of every
-# row, so HTML rendered by an earlier release is never served by a later one.
+# What a row's HTML is made by: the templates it includes, and every module of the
+# layers that word it (tier labels, bands, flag kinds, names). A change to any of
+# them is a new version of every row, so HTML drawn by one release is never
+# served by another, during a rolling deploy included.
 ROW_MADE_BY = (
     "templates/portal/_dashboard_row.html",
     "templates/portal/_measure_summary.html",
     "templates/portal/_sparklines.html",
-    "checkins/charts.py",
-    "checkins/dashboard.py",
+    "checkins/*.py",
+    "clinical/*.py",
+    "portal/models.py",
 )
-# A rendered row is kept a day. Its key holds everything the row shows, so a new
-# check-in, a changed flag or a new week is a new key: stale HTML is never served.
-ROW_CACHE_SECONDS = 24 * 60 * 60
+# An hour: long enough for a morning of looking before sessions, short enough that
+# a client's erased data does not linger in the cache. Its key holds everything the
+# row shows, so a new check-in, a changed flag or a new week is a new key anyway.
+ROW_CACHE_SECONDS = 60 * 60
 
 
 @lru_cache(maxsize=1)
 def _made_by() -> str:
     digest = hashlib.sha256()
-    for name in ROW_MADE_BY:
-        digest.update((settings.BASE_DIR / name).read_bytes())
+    for pattern in ROW_MADE_BY:
+        for path in sorted(settings.BASE_DIR.glob(pattern)):
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -215,7 +223,7 @@ def render_rows(rows: list[DashboardRow], *, cached: bool = True) -> list[Dashbo
     """Each row's HTML, from the cache where it is there: a row is drawn (its
     sparklines included) once per change, not on every view of the dashboard."""
     keys = [row_cache_key(row) for row in rows] if cached else []
-    found = cache.get_many(keys) if cached else {}
+    found = _cached(keys) if cached else {}
     fresh = {}
     for index, row in enumerate(rows):
         key = keys[index] if cached else None
@@ -226,5 +234,16 @@ def render_rows(rows: list[DashboardRow], *, cached: bool = True) -> list[Dashbo
             if cached:
                 fresh[key] = str(row.html)
     if fresh:
-        cache.set_many(fresh, ROW_CACHE_SECONDS)
+        try:
+            cache.set_many(fresh, ROW_CACHE_SECONDS)
+        except Exception:  # a full or absent cache costs speed, never the page
+            logger.warning("Dashboard rows were not cached.", exc_info=True)
     return rows
+
+
+def _cached(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("The dashboard row cache could not be read.", exc_info=True)
+        return {}

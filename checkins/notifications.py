@@ -6,11 +6,13 @@ inbox or a lock screen. Reminders and digests are claimed in SentNotification
 before they are sent, so each goes out once whatever runs twice.
 """
 
+import logging
+import smtplib
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -26,6 +28,8 @@ from .models import (
     week_start_for,
 )
 from .reminders import digest_due, reminder_due
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "portal.unsubscribe"
 UNSUBSCRIBE_REMINDERS = "reminders"
@@ -100,14 +104,22 @@ def _reminder_email(client: User, kind: str, week_start: date) -> EmailMultiAlte
     )
 
 
+# What the server says of one message (this address, this content), not of the
+# connection: that message fails and the batch goes on.
+MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, BadHeaderError)
+
+
 def deliver_reminders(reminders: list[tuple[User, str, date]]) -> int:
     """Send a batch of reminders (client, kind, week) through one connection to the
     mail server; returns how many went.
 
-    Each is checked again (still due: not checked in, reminders on) and claimed
-    first, its SentNotification row, so a batch run twice or two workers at once
-    send it once. When the server refuses one, it and the rest give their
-    claims back for the next run, and the error is raised for the task's record.
+    Each is checked again (still due: not checked in, reminders on), then claimed
+    (its SentNotification row, so a batch run twice or two workers at once send
+    it once), rendered and sent in turn, so an interrupted batch leaves at most
+    one claim without its email. A message the server refuses gives its claim
+    back and the batch goes on; a connection that fails gives back the claim in
+    hand, the rest are never claimed, and the error is raised for the task's
+    record: the next scheduler run sends what is left.
     """
     clients = [client for client, _, _ in reminders]
     preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=clients)}
@@ -116,27 +128,31 @@ def deliver_reminders(reminders: list[tuple[User, str, date]]) -> int:
             client__in=clients, week_start__in={week for _, _, week in reminders}
         ).values_list("client_id", "week_start")
     )
-    claimed = []
-    for client, kind, week in reminders:
-        preference = preferences.get(client.pk) or NotificationPreference(user=client)
-        if not client.is_active or not preference.reminders_enabled:
-            continue
-        if (client.pk, week) in checked_in:
-            continue
-        claim = _claim(client, kind, week)
-        if claim is not None:
-            claimed.append((claim, _reminder_email(client, kind, week)))
+    due = [
+        (client, kind, week)
+        for client, kind, week in reminders
+        if client.is_active
+        and (preferences.get(client.pk) or NotificationPreference(user=client)).reminders_enabled
+        and (client.pk, week) not in checked_in
+    ]
+    if not due:
+        return 0
     sent = 0
-    try:
-        if claimed:
-            with get_connection() as connection:
-                for _, message in claimed:
-                    connection.send_messages([message])
-                    sent += 1
-    except Exception:
-        for claim, _ in claimed[sent:]:
-            claim.delete()
-        raise
+    with get_connection() as connection:
+        for client, kind, week in due:
+            claim = _claim(client, kind, week)
+            if claim is None:
+                continue
+            try:
+                connection.send_messages([_reminder_email(client, kind, week)])
+            except MESSAGE_REFUSED:
+                logger.exception("A reminder was refused; the next run tries it again.")
+                claim.delete()
+                continue
+            except BaseException:
+                claim.delete()
+                raise
+            sent += 1
     return sent
 
 

@@ -47,10 +47,13 @@ class ClientOverview:
     measures: list[MeasureSummary]  # first and latest score of each questionnaire, ever
     agenda: list[AgendaItem]  # the client's open items, in their order
     agenda_answered: list[AgendaItem]  # the latest items talked about, newest first
+    # The weeks of a safety flag's answer older than the charted year: the
+    # therapist still reads what the client wrote that week.
+    older_evidence: list[CheckIn]
 
     @property
     def by_week(self) -> dict[date, CheckIn]:
-        return {checkin.week_start: checkin for checkin in self.checkins}
+        return {checkin.week_start: checkin for checkin in [*self.older_evidence, *self.checkins]}
 
     @property
     def chart_marks(self) -> dict[date, str]:
@@ -118,6 +121,11 @@ def _read_overview(client: User) -> ClientOverview:
         key=lambda flag: (not (flag.is_safety and flag.is_open), not flag.is_open, -flag.severity)
     )
     keys = {key for flag in flags for key in advice_keys_for_flag(flag.kind, flag.evidence)}
+    older = {
+        date.fromisoformat(flag.evidence[-1]["week"])
+        for flag in flags
+        if flag.is_safety and flag.evidence
+    } - {checkin.week_start for checkin in checkins}
     return ClientOverview(
         client=client,
         checkins=checkins,
@@ -130,6 +138,9 @@ def _read_overview(client: User) -> ClientOverview:
             )
         ),
         measures=summaries_for([client]).get(client.pk, []),
+        older_evidence=list(CheckIn.objects.for_client(client).filter(week_start__in=older))
+        if older
+        else [],
         agenda=list(AgendaItem.objects.open().filter(client=client).select_related("flag")),
         agenda_answered=list(
             AgendaItem.objects.filter(client=client, talked_about_at__isnull=False).order_by(

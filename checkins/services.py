@@ -192,7 +192,14 @@ def recompute_flags_for(clients: list[User], *, now: datetime, t: Thresholds) ->
     where a flag changes."""
     with transaction.atomic():
         ids = [client.pk for client in clients]
-        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        # FOR NO KEY UPDATE: a submit's lock on the same client waits for it, but
+        # rows that only refer to the client (an access-log row, a check-in) do not.
+        list(
+            User.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values("pk")
+        )
         histories = rules_histories(ids, t)
         active: dict[int, dict[str, Flag]] = {}
         for flag in Flag.objects.select_for_update().filter(client_id__in=ids).active():
@@ -231,7 +238,7 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     """
     # Lock the client first: a submit and the daily recompute may run at once,
     # and only one of them may open a flag the client has none of yet.
-    User.objects.select_for_update().filter(pk=client.pk).first()
+    User.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
     active = {
         flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
     }

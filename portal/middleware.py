@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -122,8 +123,12 @@ def has_authenticator_app(user) -> bool:
 
 
 def forget_authenticator_app(sender, instance, **kwargs) -> None:
-    """Receiver of Authenticator's post_save and post_delete."""
-    cache.delete(_totp_key(instance.user_id))
+    """Receiver of Authenticator's post_save and post_delete: forget at once, and
+    again when the change commits, so a request read between the two cannot
+    keep a removed app trusted."""
+    key = _totp_key(instance.user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 class RequireTwoFactorMiddleware:

@@ -33,3 +33,15 @@ class FailsAfterBackend(LocmemBackend):
             raise smtplib.SMTPServerDisconnected("the connection dropped")
         type(self).left -= len(email_messages)
         return super().send_messages(email_messages)
+
+
+class RefusesOneBackend(LocmemBackend):
+    """Refuses one address for good (a 550), as a server does a mailbox that is gone."""
+
+    refused = ""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            if type(self).refused in message.to:
+                raise smtplib.SMTPRecipientsRefused({type(self).refused: (550, b"No such user")})
+        return super().send_messages(email_messages)

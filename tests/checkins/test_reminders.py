@@ -422,3 +422,31 @@ def test_opening_the_settings_pages_writes_nothing(client, client_a, therapist):
     assert client.get(reverse("digest_settings")).status_code == 200
     assert client.get(reverse("client_detail", args=[client_a.public_id])).status_code == 200
     assert not NotificationPreference.objects.exists(), "a page view never writes a row"
+
+
+def test_an_address_the_server_refuses_holds_up_nobody_else(run_scheduler, therapist, settings):
+    from tests.mail_backends import RefusesOneBackend
+
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusesOneBackend"
+    people = friday_clients(therapist, 5)
+    RefusesOneBackend.refused = people[1].email
+    run_scheduler(utc(2026, 11, 6, 23, 0))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people[:1] + people[2:])
+    assert not SentNotification.objects.filter(user=people[1]).exists(), "tried again next run"
+    RefusesOneBackend.refused = "nobody@example.com"
+    run_scheduler(utc(2026, 11, 6, 23, 15))
+    assert reminders_to(people[1])
+
+
+def test_a_failure_while_rendering_leaves_no_claim_without_its_email(
+    run_scheduler, therapist, monkeypatch
+):
+    people = friday_clients(therapist, 3)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr("checkins.notifications._reminder_email", broken)
+    run_scheduler(utc(2026, 11, 6, 23, 0))
+    assert mail.outbox == []
+    assert not SentNotification.objects.filter(user__in=people).exists()

@@ -282,3 +282,33 @@ def test_every_template_a_row_is_made_of_versions_the_cache():
         source = (settings.BASE_DIR / "templates" / name).read_text()
         todo += [n for n in re.findall(r'{%\s*include\s+"([^"]+)"', source) if n not in seen]
     assert {f"templates/{name}" for name in seen} <= set(ROW_MADE_BY)
+    assert {"checkins/*.py", "clinical/*.py"} <= set(ROW_MADE_BY)
+
+
+def test_a_cache_that_fails_costs_speed_never_the_dashboard(signed_in, client_a, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    checkin_history(client_a, [{}])
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set_many", down)
+    response = signed_in.get(reverse("caseload"))
+    assert response.status_code == 200
+    assert client_a.display_name in response.text
+
+
+def test_what_a_client_wrote_in_a_crisis_week_older_than_the_charted_year_still_shows(
+    signed_in, client_a
+):
+    rows = [
+        {"in_crisis": True, "to_raise": "Words from that week", "share_text_with_therapist": True}
+    ]
+    checkin_history(client_a, rows + [{"wellbeing": 6}] * 59)
+    assert Flag.objects.open().filter(client=client_a, kind=FlagKind.CRISIS).exists()
+    url = reverse("client_detail", args=[client_a.public_id])
+    response = signed_in.get(url)
+    assert "Words from that week" in response.text
+    for page in ("abc", "-1", "0", "999", "2"):
+        assert signed_in.get(url, {"page": page}).status_code == 200
