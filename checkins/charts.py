@@ -100,6 +100,22 @@ class LineChart:
         return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
 
+    def points_svg(self) -> str:
+        """Each point as a marker with its week and value in a tooltip: drawn here,
+        not in a template loop, so a year of points costs little to render."""
+        return mark_safe(  # noqa: S308 - numbers and escaped text only
+            "".join(
+                f'<circle cx="{p.x}" cy="{p.y}" r="2.5" class="chart-point"><title>'
+                + escape(
+                    gettext("Week of %(week)s: %(value)s")
+                    % {"week": date_format(p.week, "M j"), "value": p.label}
+                )
+                + "</title></circle>"
+                for p in self.points
+            )
+        )
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
