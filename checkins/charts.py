@@ -99,7 +99,6 @@ class LineChart:
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
-
     def points_svg(self) -> str:
         """Each point as a marker with its week and value in a tooltip: drawn here,
         not in a template loop, so a year of points costs little to render."""
