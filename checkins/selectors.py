@@ -77,20 +77,16 @@ def client_overview(*, client: User) -> ClientOverview:
     return overview
 
 
-def recent_since(client: User) -> date | None:
-    """The first week the charts draw: RECENT_WEEKS up to the latest check-in."""
+def recent_weeks(client: User) -> tuple[date, list[CheckIn]]:
+    """The first week the charts draw (RECENT_WEEKS up to the latest check-in), and
+    the check-ins from it on, oldest first."""
     latest = (
         CheckIn.objects.for_client(client)
         .order_by("-week_start")
         .values_list("week_start", flat=True)
         .first()
     )
-    return latest - timedelta(weeks=RECENT_WEEKS - 1) if latest else None
-
-
-def recent_weeks(client: User) -> tuple[date, list[CheckIn]]:
-    """The first week the charts draw, and the check-ins from it on, oldest first."""
-    since = recent_since(client) or date.min
+    since = latest - timedelta(weeks=RECENT_WEEKS - 1) if latest else date.min
     checkins = CheckIn.objects.for_client(client).filter(week_start__gte=since)
     return since, list(checkins.order_by("week_start"))
 

@@ -29,6 +29,8 @@ def send_notification(
         return False
     day = date.fromisoformat(period)
     if kind != NotificationKind.DIGEST:
+        # Reminders go in batches (send_reminders); one queued singly, by an
+        # earlier release, still goes out.
         return deliver_reminder(client=user, kind=kind, week_start=day)
     try:
         return deliver_digest(therapist=user, day=day, on_demand=on_demand)

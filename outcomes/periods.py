@@ -30,9 +30,6 @@ class Period:
             "year": self.start.year,
         }
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day < self.end
-
 
 def quarter(year: int, number: int) -> Period:
     start = date(year, 3 * number - 2, 1)
