@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from clinical.text import Choice, Message
+from clinical.trends import Evidence
 from guidance.models import Advice
 from guidance.rules import BEFORE_STOPPING
 from portal.models import User
@@ -83,27 +85,34 @@ CLIENT_WORDING = {
     FlagKind.STOPPING_CONSIDERED: _("I am thinking about stopping or changing therapy."),
 }
 
-# The same trends as a topic, for "Last session you talked about ...".
+# The same trends as a topic, for "Last session you talked about ...". Marked,
+# not translated: a flag stores the topic as a message, worded when read.
 CLIENT_TOPIC = {
-    FlagKind.DETERIORATION: _("how things have been harder lately"),
-    FlagKind.RELIABLE_DETERIORATION: _("how things have been harder lately"),
-    FlagKind.NOT_ON_TRACK: _("what might help things move"),
-    FlagKind.NO_RELIABLE_IMPROVEMENT: _("what might help things move"),
-    FlagKind.NO_IMPROVEMENT: _("what might help things move"),
-    FlagKind.DISCOMFORT: _("how sessions have felt"),
-    FlagKind.EXPECTATIONS_UNMET: _("what you hoped therapy would bring"),
-    FlagKind.WORSE_AFTER_SESSIONS: _("feeling worse after sessions"),
-    FlagKind.HOMEWORK_FALLING: _("the work between sessions"),
-    FlagKind.BARRIERS: _("what gets in the way of therapy"),
-    FlagKind.STOPPING_CONSIDERED: _("stopping or changing therapy"),
+    FlagKind.DETERIORATION: gettext_noop("how things have been harder lately"),
+    FlagKind.RELIABLE_DETERIORATION: gettext_noop("how things have been harder lately"),
+    FlagKind.NOT_ON_TRACK: gettext_noop("what might help things move"),
+    FlagKind.NO_RELIABLE_IMPROVEMENT: gettext_noop("what might help things move"),
+    FlagKind.NO_IMPROVEMENT: gettext_noop("what might help things move"),
+    FlagKind.DISCOMFORT: gettext_noop("how sessions have felt"),
+    FlagKind.EXPECTATIONS_UNMET: gettext_noop("what you hoped therapy would bring"),
+    FlagKind.WORSE_AFTER_SESSIONS: gettext_noop("feeling worse after sessions"),
+    FlagKind.HOMEWORK_FALLING: gettext_noop("the work between sessions"),
+    FlagKind.BARRIERS: gettext_noop("what gets in the way of therapy"),
+    FlagKind.STOPPING_CONSIDERED: gettext_noop("stopping or changing therapy"),
 }
+
+
+def topic_message(item: AgendaItem) -> Message | str:
+    """What the item was about: a trend's topic as a message, the client's own words
+    as they wrote them."""
+    if item.flag_id and item.flag and item.flag.kind in CLIENT_TOPIC:
+        return Message(CLIENT_TOPIC[item.flag.kind])
+    return item.text
 
 
 def topic(item: AgendaItem) -> str:
     """What the item was about, in a phrase the client recognises."""
-    if item.flag_id and item.flag and item.flag.kind in CLIENT_TOPIC:
-        return str(CLIENT_TOPIC[item.flag.kind])
-    return item.text
+    return str(topic_message(item))
 
 
 # Flags that suggest therapy is not working for the client: with one of these
@@ -250,12 +259,12 @@ def _bring_back(item: AgendaItem, *, week, now) -> None:
     """Reopen the item's trend if it is still there (the flag it was added from, or
     the one that has since taken its place), or open a flag for what the client
     said, with their answer as its evidence."""
-    said = str(AgendaOutcome(item.outcome).label)
-    evidence = {
-        "week": week.isoformat(),
-        "measure": gettext("After talking about “%(topic)s”") % {"topic": topic(item)},
-        "value": said,
-    }
+    about = topic_message(item)
+    evidence = Evidence(
+        week.isoformat(),
+        Message(gettext_noop("After talking about “%(topic)s”"), {"topic": about}),
+        Choice("agenda_outcome", item.outcome),
+    ).as_dict()
     trend = None
     if item.flag is not None and item.flag.kind not in CLIENT_KINDS:
         trend = Flag.objects.active().filter(client=item.client, kind=item.flag.kind).first()
@@ -266,34 +275,36 @@ def _bring_back(item: AgendaItem, *, week, now) -> None:
         trend.save(update_fields=["status", "client_said", "evidence", "updated_at"])
         return
     if item.outcome == AgendaOutcome.NOT_REACHED:
-        summary = gettext(
+        summary = gettext_noop(
             "“%(topic)s” was on the agenda, and the client says you did not get to it."
         )
     else:
-        summary = gettext(
+        summary = gettext_noop(
             "“%(topic)s” was talked about, and the client says it did not really help."
         )
-    summary = (summary % {"topic": topic(item)})[:300]
+    summary = Message(summary, {"topic": about})
     existing = (
         Flag.objects.active().filter(client=item.client, kind=FlagKind.AGENDA_FOLLOW_UP).first()
     )
     if existing is not None:
-        existing.summary = summary
-        existing.evidence = [*existing.evidence, evidence]
+        evidence = [*existing.evidence, evidence]
+        existing.word(summary)
+        existing.evidence = evidence
         existing.status = FlagStatus.OPEN
         existing.client_said = item.outcome
         existing.save()
         return
-    Flag.objects.create(
+    flag = Flag(
         client=item.client,
         kind=FlagKind.AGENDA_FOLLOW_UP,
         severity=Severity.MEDIUM,
         score=float(now.timestamp()),
-        summary=summary,
-        evidence=[evidence],
         client_said=item.outcome,
         opened_at=now,
     )
+    flag.word(summary)
+    flag.evidence = [evidence]
+    flag.save()
 
 
 def stopping_steps() -> list[Advice]:
@@ -309,29 +320,28 @@ def consider_stopping(*, client: User, steps_read: list[str]) -> AgendaItem:
     item on their agenda."""
     User.objects.select_for_update().filter(pk=client.pk).first()
     now = timezone.now()
-    summary = gettext(
-        "The client says they are thinking about stopping or changing therapy, and asked to "
-        "talk about it."
+    summary = Message(
+        gettext_noop(
+            "The client says they are thinking about stopping or changing therapy, and asked to "
+            "talk about it."
+        )
     )
-    evidence = [
-        {
-            "week": timezone.localdate(now, timezone=client.tz).isoformat(),
-            "measure": gettext("Read"),
-            "value": step,
-        }
-        for step in steps_read
-    ]
+    week = timezone.localdate(now, timezone=client.tz).isoformat()
+    # The steps by the titles the client read them by.
+    read = Message(gettext_noop("Read"))
+    evidence = [Evidence(week, read, step).as_dict() for step in steps_read]
     flag = Flag.objects.active().filter(client=client, kind=FlagKind.STOPPING_CONSIDERED).first()
     if flag is None:
-        flag = Flag.objects.create(
+        flag = Flag(
             client=client,
             kind=FlagKind.STOPPING_CONSIDERED,
             severity=Severity.HIGH,
             score=float(now.timestamp()),
-            summary=summary,
-            evidence=evidence,
             opened_at=now,
         )
+        flag.word(summary, ())
+        flag.evidence = evidence
+        flag.save()
     else:
         flag.status, flag.evidence = FlagStatus.OPEN, evidence
         flag.save(update_fields=["status", "evidence", "updated_at"])

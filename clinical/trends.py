@@ -16,8 +16,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from .measures import (
     INSTRUMENTS,
@@ -30,7 +29,8 @@ from .measures import (
     safety_answers,
     total,
 )
-from .vocabulary import WORTH_RAISING, Barrier, FlagKind, Severity
+from .text import WORDED, Choice, Date, InstrumentText, Joined, Message, english
+from .vocabulary import WORTH_RAISING, FlagKind, Severity
 
 
 class CheckInLike(Protocol):
@@ -329,16 +329,24 @@ def felt_worse_count(history: Sequence[CheckInLike], t: Thresholds) -> int:
 @dataclass(frozen=True)
 class Evidence:
     week: str  # ISO date of the week's Monday
-    measure: str  # what the therapist reads, in the words of the day it was written
-    value: str
+    # What the therapist reads: a Message (or a choice's label, a questionnaire's
+    # words) worded in the reader's language when read, or a plain "6/10".
+    measure: "Message | str"
+    value: "Message | Choice | InstrumentText | str"
     # What the value stands for, where something reads it besides the therapist (a
-    # barrier's code, say): stable whatever language the words were written in.
+    # barrier's code, say): stable whatever language the words are read in.
     code: str = ""
 
     def as_dict(self) -> dict:
-        item = {"week": self.week, "measure": self.measure, "value": self.value}
+        """As stored: the words in English (for the admin and search), and the
+        message behind each worded label, to word it again for each reader."""
+        item = {"week": self.week, "measure": english(self.measure), "value": english(self.value)}
         if self.code:
             item["code"] = self.code
+        if isinstance(self.measure, WORDED):
+            item["measure_message"] = self.measure.as_dict()
+        if isinstance(self.value, WORDED):
+            item["value_message"] = self.value.as_dict()
         return item
 
 
@@ -347,17 +355,21 @@ class Finding:
     kind: str
     severity: int
     score: float  # higher is worse; a handled flag comes back when this rises
-    summary: str
+    summary: "Message | Joined"  # worded when read: str(summary) in the reader's language
     evidence: tuple[Evidence, ...]
 
 
-def _ev(checkin: CheckInLike, measure: str, value, code: str = "") -> Evidence:
-    return Evidence(checkin.week_start.isoformat(), measure, str(value), code)
+def _ev(checkin: CheckInLike, measure, value, code: str = "") -> Evidence:
+    value = value if isinstance(value, WORDED) else str(value)
+    return Evidence(checkin.week_start.isoformat(), measure, value, code)
 
 
-def _week(day) -> str:
-    """A week's Monday as the summaries name it: "Dec 1"."""
-    return date_format(day, "M j")
+def _week(day) -> Date:
+    """A week's Monday as the summaries name it, at read time: "Dec 1"."""
+    return Date(day)
+
+
+YES, NO = Message(gettext_noop("yes")), Message(gettext_noop("no"))
 
 
 def crisis_flag(history, current_week, t):
@@ -371,10 +383,15 @@ def crisis_flag(history, current_week, t):
         # A crisis answer in a later week is a new event, so it outranks a
         # cleared one: the week's ordinal is the score.
         float(latest.week_start.toordinal()),
-        gettext("Answered that they are in crisis in the week of %(week)s.")
-        % {"week": _week(latest.week_start)},
-        (_ev(latest, gettext("In crisis"), gettext("yes")),),
+        Message(
+            gettext_noop("Answered that they are in crisis in the week of %(week)s."),
+            {"week": _week(latest.week_start)},
+        ),
+        (_ev(latest, Message(gettext_noop("In crisis")), YES),),
     )
+
+
+WELLBEING = Message(gettext_noop("Wellbeing"))
 
 
 def deterioration_flag(history, current_week, t):
@@ -382,27 +399,33 @@ def deterioration_flag(history, current_week, t):
     if found is None:
         return None
     if found == baseline_decline(history, t):
-        summary = gettext(
-            "Wellbeing averages %(recent).1f/10 over the last %(count)d check-ins, "
-            "%(drop).1f below their baseline of %(baseline).1f."
-        ) % {
-            "recent": found.reference - found.drop,
-            "count": len(found.after),
-            "drop": found.drop,
-            "baseline": found.reference,
-        }
+        summary = Message(
+            gettext_noop(
+                "Wellbeing averages %(recent).1f/10 over the last %(count)d check-ins, "
+                "%(drop).1f below their baseline of %(baseline).1f."
+            ),
+            {
+                "recent": found.reference - found.drop,
+                "count": len(found.after),
+                "drop": found.drop,
+                "baseline": found.reference,
+            },
+        )
     else:
-        summary = gettext(
-            "Wellbeing %(latest)s in the last %(count)d check-ins, "
-            "%(drop).1f below their level of %(level).1f just before."
-        ) % {
-            "latest": ", ".join(f"{c.wellbeing}/10" for c in found.after),
-            "count": len(found.after),
-            "drop": found.drop,
-            "level": found.reference,
-        }
+        summary = Message(
+            gettext_noop(
+                "Wellbeing %(latest)s in the last %(count)d check-ins, "
+                "%(drop).1f below their level of %(level).1f just before."
+            ),
+            {
+                "latest": ", ".join(f"{c.wellbeing}/10" for c in found.after),
+                "count": len(found.after),
+                "drop": found.drop,
+                "level": found.reference,
+            },
+        )
     weeks = {c.week_start: c for c in found.before + found.after}
-    measure = gettext("Wellbeing")
+    measure = WELLBEING
     return Finding(
         FlagKind.DETERIORATION,
         Severity.HIGH,
@@ -422,17 +445,25 @@ def discomfort_flag(history, current_week, t):
     run = trailing_run(history, lambda c: c.discomfort >= t.discomfort_high)
     recent = history[-max(run, 3) :]
     if high and run > 1:
-        summary = gettext("Discomfort with you rated %(rating)d/4 for %(run)d check-ins in a row.")
+        summary = Message(
+            gettext_noop("Discomfort with you rated %(rating)d/4 for %(run)d check-ins in a row."),
+            {"rating": latest.discomfort, "run": run},
+        )
     elif high:
-        summary = gettext("Discomfort with you rated %(rating)d/4.")
+        summary = Message(
+            gettext_noop("Discomfort with you rated %(rating)d/4."), {"rating": latest.discomfort}
+        )
     else:
-        summary = gettext("Discomfort rose to %(rating)d/4 from a usual %(usual)g/4.")
-    measure = gettext("Discomfort")
+        summary = Message(
+            gettext_noop("Discomfort rose to %(rating)d/4 from a usual %(usual)g/4."),
+            {"rating": latest.discomfort, "usual": usual},
+        )
+    measure = Message(gettext_noop("Discomfort"))
     return Finding(
         FlagKind.DISCOMFORT,
         Severity.HIGH if high and run > 1 else Severity.MEDIUM,
         float(latest.discomfort),
-        summary % {"rating": latest.discomfort, "run": run, "usual": usual},
+        summary,
         tuple(_ev(c, measure, f"{c.discomfort}/4") for c in recent),
     )
 
@@ -447,13 +478,18 @@ def checkins_stopped_flag(history, current_week, t):
         FlagKind.CHECKINS_STOPPED,
         Severity.HIGH if missed >= 2 * t.missed_weeks else Severity.MEDIUM,
         float(missed),
-        gettext("No check-in for %(weeks)d weeks; the last was the week of %(week)s.")
-        % {"weeks": missed, "week": _week(last)},
+        Message(
+            gettext_noop("No check-in for %(weeks)d weeks; the last was the week of %(week)s."),
+            {"weeks": missed, "week": _week(last)},
+        ),
         (
             _ev(
                 history[-1],
-                gettext("Last check-in"),
-                gettext("%(sessions)d sessions") % {"sessions": history[-1].sessions_attended},
+                Message(gettext_noop("Last check-in")),
+                Message(
+                    gettext_noop("%(sessions)d sessions"),
+                    {"sessions": history[-1].sessions_attended},
+                ),
             ),
         ),
     )
@@ -470,11 +506,14 @@ def expectations_flag(history, current_week, t):
         Severity.MEDIUM,
         # Lower ratings are worse; so is a run twice as long as the threshold.
         float(t.expectations_low + 1 - lowest + (run >= 2 * t.expectations_unmet_checkins)),
-        gettext(
-            "Therapy rated %(low)s/5 or lower for meeting their hopes, %(run)d check-ins in a row."
-        )
-        % {"low": t.expectations_low, "run": run},
-        tuple(_ev(c, gettext("Expectations"), f"{c.expectations}/5") for c in recent),
+        Message(
+            gettext_noop(
+                "Therapy rated %(low)s/5 or lower for meeting their hopes, "
+                "%(run)d check-ins in a row."
+            ),
+            {"low": t.expectations_low, "run": run},
+        ),
+        tuple(_ev(c, Message(gettext_noop("Expectations")), f"{c.expectations}/5") for c in recent),
     )
 
 
@@ -486,17 +525,19 @@ def no_improvement_flag(history, current_week, t):
     latest = history[-1]
     baseline = baseline_wellbeing(history, t)
     recent = recent_wellbeing(history, t)
-    measure = gettext("Wellbeing")
+    measure = WELLBEING
     return Finding(
         FlagKind.NO_IMPROVEMENT,
         Severity.MEDIUM,
         # More sessions without gain is worse: one step per review period.
         float(latest.sessions_attended // t.no_improvement_sessions),
-        gettext(
-            "%(sessions)d sessions in, wellbeing averages %(recent).1f/10 against a "
-            "baseline of %(baseline).1f."
-        )
-        % {"sessions": latest.sessions_attended, "recent": recent, "baseline": baseline},
+        Message(
+            gettext_noop(
+                "%(sessions)d sessions in, wellbeing averages %(recent).1f/10 against a "
+                "baseline of %(baseline).1f."
+            ),
+            {"sessions": latest.sessions_attended, "recent": recent, "baseline": baseline},
+        ),
         tuple(_ev(c, measure, f"{c.wellbeing}/10") for c in history[: t.baseline_checkins])
         + tuple(_ev(c, measure, f"{c.wellbeing}/10") for c in history[-t.recent_checkins :]),
     )
@@ -507,14 +548,18 @@ def worse_after_flag(history, current_week, t):
     if count < t.worse_after_sessions:
         return None
     window = history[-t.worse_after_window :]
-    measure, yes, no = gettext("Felt worse after a session"), gettext("yes"), gettext("no")
+    measure = Message(gettext_noop("Felt worse after a session"))
     return Finding(
         FlagKind.WORSE_AFTER_SESSIONS,
         Severity.MEDIUM,
         float(count),
-        gettext("Felt worse after a session in %(count)d of the last %(window)d check-ins.")
-        % {"count": count, "window": len(window)},
-        tuple(_ev(c, measure, yes if c.felt_worse_after_session else no) for c in window),
+        Message(
+            gettext_noop(
+                "Felt worse after a session in %(count)d of the last %(window)d check-ins."
+            ),
+            {"count": count, "window": len(window)},
+        ),
+        tuple(_ev(c, measure, YES if c.felt_worse_after_session else NO) for c in window),
     )
 
 
@@ -529,10 +574,14 @@ def homework_flag(history, current_week, t):
         FlagKind.HOMEWORK_FALLING,
         Severity.LOW,
         round(1 - recent / before, 2),
-        gettext("Homework done fell from %(before).0f%% to %(recent).0f%% of what was set.")
-        % {"before": before * 100, "recent": recent * 100},
+        Message(
+            gettext_noop(
+                "Homework done fell from %(before).0f%% to %(recent).0f%% of what was set."
+            ),
+            {"before": before * 100, "recent": recent * 100},
+        ),
         tuple(
-            _ev(c, gettext("Homework"), c.get_homework_display())
+            _ev(c, Message(gettext_noop("Homework")), Choice("homework", c.homework))
             for c in set_weeks[-2 * t.homework_window :]
         ),
     )
@@ -560,27 +609,33 @@ def barriers_flag(history, current_week, t, *, other_trends: bool = False):
     repeated = repeated_barriers(history, t)
     if not (repeated or "money" in latest.barriers or other_trends):
         return None
-    labels = latest.barrier_labels
     window = history[-t.barrier_window :]
-    named = ", ".join(label.lower() for label in labels)
+    named = Joined(tuple(Choice("barrier", code, lower=True) for code in latest.barriers), ", ")
     if repeated:
         times = sum(any(b in c.barriers for b in repeated) for c in window)
-        summary = gettext(
-            "Reported getting in the way: %(barriers)s (in %(times)d of the last %(window)d "
-            "check-ins)."
-        ) % {"barriers": named, "times": times, "window": len(window)}
+        summary = Message(
+            gettext_noop(
+                "Reported getting in the way: %(barriers)s (in %(times)d of the last %(window)d "
+                "check-ins)."
+            ),
+            {"barriers": named, "times": times, "window": len(window)},
+        )
     else:
-        summary = gettext("Reported getting in the way: %(barriers)s.") % {"barriers": named}
+        summary = Message(
+            gettext_noop("Reported getting in the way: %(barriers)s."), {"barriers": named}
+        )
     # The label is what the therapist reads; the code is what the advice is chosen by,
-    # whatever language the label was written in.
-    measure = gettext("Got in the way")
+    # whatever language the label is read in.
+    measure = Message(gettext_noop("Got in the way"))
     return Finding(
         FlagKind.BARRIERS,
         Severity.LOW,
-        float(len(labels)),
+        float(len(latest.barriers)),
         summary,
         tuple(
-            _ev(c, measure, Barrier(code).label, code=code) for c in window for code in c.barriers
+            _ev(c, measure, Choice("barrier", code), code=code)
+            for c in window
+            for code in c.barriers
         ),
     )
 
@@ -677,24 +732,35 @@ def safety_item_flag(history, current_week, t):
     if not found:
         return None
     instrument, number, answer = found[0]
-    said = instrument.option_label(answer)
+    said = InstrumentText(instrument.key, answer=answer)
     return Finding(
         FlagKind.SAFETY_ITEM,
         Severity.URGENT,
         # As with a crisis answer, a later week's answer is a new event.
         float(latest.week_start.toordinal()),
-        gettext(
-            "Answered “%(answer)s” to %(measure)s item %(number)s (“%(item)s”) in the week of "
-            "%(week)s."
-        )
-        % {
-            "answer": said,
-            "measure": instrument.short_name,
-            "number": number,
-            "item": instrument.items[number - 1],
-            "week": _week(latest.week_start),
-        },
-        (_ev(latest, f"{instrument.short_name} {gettext('item')} {number}", said),),
+        Message(
+            gettext_noop(
+                "Answered “%(answer)s” to %(measure)s item %(number)s (“%(item)s”) in the week of "
+                "%(week)s."
+            ),
+            {
+                "answer": said,
+                "measure": instrument.short_name,
+                "number": number,
+                "item": InstrumentText(instrument.key, item=number),
+                "week": _week(latest.week_start),
+            },
+        ),
+        (
+            _ev(
+                latest,
+                Message(
+                    gettext_noop("%(measure)s item %(number)s"),
+                    {"measure": instrument.short_name, "number": number},
+                ),
+                said,
+            ),
+        ),
     )
 
 
@@ -709,19 +775,23 @@ def _deterioration_finding(worse: list[Course]) -> Finding:
         FlagKind.RELIABLE_DETERIORATION,
         Severity.HIGH,
         max(c.change.delta / c.instrument.reliable_change for c in worse),
-        " ".join(
-            gettext(
-                "%(measure)s up from %(first)s to %(latest)s since the week of %(week)s (a change "
-                "of %(reliable)s or more is reliable)."
+        Joined(
+            tuple(
+                Message(
+                    gettext_noop(
+                        "%(measure)s up from %(first)s to %(latest)s since the week of %(week)s "
+                        "(a change of %(reliable)s or more is reliable)."
+                    ),
+                    {
+                        "measure": c.instrument.short_name,
+                        "first": c.change.first,
+                        "latest": c.change.latest,
+                        "week": _week(c.first.week_start),
+                        "reliable": c.instrument.reliable_change,
+                    },
+                )
+                for c in worse
             )
-            % {
-                "measure": c.instrument.short_name,
-                "first": c.change.first,
-                "latest": c.change.latest,
-                "week": _week(c.first.week_start),
-                "reliable": c.instrument.reliable_change,
-            }
-            for c in worse
         ),
         tuple(e for c in worse for e in _score_evidence(c)),
     )
@@ -733,19 +803,23 @@ def _no_reliable_improvement_finding(stalled: list[Course], t: Thresholds) -> Fi
         Severity.MEDIUM,
         # More sessions without gain is worse: one step per review period.
         float(max(c.sessions for c in stalled) // t.no_improvement_sessions),
-        " ".join(
-            gettext(
-                "%(measure)s %(latest)s, from %(first)s %(sessions)s sessions ago: not yet a "
-                "reliable improvement (%(reliable)s points)."
+        Joined(
+            tuple(
+                Message(
+                    gettext_noop(
+                        "%(measure)s %(latest)s, from %(first)s %(sessions)s sessions ago: not "
+                        "yet a reliable improvement (%(reliable)s points)."
+                    ),
+                    {
+                        "measure": c.instrument.short_name,
+                        "latest": c.change.latest,
+                        "first": c.change.first,
+                        "sessions": c.sessions,
+                        "reliable": c.instrument.reliable_change,
+                    },
+                )
+                for c in stalled
             )
-            % {
-                "measure": c.instrument.short_name,
-                "latest": c.change.latest,
-                "first": c.change.first,
-                "sessions": c.sessions,
-                "reliable": c.instrument.reliable_change,
-            }
-            for c in stalled
         ),
         tuple(e for c in stalled for e in _score_evidence(c)),
     )
@@ -760,19 +834,25 @@ def _off_track_finding(off: list[Course]) -> Finding:
             / c.instrument.reliable_change
             for c in off
         ),
-        " ".join(
-            gettext(
-                "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; the expected "
-                "course is about %(expected)s by now."
+        Joined(
+            tuple(
+                Message(
+                    gettext_noop(
+                        "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; the "
+                        "expected course is about %(expected)s by now."
+                    ),
+                    {
+                        "measure": c.instrument.short_name,
+                        "latest": c.change.latest,
+                        "sessions": c.sessions,
+                        "first": c.change.first,
+                        "expected": (
+                            f"{expected_score(c.instrument, c.change.first, c.sessions):.0f}"
+                        ),
+                    },
+                )
+                for c in off
             )
-            % {
-                "measure": c.instrument.short_name,
-                "latest": c.change.latest,
-                "sessions": c.sessions,
-                "first": c.change.first,
-                "expected": f"{expected_score(c.instrument, c.change.first, c.sessions):.0f}",
-            }
-            for c in off
         ),
         tuple(e for c in off for e in _score_evidence(c)),
     )
@@ -865,7 +945,7 @@ def merge_deterioration(findings: dict[str, Finding]) -> dict[str, Finding]:
         return findings
     merged = replace(
         scores,
-        summary=f"{scores.summary} {wellbeing.summary}",
+        summary=Joined((scores.summary, wellbeing.summary)),
         evidence=scores.evidence + wellbeing.evidence,
     )
     return {

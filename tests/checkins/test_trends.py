@@ -190,8 +190,8 @@ def test_checkins_stopped_counts_whole_missed_weeks(weeks_later, flagged, severi
     assert (FlagKind.CHECKINS_STOPPED in found) is flagged
     if flagged:
         assert found[FlagKind.CHECKINS_STOPPED].severity == severity
-        assert (
-            f"No check-in for {weeks_later - 1} weeks" in found[FlagKind.CHECKINS_STOPPED].summary
+        assert f"No check-in for {weeks_later - 1} weeks" in str(
+            found[FlagKind.CHECKINS_STOPPED].summary
         )
 
 
@@ -218,9 +218,10 @@ def test_evidence_names_the_weeks_and_values():
         "week": "2026-06-01",
         "measure": "Wellbeing",
         "value": "8/10",
+        "measure_message": {"msgid": "Wellbeing"},  # worded again for each reader
     }
     assert finding.evidence[-1].week == "2026-07-06"
-    assert "4.0 below their baseline of 8.0" in finding.summary
+    assert "4.0 below their baseline of 8.0" in str(finding.summary)
 
 
 def test_no_history_no_flags():
@@ -254,7 +255,7 @@ def test_early_decline_8_7_5_3_2_is_flagged_by_the_fourth_check_in():
     assert flagged_at == [4, 5]
     finding = flags(wellbeing(*scores))[FlagKind.DETERIORATION]
     assert finding.severity == Severity.HIGH
-    assert "3/10, 2/10" in finding.summary
+    assert "3/10, 2/10" in str(finding.summary)
 
 
 def test_a_fall_from_the_third_check_in_is_flagged():

@@ -444,8 +444,16 @@ BARRIERS_NAMED = [
 def test_the_therapists_question_matches_the_barrier_named(code, label, piece):
     finding = barriers_flag(history({f"barrier_{code}": True}), START, T, other_trends=True)
     evidence = [item.as_dict() for item in finding.evidence]
+    # Stored with the English words, and what words them again for each reader.
     assert evidence == [
-        {"week": "2026-01-05", "measure": "Got in the way", "value": label, "code": code}
+        {
+            "week": "2026-01-05",
+            "measure": "Got in the way",
+            "value": label,
+            "code": code,
+            "measure_message": {"msgid": "Got in the way"},
+            "value_message": {"choice": "barrier", "code": code},
+        }
     ]
     assert rules.advice_keys_for_flag("barriers", evidence)[0] == piece
     # The therapist reads the label; the advice goes by the code, so a label

@@ -260,18 +260,16 @@ class Command(BaseCommand):
             history = self.history(client, length)
             pending_checkins += history
             findings = evaluate(history, current_week=week_start_for(self.now, client.tz), t=self.t)
-            pending_flags += [
-                Flag(
+            for f in findings.values():
+                flag = Flag(
                     client=client,
                     kind=f.kind,
                     severity=f.severity,
                     score=f.score,
-                    summary=f.summary,
-                    evidence=[e.as_dict() for e in f.evidence],
                     opened_at=self.now,
                 )
-                for f in findings.values()
-            ]
+                flag.word(f.summary, f.evidence)
+                pending_flags.append(flag)
             if len(pending_checkins) >= BATCH or index == len(clients) - 1:
                 CheckIn.objects.bulk_create(pending_checkins, batch_size=BATCH)
                 MeasureResponse.objects.bulk_create(
