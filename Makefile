@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate demo check-migrations bench clean
+.PHONY: run test lint install migrate demo check-migrations bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,17 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# The Spanish catalogue, compiled with Babel (installed above), so a bare clone
+# needs no gettext tools; `make messages` (which does need GNU gettext) updates it.
+CATALOGUE := locale/es/LC_MESSAGES/django
+$(CATALOGUE).mo: $(CATALOGUE).po $(STAMP)
+	$(BIN)/pybabel -q compile -d locale -D django
+
+install: $(STAMP) $(CATALOGUE).mo
+
+messages: install
+	$(BIN)/python manage.py makemessages -l es --no-obsolete --add-location=file --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/pybabel -q compile -d locale -D django
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

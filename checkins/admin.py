@@ -98,4 +98,4 @@ class FlagAdmin(
     list_filter = ["kind", "status", "severity"]
     list_select_related = ["client"]
     search_fields = ["client__email"]
-    private_fields = ("note", "summary", "evidence")
+    private_fields = ("note", "summary", "summary_message", "evidence")

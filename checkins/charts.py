@@ -8,11 +8,12 @@ chart's description says the first and last values in words.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
+
+from portal.formats import local_date
 
 from .models import (
     DISCOMFORT_MAX,
@@ -107,7 +108,7 @@ class LineChart:
                 f'<circle cx="{p.x}" cy="{p.y}" r="2.5" class="chart-point"><title>'
                 + escape(
                     gettext("Week of %(week)s: %(value)s")
-                    % {"week": date_format(p.week, "M j"), "value": p.label}
+                    % {"week": local_date(p.week, "M j"), "value": p.label}
                 )
                 + "</title></circle>"
                 for p in self.points
@@ -169,9 +170,9 @@ def line_chart(
         (round(y_at(v), 1), tick_label(v)) for v in (y_min, (y_min + y_max) / 2, y_max)
     ]
     if n and not compact:  # a sparkline draws no axes
-        chart.x_ticks = [(round(x_at(0), 1), date_format(weeks[0], "M j"))]
+        chart.x_ticks = [(round(x_at(0), 1), local_date(weeks[0], "M j"))]
         if n > 1:
-            chart.x_ticks.append((round(x_at(n - 1), 1), date_format(weeks[-1], "M j")))
+            chart.x_ticks.append((round(x_at(n - 1), 1), local_date(weeks[-1], "M j")))
     index = {week: i for i, week in enumerate(weeks)}
     chart.marks = [
         Mark(round(x_at(index[week]), 1), label)
@@ -181,15 +182,18 @@ def line_chart(
 
     if chart.points:
         first, last = chart.points[0], chart.points[-1]
-        chart.description = gettext(
+        chart.description = ngettext(
             "%(title)s: %(first)s in the week of %(first_week)s, "
-            "%(last)s in the week of %(last_week)s, %(count)d check-ins in all."
+            "%(last)s in the week of %(last_week)s, %(count)d check-in in all.",
+            "%(title)s: %(first)s in the week of %(first_week)s, "
+            "%(last)s in the week of %(last_week)s, %(count)d check-ins in all.",
+            len(chart.points),
         ) % {
             "title": title,
             "first": first.label,
-            "first_week": date_format(first.week, "M j, Y"),
+            "first_week": local_date(first.week, "M j, Y"),
             "last": last.label,
-            "last_week": date_format(last.week, "M j, Y"),
+            "last_week": local_date(last.week, "M j, Y"),
             "count": len(chart.points),
         }
     else:

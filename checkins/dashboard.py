@@ -7,6 +7,7 @@ and latest questionnaire scores.
 """
 
 import hashlib
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -181,6 +182,10 @@ ROW_MADE_BY = (
     "checkins/*.py",
     "clinical/*.py",
     "portal/models.py",
+    "portal/formats.py",
+    "portal/templatetags/*.py",
+    # A new translation is a new row.
+    "locale/*/LC_MESSAGES/django.mo",
 )
 # An hour: long enough for a morning of looking before sessions, short enough that
 # a client's erased data does not linger in the cache. Its key holds everything the
@@ -210,7 +215,18 @@ def row_cache_key(row: DashboardRow) -> str:
         row.last_week,
         row.sessions,
         [
-            (f.pk, f.kind, f.severity, f.status, f.summary, f.client_said, f.closed_at)
+            (
+                f.pk,
+                f.kind,
+                f.severity,
+                f.status,
+                # The message the summary is worded from (the reader's language is
+                # above), and the stored words of a flag without one.
+                json.dumps(f.summary_message, sort_keys=True),
+                f.summary,
+                f.client_said,
+                f.closed_at,
+            )
             for f in row.flags
         ],
         [(m.instrument.key, m.first, m.first_week, m.latest, m.latest_week) for m in row.measures],

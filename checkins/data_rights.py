@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from clinical.measures import INSTRUMENTS, band
 from guidance.models import ShownAdvice
@@ -56,6 +57,7 @@ def _measure(response) -> dict:
     instrument = INSTRUMENTS.get(response.instrument)
     if instrument is None:  # a questionnaire no longer offered: its raw answers
         return {"questionnaire": response.instrument, "answers": response.answers}
+    instrument = instrument.in_language(get_language())
     return {
         "questionnaire": instrument.name,
         "answers": [

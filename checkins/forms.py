@@ -3,6 +3,7 @@ from collections.abc import Sequence
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop
@@ -251,7 +252,9 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         question (not scored), and the source."""
         given = self.instance.measure_answers if self.instance.pk and self.instruments else {}
         fieldsets = []
-        for instrument in self.instruments:
+        for due in self.instruments:
+            # In its published wording for the reader's language.
+            instrument = due.in_language(translation.get_language())
             names = []
             earlier = given.get(instrument.key) or []
             for number, item in enumerate(instrument.items, start=1):

@@ -6,6 +6,8 @@ reads in print and in greyscale."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language, gettext
+
 from clinical.measures import INSTRUMENTS, Instrument
 
 from .charts import LineChart, line_chart
@@ -43,6 +45,7 @@ def measure_chart(
     `total`. Points are the weeks it was answered, so a questionnaire asked every
     other week draws one unbroken line. `first` is the client's first score when
     the responses start later."""
+    instrument = instrument.in_language(get_language())
     responses = sorted(responses, key=lambda r: r.week_start)
     chart = line_chart(
         key=f"measure-{instrument.key}",
@@ -76,11 +79,18 @@ def measure_chart(
         first = responses[0].total if first is None else first
         high = min(first + instrument.reliable_change, instrument.max_total)
         low = max(first - instrument.reliable_change, 0)
-        error = BandArea(y_at(high), round(y_at(low) - y_at(high), 1), "No reliable change", 0)
-        chart.description += (
-            f" The cut-off is {instrument.cutoff}; a change of {instrument.reliable_change} or "
-            f"more from the first score of {first} is reliable."
+        error = BandArea(
+            y_at(high), round(y_at(low) - y_at(high), 1), gettext("No reliable change"), 0
         )
+        # A sentence of its own after the chart's description.
+        chart.description += " " + gettext(
+            "The cut-off is %(cutoff)s; a change of %(change)s or more from the first score "
+            "of %(first)s is reliable."
+        ) % {
+            "cutoff": instrument.cutoff,
+            "change": instrument.reliable_change,
+            "first": first,
+        }
     return MeasureChart(instrument, chart, bands, y_at(instrument.cutoff - 0.5), error)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Max, OuterRef, Subquery
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from clinical.measures import (
     DEFAULT_EVERY_WEEKS,
@@ -101,7 +101,8 @@ class MeasureSummary:
 
     @property
     def band(self) -> Band:
-        return band(self.instrument, self.latest)
+        """The score's range, named in the reader's language."""
+        return band(self.instrument.in_language(get_language()), self.latest)
 
     @property
     def change(self) -> Change:
@@ -176,7 +177,7 @@ def _as_date(value) -> date:
 def in_plain_words(summary: MeasureSummary, *, latest_answers=()) -> str:
     """What a client's latest score means, for the client: the range it falls in,
     and how it compares with where they started, without jargon."""
-    instrument, change = summary.instrument, summary.change
+    instrument, change = summary.instrument.in_language(get_language()), summary.change
     numbers = {
         "measure": instrument.short_name,
         "score": summary.latest,

@@ -1,5 +1,7 @@
 """The weekly check-in."""
 
+import logging
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -7,9 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinical.measures import (
@@ -23,7 +24,8 @@ from clinical.measures import (
     Instrument,
     band,
 )
-from clinical.trends import needs_crisis_help
+from clinical.text import Joined, Message, decode, english, from_dict
+from clinical.trends import Evidence, needs_crisis_help
 from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from here too
     CLIENT_KINDS,
     HOMEWORK_SHARE,
@@ -39,6 +41,9 @@ from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from he
     Severity,
     Tier,
 )
+from portal.formats import local_date
+
+logger = logging.getLogger(__name__)
 
 INSTRUMENT_CHOICES = [(key, instrument.short_name) for key, instrument in INSTRUMENTS.items()]
 
@@ -82,42 +87,54 @@ class CheckIn(models.Model):
     """One client's answers for one week (the week in the client's own time zone)."""
 
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="checkins",
+        verbose_name=_("client"),
     )
-    week_start = models.DateField(help_text=_("Monday of the client's local week."))
+    week_start = models.DateField(
+        _("week start"), help_text=_("Monday of the client's local week.")
+    )
 
     sessions_attended = models.PositiveSmallIntegerField(
-        validators=[MaxValueValidator(SESSIONS_MAX)]
+        _("sessions attended"), validators=[MaxValueValidator(SESSIONS_MAX)]
     )
-    sessions_reason = models.CharField(max_length=SESSIONS_REASON_MAX_LENGTH, blank=True)
+    sessions_reason = models.CharField(
+        _("sessions reason"), max_length=SESSIONS_REASON_MAX_LENGTH, blank=True
+    )
     expectations = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(EXPECTATIONS_MIN), MaxValueValidator(EXPECTATIONS_MAX)]
+        _("expectations"),
+        validators=[MinValueValidator(EXPECTATIONS_MIN), MaxValueValidator(EXPECTATIONS_MAX)],
     )
-    hoped_for = models.TextField(max_length=HOPED_FOR_MAX_LENGTH, blank=True)
+    hoped_for = models.TextField(_("hoped for"), max_length=HOPED_FOR_MAX_LENGTH, blank=True)
     discomfort = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(DISCOMFORT_MIN), MaxValueValidator(DISCOMFORT_MAX)]
+        _("discomfort"),
+        validators=[MinValueValidator(DISCOMFORT_MIN), MaxValueValidator(DISCOMFORT_MAX)],
     )
-    homework = models.CharField(max_length=16, choices=Homework.choices)
+    homework = models.CharField(_("homework"), max_length=16, choices=Homework.choices)
     wellbeing = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(WELLBEING_MIN), MaxValueValidator(WELLBEING_MAX)]
+        _("wellbeing"),
+        validators=[MinValueValidator(WELLBEING_MIN), MaxValueValidator(WELLBEING_MAX)],
     )
-    felt_worse_after_session = models.BooleanField()
-    barrier_time = models.BooleanField(default=False)
-    barrier_money = models.BooleanField(default=False)
-    barrier_energy = models.BooleanField(default=False)
-    barrier_life_events = models.BooleanField(default=False)
-    to_raise = models.TextField(max_length=TO_RAISE_MAX_LENGTH, blank=True)
-    share_text_with_therapist = models.BooleanField(default=True)
-    in_crisis = models.BooleanField(default=False)
+    felt_worse_after_session = models.BooleanField(_("felt worse after session"))
+    barrier_time = models.BooleanField(_("barrier time"), default=False)
+    barrier_money = models.BooleanField(_("barrier money"), default=False)
+    barrier_energy = models.BooleanField(_("barrier energy"), default=False)
+    barrier_life_events = models.BooleanField(_("barrier life events"), default=False)
+    to_raise = models.TextField(_("to raise"), max_length=TO_RAISE_MAX_LENGTH, blank=True)
+    share_text_with_therapist = models.BooleanField(_("share text with therapist"), default=True)
+    in_crisis = models.BooleanField(_("in crisis"), default=False)
 
-    submitted_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CheckInQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-week_start"]
+        verbose_name = _("check in")
+        verbose_name_plural = _("check ins")
         constraints = [
             models.UniqueConstraint(fields=["client", "week_start"], name="one_checkin_per_week"),
             models.CheckConstraint(
@@ -147,7 +164,10 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client} — week of {self.week_start:%Y-%m-%d}"
+        return gettext("%(client)s — week of %(week)s") % {
+            "client": self.client,
+            "week": f"{self.week_start:%Y-%m-%d}",
+        }
 
     def get_constraints(self):
         """The constraints that form validation checks: the unique week only.
@@ -253,30 +273,42 @@ class AgendaItem(models.Model):
     class Meta:
         ordering = ["position", "added_at"]
         indexes = [models.Index(fields=["client", "talked_about_at"])]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
 
     def __str__(self) -> str:
-        return f"Agenda item of {self.client}"
+        return gettext("Agenda item of %(client)s") % {"client": self.client}
 
 
 class MeasureResponse(models.Model):
     """One questionnaire answered in a week's check-in: every item answer, in the
     order printed, and the total computed from them on save (never typed in)."""
 
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="measure_responses")
+    checkin = models.ForeignKey(
+        CheckIn,
+        on_delete=models.CASCADE,
+        related_name="measure_responses",
+        verbose_name=_("checkin"),
+    )
     # The client and week again, so first and latest scores are read on one index.
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="measure_responses"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="measure_responses",
+        verbose_name=_("client"),
     )
-    week_start = models.DateField()
-    instrument = models.CharField(max_length=16, choices=INSTRUMENT_CHOICES)
-    answers = models.JSONField()
-    follow_up = models.PositiveSmallIntegerField(null=True, blank=True)
-    total = models.PositiveSmallIntegerField()
+    week_start = models.DateField(_("week start"))
+    instrument = models.CharField(_("instrument"), max_length=16, choices=INSTRUMENT_CHOICES)
+    answers = models.JSONField(_("answers"))
+    follow_up = models.PositiveSmallIntegerField(_("follow up"), null=True, blank=True)
+    total = models.PositiveSmallIntegerField(_("total"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["week_start"]
+        verbose_name = _("measure response")
+        verbose_name_plural = _("measure responses")
         constraints = [
             models.UniqueConstraint(
                 fields=["checkin", "instrument"], name="one_response_per_measure_per_checkin"
@@ -296,7 +328,11 @@ class MeasureResponse(models.Model):
 
     def __str__(self) -> str:
         name = INSTRUMENTS[self.instrument].short_name if self.instrument in INSTRUMENTS else ""
-        return f"{name or self.instrument} {self.total} — week of {self.week_start}"
+        return gettext("%(measure)s %(total)s — week of %(week)s") % {
+            "measure": name or self.instrument,
+            "total": self.total,
+            "week": self.week_start,
+        }
 
     @property
     def instrument_data(self) -> Instrument:
@@ -319,14 +355,19 @@ class MeasureSchedule(models.Model):
     row for an instrument asks it every two weeks (see clinical.measures)."""
 
     practice = models.ForeignKey(
-        "portal.Practice", on_delete=models.CASCADE, related_name="measure_schedules"
+        "portal.Practice",
+        on_delete=models.CASCADE,
+        related_name="measure_schedules",
+        verbose_name=_("practice"),
     )
-    instrument = models.CharField(max_length=16, choices=INSTRUMENT_CHOICES)
+    instrument = models.CharField(_("instrument"), max_length=16, choices=INSTRUMENT_CHOICES)
     every_weeks = models.PositiveSmallIntegerField(
         _("asked"), choices=Frequency.choices, default=DEFAULT_EVERY_WEEKS
     )
 
     class Meta:
+        verbose_name = _("measure schedule")
+        verbose_name_plural = _("measure schedules")
         constraints = [
             models.UniqueConstraint(
                 fields=["practice", "instrument"], name="one_schedule_per_measure"
@@ -374,7 +415,14 @@ class Flag(models.Model):
     severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     # How bad the trend is, on the rule's own scale; higher is worse.
     score = models.FloatField()
+    # The summary in English, for the admin list and search; readers see
+    # `summary_text`, worded from `summary_message` in their own language.
     summary = models.CharField(max_length=300)
+    # The summary as a message (clinical.text): msgid and parameters, worded when
+    # read. Empty on flags stored before messages were: they show `summary`.
+    summary_message = models.JSONField(default=dict, blank=True)
+    # Each item: week, measure and value in English, and the messages behind the
+    # worded ones (measure_message, value_message) for `evidence_lines`.
     evidence = models.JSONField(default=list)
     status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     opened_at = models.DateTimeField(default=timezone.now)
@@ -441,17 +489,42 @@ class Flag(models.Model):
     def tier(self) -> "Tier":
         return TIERS[self.severity]
 
+    def word(self, summary: Message | Joined, evidence: Sequence[Evidence] = ()) -> None:
+        """Set the summary and evidence from their messages: stored to be worded
+        for each reader, and in English beside them."""
+        self.summary_message = summary.as_dict()
+        self.summary = english(summary)[: self._meta.get_field("summary").max_length]
+        self.evidence = [item.as_dict() for item in evidence]
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's (the active) language; the stored words for a
+        flag stored without its message."""
+        return _worded(self.summary_message, self.summary)
+
     @property
     def evidence_lines(self) -> list[str]:
-        """The evidence in a line per measure, weeks in order:
-        "Wellbeing: 7/10 (Dec 1), 4/10 (Dec 8)"."""
+        """The evidence in a line per measure, weeks in order, in the reader's
+        language: "Wellbeing: 7/10 (Dec 1), 4/10 (Dec 8)"."""
         by_measure: dict[str, list[str]] = {}
         for item in self.evidence:
             week = date.fromisoformat(item["week"])
-            by_measure.setdefault(item["measure"], []).append(
-                f"{item['value']} ({date_format(week, 'M j')})"
-            )
+            measure = _worded(item.get("measure_message"), item["measure"], decode)
+            value = _worded(item.get("value_message"), item["value"], decode)
+            by_measure.setdefault(measure, []).append(f"{value} ({local_date(week, 'M j')})")
         return [f"{measure}: {', '.join(values)}" for measure, values in by_measure.items()]
+
+
+def _worded(message, stored: str, read=from_dict) -> str:
+    """A stored message worded in the active language, or the words stored beside
+    it where there is none (or it no longer reads: a flag is never lost to it)."""
+    if not message:
+        return stored
+    try:
+        return str(read(message))
+    except (KeyError, IndexError, TypeError, ValueError):
+        logger.warning("A stored flag message could not be worded: %r", message, exc_info=True)
+        return stored
 
 
 class SafetyActionKind(models.TextChoices):
@@ -472,18 +545,28 @@ class ContactMethod(models.TextChoices):
 class SafetyAction(models.Model):
     """What the therapist did about a crisis flag: each step, when, how, and a note."""
 
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="safety_actions")
-    kind = models.CharField(max_length=16, choices=SafetyActionKind.choices)
-    done_at = models.DateTimeField(help_text=_("When it happened."))
-    method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
-    note = models.TextField(max_length=1000, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    flag = models.ForeignKey(
+        Flag, on_delete=models.CASCADE, related_name="safety_actions", verbose_name=_("flag")
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(
+        pgettext_lazy("kind of action", "kind"), max_length=16, choices=SafetyActionKind.choices
+    )
+    done_at = models.DateTimeField(_("done at"), help_text=_("When it happened."))
+    method = models.CharField(_("method"), max_length=16, choices=ContactMethod.choices, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=pgettext_lazy("done by", "by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         ordering = ["done_at", "pk"]
+        verbose_name = _("safety action")
+        verbose_name_plural = _("safety actions")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.flag})"
@@ -503,16 +586,22 @@ class SafetyAlert(models.Model):
     makes each kind go out once per flag.
     """
 
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=16, choices=SafetyAlertKind.choices)
-    recipients = models.JSONField(default=list)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
+    flag = models.ForeignKey(
+        Flag, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("flag")
+    )
+    kind = models.CharField(
+        pgettext_lazy("kind of alert", "kind"), max_length=16, choices=SafetyAlertKind.choices
+    )
+    recipients = models.JSONField(_("recipients"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("safety alert")
+        verbose_name_plural = _("safety alerts")
         constraints = [
             models.UniqueConstraint(fields=["flag", "kind"], name="one_alert_per_flag_and_kind"),
         ]
@@ -523,7 +612,10 @@ class SafetyAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for flag {self.flag_id}"
+        return gettext("%(kind)s for flag %(flag)s") % {
+            "kind": self.get_kind_display(),
+            "flag": self.flag_id,
+        }
 
 
 class Weekday(models.IntegerChoices):
@@ -580,8 +672,12 @@ class NotificationPreference(models.Model):
 
     objects = NotificationPreferenceQuerySet.as_manager()
 
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
     def __str__(self) -> str:
-        return f"Notifications for {self.user}"
+        return gettext("Notifications for %(user)s") % {"user": self.user}
 
 
 class NotificationKind(models.TextChoices):
@@ -610,6 +706,12 @@ class SentNotification(models.Model):
                 fields=["user", "kind", "period"], name="one_notification_per_period"
             ),
         ]
+        verbose_name = _("sent notification")
+        verbose_name_plural = _("sent notifications")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.user} for {self.period}"
+        return gettext("%(kind)s to %(user)s for %(period)s") % {
+            "kind": self.get_kind_display(),
+            "user": self.user,
+            "period": self.period,
+        }

@@ -94,6 +94,7 @@ def _reminder_email(client: User, kind: str, week_start: date) -> EmailMultiAlte
     return templated_email(
         to=client.email,
         template="checkins/email/reminder",
+        language=client.language,
         context={
             "client": client,
             "follow_up": kind == NotificationKind.FOLLOW_UP,
@@ -197,6 +198,7 @@ def deliver_digest(*, therapist: User, day: date, on_demand: bool = False) -> bo
             to=therapist.email,
             template="checkins/email/digest",
             context=context,
+            language=therapist.language,
             unsubscribe_url=unsubscribe_url(therapist, UNSUBSCRIBE_DIGEST),
         )
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from guidance.rules import FLAG_ADVICE_CLOSING, advice_keys_for_flag, questions_from_their_words
 from portal.access import client_for_therapist_or_404, client_required, therapist_required
 from portal.audit import record_access
+from portal.formats import local_date
 from portal.models import DeletionRequest, Invitation
 
 from .agenda_views import home_context
@@ -311,7 +311,7 @@ def my_data(request):
             messages.success(
                 request,
                 gettext("Your data will be deleted on %(date)s. You can cancel until then.")
-                % {"date": date_format(deletion.due_at, "F j, Y")},
+                % {"date": local_date(deletion.due_at, "F j, Y")},
             )
         elif request.POST.get("action") == "cancel":
             cancel_deletion(client=client)

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from portal.models import User
@@ -174,10 +174,16 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
             alert.save(update_fields=["attempts", "last_error"])
             logger.error("Safety alert %s has nobody to go to: %s", alert.pk, NOBODY_TO_TELL)
             return False
-        body = render_to_string("checkins/email/safety_alert.txt", alert_context(alert))
+        context = alert_context(alert)
         try:
-            if not send_mail(gettext(ALERT_SUBJECTS[alert.kind]), body, None, alert.recipients):
-                raise RuntimeError("the mail backend sent nothing")
+            # Each recipient reads it in their own language; an address with no
+            # account (an on-call mailbox, say) in the portal's default.
+            for language, recipients in _by_language(alert.recipients).items():
+                with translation.override(language):
+                    subject = gettext(ALERT_SUBJECTS[alert.kind])
+                    body = render_to_string("checkins/email/safety_alert.txt", context)
+                if not send_mail(subject, body, None, recipients):
+                    raise RuntimeError("the mail backend sent nothing")
         except Exception as error:  # any mail failure: keep the alert and retry it
             alert.attempts += 1
             alert.last_error = f"{type(error).__name__}: {error}"[:300]
@@ -190,6 +196,16 @@ def deliver_safety_alert(alert_id: int, *, now: datetime | None = None) -> bool:
         alert.last_error = ""
         alert.save(update_fields=["attempts", "sent_at", "last_error"])
         return True
+
+
+def _by_language(addresses: list[str]) -> dict[str, list[str]]:
+    known = dict(
+        User.objects.filter(email__in=addresses).values_list("email", "language").order_by()
+    )
+    groups: dict[str, list[str]] = {}
+    for address in addresses:
+        groups.setdefault(known.get(address, settings.LANGUAGE_CODE), []).append(address)
+    return groups
 
 
 def _retry_later(alert: SafetyAlert) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from clinical.trends import Finding, Thresholds, evaluate, thresholds
@@ -69,7 +69,9 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
         save_responses(checkin=checkin, measures=data["measures"])
     t = thresholds()
     history = rules_history(checkin, t)
-    attach_advice(checkin=checkin, history=history, t=t)
+    # Advice is kept word for word as the client reads it: in their language.
+    with translation.override(client.language):
+        attach_advice(checkin=checkin, history=history, t=t)
     sync_flags(client=client, findings=evaluate(history, current_week=week_start, t=t), now=now)
     # After the flags: an answer that brings a talked-about trend back reopens its
     # flag only if the trend is still there, and opens a flag of its own if not.
@@ -271,18 +273,18 @@ def _apply_findings(
         new = flag is None
         if new:
             flag = Flag(client=client, kind=kind, opened_at=now)
+        # Compared as stored: the messages, not words in whatever language is active.
         evidence = [item.as_dict() for item in finding.evidence]
         unchanged = flag.pk is not None and (
             flag.severity,
             flag.score,
-            flag.summary,
+            flag.summary_message,
             flag.evidence,
-        ) == (finding.severity, finding.score, finding.summary, evidence)
+        ) == (finding.severity, finding.score, finding.summary.as_dict(), evidence)
         if not unchanged:  # an unchanged flag is not rewritten, nor its history grown
             flag.severity = finding.severity
             flag.score = finding.score
-            flag.summary = finding.summary
-            flag.evidence = evidence
+            flag.word(finding.summary, finding.evidence)
             flag.save()
         if new and kind in SAFETY_KINDS:
             alert_on_new_safety_flag(flag)

@@ -21,7 +21,7 @@ Pure functions only: no database, no clock.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 
@@ -39,6 +39,23 @@ class Band:
 
     def __contains__(self, total: int) -> bool:
         return self.low <= total <= self.high
+
+
+@dataclass(frozen=True)
+class Wording:
+    """An instrument's published translation: every word a reader sees, in the
+    order of the English (items, answers and bands match one for one)."""
+
+    language: str
+    name: str
+    about: str
+    instructions: str
+    items: tuple[str, ...]
+    options: tuple[str, ...]
+    band_labels: tuple[str, ...]
+    source: str
+    follow_up: str = ""
+    follow_up_options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,36 @@ class Instrument:
     # The closing question printed under the items: answered, kept, never scored.
     follow_up: str = ""
     follow_up_options: tuple[Option, ...] = ()
+    # Published translations; English is the fields above.
+    translations: tuple[Wording, ...] = ()
+
+    def in_language(self, language: str | None) -> "Instrument":
+        """The same instrument worded in `language` ("es", "es-us"), or in
+        English where it has no published translation. Keys, values, cut-offs
+        and scoring are untouched: a score means the same in either language."""
+        code = (language or "").split("-")[0]
+        wording = next((w for w in self.translations if w.language == code), None)
+        if wording is None:
+            return self
+
+        def relabel(options, labels):
+            return tuple(Option(o.value, label) for o, label in zip(options, labels, strict=True))
+
+        return replace(
+            self,
+            name=wording.name,
+            about=wording.about,
+            instructions=wording.instructions,
+            items=wording.items,
+            options=relabel(self.options, wording.options),
+            bands=tuple(
+                Band(b.low, b.high, label)
+                for b, label in zip(self.bands, wording.band_labels, strict=True)
+            ),
+            source=wording.source,
+            follow_up=wording.follow_up,
+            follow_up_options=relabel(self.follow_up_options, wording.follow_up_options),
+        )
 
     @property
     def max_total(self) -> int:
@@ -88,6 +135,28 @@ PHQ_SOURCE = (
     "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, "
     "with an educational grant from Pfizer Inc. No permission required to reproduce, "
     "translate, display or distribute."
+)
+
+# The Spanish for the USA versions Pfizer publishes with the English ones
+# (phqscreeners.com, "PHQ-9 Spanish for the USA" and "GAD-7 Spanish for the
+# USA"), word for word, including the copyright line. Both address the reader
+# as "usted", as the portal's own Spanish does. The band labels are the
+# severity words of the scoring instructions, not part of the printed form.
+FREQUENCY_ES = ("Ningún día", "Varios días", "Más de la mitad de los días", "Casi todos los días")
+DIFFICULTY_ES = ("No ha sido difícil", "Un poco difícil", "Muy difícil", "Extremadamente difícil")
+INSTRUCTIONS_ES = (
+    "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los "
+    "siguientes problemas?"
+)
+FOLLOW_UP_ES = (
+    "Si marcó cualquiera de los problemas, ¿qué tanta dificultad le han dado estos problemas "
+    "para hacer su trabajo, encargarse de las tareas del hogar, o llevarse bien con otras "
+    "personas?"
+)
+PHQ_SOURCE_ES = (
+    "Desarrollado por los Doctores Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y "
+    "colegas, con una beca educacional otorgada por Pfizer Inc. No se requiere permiso para "
+    "reproducir, traducir, mostrar o distribuir."
 )
 
 # The paper forms add "(Use ✔ to indicate your answer)" after the
@@ -142,6 +211,35 @@ PHQ9 = Instrument(
         "do your work, take care of things at home, or get along with other people?"
     ),
     follow_up_options=DIFFICULTY,
+    translations=(
+        Wording(
+            language="es",
+            name="Cuestionario sobre la salud del paciente (PHQ-9)",
+            about="depresión",
+            instructions=INSTRUCTIONS_ES,
+            items=(
+                "Poco interés o placer en hacer cosas",
+                "Se ha sentido decaído(a), deprimido(a) o sin esperanzas",
+                "Ha tenido dificultad para quedarse o permanecer dormido(a), o ha dormido "
+                "demasiado",
+                "Se ha sentido cansado(a) o con poca energía",
+                "Sin apetito o ha comido en exceso",
+                "Se ha sentido mal con usted mismo(a) – o que es un fracaso o que ha quedado mal "
+                "con usted mismo(a) o con su familia",
+                "Ha tenido dificultad para concentrarse en ciertas actividades, tales como leer el "
+                "periódico o ver la televisión",
+                "¿Se ha movido o hablado tan lento que otras personas podrían haberlo notado? o lo "
+                "contrario – muy inquieto(a) o agitado(a) que ha estado moviéndose mucho más de lo "
+                "normal",
+                "Pensamientos de que estaría mejor muerto(a) o de lastimarse de alguna manera",
+            ),
+            options=FREQUENCY_ES,
+            band_labels=("Mínima", "Leve", "Moderada", "Moderadamente severa", "Severa"),
+            source=PHQ_SOURCE_ES,
+            follow_up=FOLLOW_UP_ES,
+            follow_up_options=DIFFICULTY_ES,
+        ),
+    ),
 )
 
 GAD7 = Instrument(
@@ -186,6 +284,28 @@ GAD7 = Instrument(
         "work, take care of things at home, or get along with other people?"
     ),
     follow_up_options=DIFFICULTY,
+    translations=(
+        Wording(
+            language="es",
+            name="Escala del trastorno de ansiedad generalizada (GAD-7)",
+            about="ansiedad",
+            instructions=INSTRUCTIONS_ES,
+            items=(
+                "Se ha sentido nervioso(a), ansioso(a) o con los nervios de punta",
+                "No ha sido capaz de parar o controlar su preocupación",
+                "Se ha preocupado demasiado por motivos diferentes",
+                "Ha tenido dificultad para relajarse",
+                "Se ha sentido tan inquieto(a) que no ha podido quedarse quieto(a)",
+                "Se ha molestado o irritado fácilmente",
+                "Ha tenido miedo de que algo terrible fuera a pasar",
+            ),
+            options=FREQUENCY_ES,
+            band_labels=("Mínima", "Leve", "Moderada", "Severa"),
+            source=PHQ_SOURCE_ES,
+            follow_up=FOLLOW_UP_ES,
+            follow_up_options=DIFFICULTY_ES,
+        ),
+    ),
 )
 
 INSTRUMENTS: dict[str, Instrument] = {instrument.key: instrument for instrument in (PHQ9, GAD7)}

@@ -603,11 +603,40 @@ def load_advice(advice_model) -> int:
             "questions": "\n".join(piece["questions"]),
             "research": piece["research"],
         }
+        for field in TRANSLATED:
+            defaults[f"{field}_en"] = defaults[field]
+            defaults[f"{field}_es"] = spanish_text(piece["key"], field)
         _, made = advice_model.objects.get_or_create(
             key=piece["key"], defaults={k: v for k, v in defaults.items() if k in has}
         )
         created += made
     return created
+
+
+# The fields kept in each language (guidance/translation.py).
+TRANSLATED = ("title", "body", "questions")
+
+
+def spanish_text(key: str, field: str) -> str:
+    """A piece's Spanish title, body or questions (one per line), from content_es."""
+    from .content_es import ADVICE_ES
+
+    value = ADVICE_ES[key][field]
+    return "\n".join(value) if field == "questions" else value
+
+
+def load_spanish(advice_model) -> int:
+    """Fill in the Spanish text of every piece that has none yet, leaving any
+    Spanish written in the admin alone. Returns how many pieces it filled."""
+    filled = 0
+    for advice in advice_model.objects.filter(key__in=[piece["key"] for piece in ADVICE]):
+        changed = [f for f in TRANSLATED if not getattr(advice, f"{f}_es")]
+        for field in changed:
+            setattr(advice, f"{field}_es", spanish_text(advice.key, field))
+        if changed:
+            advice.save(update_fields=[f"{f}_es" for f in changed])
+            filled += 1
+    return filled
 
 
 def credit(source: str, research: str) -> str:

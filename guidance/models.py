@@ -23,11 +23,14 @@ class AdviceQuerySet(models.QuerySet):
 class Advice(models.Model):
     """One piece of advice: a heading, a few sentences, and the article it comes from."""
 
-    key = models.SlugField(max_length=64, unique=True, help_text=_("Used by the matching rules."))
-    title = models.CharField(max_length=120)
-    body = models.TextField(max_length=1200)
-    audience = models.CharField(max_length=16, choices=Audience.choices)
+    key = models.SlugField(
+        _("key"), max_length=64, unique=True, help_text=_("Used by the matching rules.")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("body"), max_length=1200)
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
     source = models.CharField(
+        _("source"),
         max_length=64,
         choices=list(SOURCES.items()),
         blank=True,
@@ -36,6 +39,7 @@ class Advice(models.Model):
         ),
     )
     research = models.CharField(
+        _("research"),
         max_length=200,
         blank=True,
         help_text=_(
@@ -43,18 +47,22 @@ class Advice(models.Model):
         ),
     )
     questions = models.TextField(
+        _("questions"),
         blank=True,
         help_text=_("Open questions for the therapist to ask, one per line."),
     )
     is_active = models.BooleanField(
-        default=True, help_text=_("Inactive pieces are never shown, whatever the rules say.")
+        _("is active"),
+        default=True,
+        help_text=_("Inactive pieces are never shown, whatever the rules say."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AdviceQuerySet.as_manager()
 
     class Meta:
         ordering = ["audience", "title"]
+        verbose_name = _("advice")
         verbose_name_plural = _("advice")
 
     def __str__(self) -> str:
@@ -94,6 +102,9 @@ class ShownAdvice(models.Model):
     source = models.CharField(max_length=200)  # the article's title, as shown then
     research = models.CharField(max_length=200, blank=True)
     reason = models.TextField()
+    # The language it was written in: the client's when it was chosen. A reader
+    # in another language sees it as it was shown, with its language named.
+    language = models.CharField(max_length=8, default="en")
 
     objects = ShownAdviceQuerySet.as_manager()
 
@@ -102,6 +113,7 @@ class ShownAdvice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["checkin", "position"], name="shown_advice_position"),
         ]
+        verbose_name = _("shown advice")
         verbose_name_plural = _("shown advice")
 
     def __str__(self) -> str:

@@ -110,10 +110,14 @@ def falling(history, t):
         return []
     found = decline(history, t)
     if found is not None:
-        client_reason = gettext(
+        client_reason = ngettext(
+            "How you have been has dropped by about %(drop).0f points over your last "
+            "%(count)d check-in. That is worth telling your therapist this week, "
+            "not waiting out.",
             "How you have been has dropped by about %(drop).0f points over your last "
             "%(count)d check-ins. That is worth telling your therapist this week, "
-            "not waiting out."
+            "not waiting out.",
+            len(found.after),
         )
         therapist_reason = gettext(
             "Recent wellbeing is %(drop).1f points below the client's own level of %(level).1f."
@@ -172,8 +176,10 @@ def discomfort(history, t):
     weight = W_DISCOMFORT + _weeks(run) + current.discomfort
     numbers = {"rating": current.discomfort, "run": run}
     if run > 1:
-        therapist_reason = gettext(
-            "Discomfort with you rated %(rating)s/4, %(run)d check-ins in a row."
+        therapist_reason = ngettext(
+            "Discomfort with you rated %(rating)s/4, %(run)d check-in in a row.",
+            "Discomfort with you rated %(rating)s/4, %(run)d check-ins in a row.",
+            run,
         )
     else:
         therapist_reason = gettext("Discomfort with you rated %(rating)s/4 this week.")
@@ -191,7 +197,11 @@ def discomfort(history, t):
             Match(
                 "new-therapist-not-failure",
                 weight - 1,
-                gettext("You have felt uneasy with your therapist for %(run)d check-ins in a row.")
+                ngettext(
+                    "You have felt uneasy with your therapist for %(run)d check-in in a row.",
+                    "You have felt uneasy with your therapist for %(run)d check-ins in a row.",
+                    run,
+                )
                 % numbers,
             )
         )
@@ -301,9 +311,12 @@ def expectations(history, t):
     weight = W_EXPECTATIONS + _weeks(run) + (t.expectations_low - current.expectations)
     numbers = {"rating": current.expectations, "run": run, "low": t.expectations_low}
     if run > 1:
-        client_reason = gettext(
+        client_reason = ngettext(
             "You rated therapy %(rating)s out of 5 for meeting what you hoped for, "
-            "%(run)d check-ins in a row."
+            "%(run)d check-in in a row.",
+            "You rated therapy %(rating)s out of 5 for meeting what you hoped for, "
+            "%(run)d check-ins in a row.",
+            run,
         )
     else:
         client_reason = gettext(
@@ -346,7 +359,11 @@ def expectations(history, t):
             Match(
                 "therapist-unmet-expectations",
                 weight,
-                gettext("Expectations rated %(low)s or lower for %(run)d check-ins in a row.")
+                ngettext(
+                    "Expectations rated %(low)s or lower for %(run)d check-in in a row.",
+                    "Expectations rated %(low)s or lower for %(run)d check-ins in a row.",
+                    run,
+                )
                 % numbers,
             ),
         ]
@@ -361,9 +378,12 @@ def felt_worse(history, t):
     count = felt_worse_count(history, t)
     numbers = {"count": count, "window": t.worse_after_window}
     if count > 1:
-        client_reason = gettext(
+        client_reason = ngettext(
             "You felt worse after a session this week, and in %(count)d of your last "
-            "%(window)s check-ins. Say so if it keeps happening."
+            "%(window)s check-in. Say so if it keeps happening.",
+            "You felt worse after a session this week, and in %(count)d of your last "
+            "%(window)s check-ins. Say so if it keeps happening.",
+            t.worse_after_window,
         )
     else:
         client_reason = gettext(
@@ -377,7 +397,11 @@ def felt_worse(history, t):
             Match(
                 "therapist-worse-after-sessions",
                 W_WORSE_AFTER + W_PER_WEEK * count,
-                gettext("Felt worse after sessions in %(count)d of the last %(window)s check-ins.")
+                ngettext(
+                    "Felt worse after sessions in %(count)d of the last %(window)s check-in.",
+                    "Felt worse after sessions in %(count)d of the last %(window)s check-ins.",
+                    t.worse_after_window,
+                )
                 % numbers,
             )
         )
@@ -405,9 +429,12 @@ def homework(history, t):
             Match(
                 "therapist-homework-falling-off",
                 weight,
-                gettext(
+                ngettext(
+                    "Homework done over the last %(window)s week it was set is half or "
+                    "less of what it was before.",
                     "Homework done over the last %(window)s weeks it was set is half or "
-                    "less of what it was before."
+                    "less of what it was before.",
+                    t.homework_window,
                 )
                 % {"window": t.homework_window},
             ),
@@ -487,7 +514,12 @@ def returning_after_gap(history, t):
         Match(
             "therapist-dropout-risk",
             W_RETURNING + gap_weeks,
-            gettext("First check-in after %(weeks)d weeks without one.") % {"weeks": gap_weeks},
+            ngettext(
+                "First check-in after %(weeks)d week without one.",
+                "First check-in after %(weeks)d weeks without one.",
+                gap_weeks,
+            )
+            % {"weeks": gap_weeks},
         )
     ]
 

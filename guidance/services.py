@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 
+from django.utils.translation import get_language
+
 from clinical.trends import CheckInLike, Thresholds, needs_crisis_help
 
 from .models import Advice, Audience, ShownAdvice
@@ -43,7 +45,9 @@ def select_advice(
 
 def attach_advice(*, checkin, history: Sequence[CheckInLike], t: Thresholds) -> list[ShownAdvice]:
     """Store, word for word, the advice chosen for `checkin` (replacing any earlier choice
-    for the same week, since an edited check-in gets fresh advice)."""
+    for the same week, since an edited check-in gets fresh advice), in the active
+    language: the client's."""
+    language = get_language()
     library = {advice.key: advice for advice in Advice.objects.active()}
     chosen = select_advice(history, t, library)
     ShownAdvice.objects.filter(checkin=checkin).delete()
@@ -59,6 +63,7 @@ def attach_advice(*, checkin, history: Sequence[CheckInLike], t: Thresholds) -> 
             source=advice.source,
             research=advice.research,
             reason=reason,
+            language=language,
         )
         for position, (advice, reason) in enumerate(chosen)
     )

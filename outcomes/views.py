@@ -36,7 +36,10 @@ def _detail(cell: Cell, min_clients: int) -> str:
         return ""
     kind, key = cell.figure.kind, cell.figure.key
     if kind == Kind.SHARE and key == "completion_rate":
-        return gettext("%(count)s of %(base)s weeks") % {"count": cell.count, "base": cell.base}
+        return ngettext("%(count)s of %(base)s week", "%(count)s of %(base)s weeks", cell.base) % {
+            "count": cell.count,
+            "base": cell.base,
+        }
     if kind == Kind.SHARE:
         return ngettext(
             "%(count)s of %(base)s client", "%(count)s of %(base)s clients", cell.base

@@ -2,6 +2,7 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils import translation
 
 from .audit import client_ip
 
@@ -28,7 +29,11 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         for every address; the person can ask again.
         """
         context = {**context, "PORTAL_NAME": settings.PORTAL_NAME}
+        # In the account's language, not the language of the page that asked.
+        user = context.get("user")
+        language = getattr(user, "language", "") or translation.get_language()
         try:
-            super().send_mail(template_prefix, email, context)
+            with translation.override(language):
+                super().send_mail(template_prefix, email, context)
         except Exception:
             logger.exception("Could not send %s", template_prefix)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .audit import record_access
 from .models import AccessLog, CaseloadAssignment, CrisisContact, Invitation, Practice, User
@@ -82,14 +83,14 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CrisisContactInline(admin.TabularInline):
+class CrisisContactInline(TranslationTabularInline):
     model = CrisisContact
     extra = 0
-    fields = ["name", "call_number", "text_number", "hours", "position"]
+    fields = ["name", "language", "call_number", "text_number", "text_message", "hours", "position"]
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(TranslationAdmin):
     list_display = ["name", "time_zone", "on_call_name", "created_at"]
     search_fields = ["name"]
     fieldsets = [
@@ -154,7 +155,7 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "phone", "time_zone"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "phone", "time_zone", "language"]}),
         (_("Role"), {"fields": ["role", "practice", "is_clinical_lead"]}),
         (
             _("Permissions"),
@@ -196,7 +197,11 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
             moved += 1
         self.message_user(
             request,
-            gettext("Moved %(count)d client(s) to %(therapist)s.")
+            ngettext(
+                "Moved %(count)d client to %(therapist)s.",
+                "Moved %(count)d clients to %(therapist)s.",
+                moved,
+            )
             % {"count": moved, "therapist": therapist},
         )
 

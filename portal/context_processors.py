@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
@@ -13,7 +14,15 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_client:
         practice = user.practice
-        context["crisis_help"] = practice.crisis_help if practice else gettext(DEFAULT_CRISIS_HELP)
+        # The practice's own words in the client's language (its English where it
+        # has written no Spanish); the default text, unedited, from the catalogue.
+        own = practice.crisis_help if practice else ""
+        context["crisis_help"] = (
+            gettext(DEFAULT_CRISIS_HELP) if own in ("", DEFAULT_CRISIS_HELP) else own
+        )
+        language = translation.get_language()
         # Lazy: the query runs once, and only on the pages that show the contacts.
-        context["crisis_contacts"] = SimpleLazyObject(lambda: crisis_contacts_for(practice))
+        context["crisis_contacts"] = SimpleLazyObject(
+            lambda: crisis_contacts_for(practice, language)
+        )
     return context

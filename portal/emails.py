@@ -3,22 +3,33 @@ and an unsubscribe link in the headers where the email is optional."""
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def send_templated_email(
-    *, to: str, template: str, context: dict, unsubscribe_url: str | None = None
+    *, to: str, template: str, context: dict, language: str, unsubscribe_url: str | None = None
 ) -> int:
     """Render the email (see `templated_email`) and send it; returns how many
     messages the backend took (0 means none went)."""
     return templated_email(
-        to=to, template=template, context=context, unsubscribe_url=unsubscribe_url
+        to=to,
+        template=template,
+        context=context,
+        language=language,
+        unsubscribe_url=unsubscribe_url,
     ).send()
 
 
 def templated_email(
-    *, to: str, template: str, context: dict, unsubscribe_url: str | None = None
+    *, to: str, template: str, context: dict, language: str, unsubscribe_url: str | None = None
 ) -> EmailMultiAlternatives:
-    """`<template>_subject.txt`, `.txt` and `.html` rendered into one email to `to`."""
+    """`<template>_subject.txt`, `.txt` and `.html` rendered into one email to `to`,
+    in the recipient's `language` whatever the sender's or the server's."""
+    with translation.override(language):
+        return _render(to, template, context, unsubscribe_url)
+
+
+def _render(to, template, context, unsubscribe_url) -> EmailMultiAlternatives:
     context = {**context, "unsubscribe_url": unsubscribe_url}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     headers = {}

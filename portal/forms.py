@@ -5,6 +5,7 @@ from pathlib import Path
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -56,9 +57,18 @@ class InviteClientForm(ErrorSummaryMixin, forms.Form):
     email = forms.EmailField(label=_("Client's email address"), max_length=254)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    # Not required: left out, the therapist's own language is used.
+    language = forms.ChoiceField(
+        label=_("The client's language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The invitation email, and then the portal, are in this language."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, therapist=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if therapist is not None:
+            self.initial.setdefault("language", therapist.language)
         self.helper = PortalFormHelper(gettext("Send invitation"))
 
 
@@ -144,10 +154,19 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
         widget=TimeZoneSelect,
     )
     phone = phone_field()
+    # Not required: left out, the invitation's language is used.
+    language = forms.ChoiceField(
+        label=_("Your language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The portal and its emails are in this language. You can change it later."),
+    )
 
-    def __init__(self, *args, invitation, **kwargs):
+    def __init__(self, *args, invitation, language=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+        # The language the visitor's browser asks for (or they picked on the page).
+        self.initial.setdefault("language", language or invitation.language)
         practice = invitation.therapist.practice
         self.fields["time_zone"].choices = time_zone_choices(
             practice.time_zone if practice else None
@@ -174,3 +193,18 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("Pages and emails are in this language."),
+    )
+    # Where to go back to: the page the switcher was on.
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = PortalFormHelper(gettext("Save"))

@@ -3,7 +3,9 @@
 import hashlib
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -12,7 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,7 +39,7 @@ phone_number_validator = RegexValidator(
 
 
 class Practice(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     crisis_help = models.TextField(
         _("where to get help in a crisis"),
         default=DEFAULT_CRISIS_HELP,
@@ -55,6 +57,7 @@ class Practice(models.Model):
         help_text=_("Escalations go here. Left empty, they go to the practice's staff accounts."),
     )
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         default=settings.TIME_ZONE,
         validators=[validate_time_zone],
@@ -76,16 +79,42 @@ class Practice(models.Model):
             "and may add them to the agenda for their next session."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
 
     def __str__(self) -> str:
         return self.name
 
 
-class CrisisContact(models.Model):
+class Dialable:
+    """Tap-to-call and tap-to-text links for a line's numbers."""
+
+    call_number: str
+    text_number: str
+    text_message: str
+
+    @staticmethod
+    def _uri_number(number: str) -> str:
+        return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+    @property
+    def tel_href(self) -> str:
+        return f"tel:{self._uri_number(self.call_number)}" if self.call_number else ""
+
+    @property
+    def sms_href(self) -> str:
+        if not self.text_number:
+            return ""
+        href = f"sms:{self._uri_number(self.text_number)}"
+        # "?&body=" is the form both iOS and Android messaging apps read.
+        return f"{href}?&body={quote(self.text_message)}" if self.text_message else href
+
+
+class CrisisContact(Dialable, models.Model):
     """A crisis line or emergency number a practice's clients can call or text.
 
     Shown with tap-to-call and tap-to-text links wherever a client may need
@@ -94,7 +123,7 @@ class CrisisContact(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="crisis_contacts")
     name = models.CharField(
-        max_length=120, help_text=_("For example “988 Suicide & Crisis Lifeline”.")
+        _("name"), max_length=120, help_text=_("For example “988 Suicide & Crisis Lifeline”.")
     )
     call_number = models.CharField(
         _("number to call"), max_length=32, blank=True, validators=[phone_number_validator]
@@ -105,10 +134,29 @@ class CrisisContact(models.Model):
     hours = models.CharField(
         _("when it is open"), max_length=120, default="24 hours a day, every day"
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower comes first."))
+    # Clients see the lines that answer in their own language first.
+    language = models.CharField(
+        _("answers in"),
+        max_length=8,
+        blank=True,
+        choices=[("", _("Any language")), *settings.LANGUAGES],
+        default="",
+        help_text=_("The language the line answers in; empty for any (911 finds an interpreter)."),
+    )
+    text_message = models.CharField(
+        _("word to text"),
+        max_length=32,
+        blank=True,
+        help_text=_("A word that starts the text conversation, such as “AYUDA” for Spanish."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower comes first.")
+    )
 
     class Meta:
         ordering = ["position", "pk"]
+        verbose_name = _("crisis contact")
+        verbose_name_plural = _("crisis contacts")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(call_number="") | ~Q(text_number=""),
@@ -123,38 +171,54 @@ class CrisisContact(models.Model):
         if not self.call_number and not self.text_number:
             raise ValidationError(gettext("Give a number to call, a number to text, or both."))
 
-    @staticmethod
-    def _uri_number(number: str) -> str:
-        return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
-    @property
-    def tel_href(self) -> str:
-        return f"tel:{self._uri_number(self.call_number)}" if self.call_number else ""
+@dataclass(frozen=True)
+class CrisisLine(Dialable):
+    """A crisis line the portal knows without a practice setting it (not stored)."""
 
-    @property
-    def sms_href(self) -> str:
-        return f"sms:{self._uri_number(self.text_number)}" if self.text_number else ""
+    name: str
+    call_number: str
+    hours: str
+    text_number: str = ""
+    text_message: str = ""
+    language: str = ""
 
 
 # Where a practice has set no contacts of its own: the US national lines. The
-# lifeline's name is its own, in any language.
+# lifeline's names are its own. Its Spanish-language service is reached on the
+# same number: press 2 on a call, or text AYUDA (988lifeline.org, "What to
+# expect").
 DEFAULT_CRISIS_CONTACTS = (
-    CrisisContact(
+    CrisisLine(
         name="988 Suicide & Crisis Lifeline",
         call_number="988",
         text_number="988",
         hours=_("24 hours a day, every day"),
+        language="en",
     ),
-    CrisisContact(
+    CrisisLine(
+        name="988 Lifeline en español",
+        call_number="988",
+        text_number="988",
+        text_message="AYUDA",
+        hours=_("24 hours a day, every day; on a call, press 2 for Spanish"),
+        language="es",
+    ),
+    CrisisLine(
         name=_("Emergency services"), call_number="911", hours=_("24 hours a day, every day")
     ),
 )
 
 
-def crisis_contacts_for(practice: "Practice | None") -> list[CrisisContact]:
-    """The contacts to show a practice's clients: its own, or the national defaults."""
+def crisis_contacts_for(
+    practice: "Practice | None", language: str = ""
+) -> list[CrisisContact | CrisisLine]:
+    """The contacts to show a practice's clients (its own, or the national
+    defaults), the lines answering in `language` or any language first."""
     own = list(practice.crisis_contacts.all()) if practice is not None else []
-    return own or list(DEFAULT_CRISIS_CONTACTS)
+    contacts = own or list(DEFAULT_CRISIS_CONTACTS)
+    # A stable sort: within each group, the practice's own order stands.
+    return sorted(contacts, key=lambda c: c.language not in ("", language))
 
 
 class Role(models.TextChoices):
@@ -212,12 +276,25 @@ class User(AbstractUser):
     # A non-sequential id for URLs, so an address reveals nothing about how
     # many people the practice has or who was invited when.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
     practice = models.ForeignKey(
-        Practice, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Practice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("practice"),
     )
     time_zone = models.CharField(
-        max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
+    )
+    # Pages and emails for this person are in this language, whoever sends them.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Pages and emails are in this language."),
     )
     # So the therapist can reach a client the same day after a crisis answer.
     phone = models.CharField(
@@ -241,6 +318,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["first_name", "last_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["", *Role.values]), name="user_role_known"
@@ -305,15 +384,22 @@ class CaseloadAssignment(models.Model):
     closes the old one, so the history of who saw whom is kept.
     """
 
-    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
-    therapist = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="caseload_assignments"
+    client = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("client")
     )
-    started_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    therapist = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="caseload_assignments",
+        verbose_name=_("therapist"),
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("caseload assignment")
+        verbose_name_plural = _("caseload assignments")
         constraints = [
             models.UniqueConstraint(
                 fields=["client"],
@@ -330,7 +416,10 @@ class CaseloadAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client} with {self.therapist}"
+        return gettext("%(client)s with %(therapist)s") % {
+            "client": self.client,
+            "therapist": self.therapist,
+        }
 
 
 def hash_token(token: str) -> str:
@@ -357,32 +446,49 @@ class Invitation(models.Model):
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 
-    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations_sent")
-    email = models.EmailField()
-    first_name = models.CharField(max_length=150, blank=True)
-    last_name = models.CharField(max_length=150, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(default=timezone.now)  # when it was last issued
+    therapist = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="invitations_sent",
+        verbose_name=_("therapist"),
+    )
+    email = models.EmailField(_("email"))
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    # The invitation email is written in it; the account starts in it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # When it was last issued.
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     # The email goes out from a background task: when it reached the mail
     # server, and why not yet if it has not.
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    delivery_attempts = models.PositiveSmallIntegerField(default=0)
-    delivery_error = models.CharField(max_length=300, blank=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     accepted_by = models.OneToOneField(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+        verbose_name=_("accepted by"),
     )
 
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email}"
+        return gettext("Invitation for %(email)s") % {"email": self.email}
 
     @staticmethod
     def default_expiry(now=None):
@@ -427,24 +533,36 @@ class AccessLog(models.Model):
         ALLOWED = "allowed", _("Allowed")
         DENIED = "denied", _("Denied")
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    actor_email = models.EmailField()
-    client = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(pgettext_lazy("moment", "at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+    )
+    actor_email = models.EmailField(_("actor email"))
+    client = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("client")
+    )
     # Kept when the client's account is gone, so the trail still reads.
-    client_ref = models.CharField(max_length=36, blank=True)
-    view = models.CharField(max_length=64)
-    outcome = models.CharField(max_length=8, choices=Outcome.choices)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    client_ref = models.CharField(_("client ref"), max_length=36, blank=True)
+    view = models.CharField(pgettext_lazy("page viewed", "view"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(_("ip address"), null=True, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["client", "at"], name="access_client_idx")]
+        verbose_name = _("access log")
+        verbose_name_plural = _("access logs")
 
     def __str__(self) -> str:
-        return f"{self.actor_email} {self.outcome} {self.view} {self.client_ref} at {self.at:%c}"
+        return gettext("%(actor)s %(outcome)s %(view)s %(client)s at %(at)s") % {
+            "actor": self.actor_email,
+            "outcome": self.outcome,
+            "view": self.view,
+            "client": self.client_ref,
+            "at": f"{self.at:%c}",
+        }
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -486,4 +604,7 @@ class DeletionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Deletion of {self.client_ref} due {self.due_at:%Y-%m-%d}"
+        return gettext("Deletion of %(client)s due %(date)s") % {
+            "client": self.client_ref,
+            "date": f"{self.due_at:%Y-%m-%d}",
+        }

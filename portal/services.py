@@ -123,7 +123,13 @@ def deliver_invitation(invitation_id: int) -> bool:
             template = "portal/email/invitation"
         invitation.delivery_attempts += 1
         try:
-            if not send_templated_email(to=invitation.email, template=template, context=context):
+            sent = send_templated_email(
+                to=invitation.email,
+                template=template,
+                context=context,
+                language=invitation.language,
+            )
+            if not sent:
                 raise RuntimeError("the mail backend sent nothing")
         except Exception as error:  # any mail failure: keep it for the next try
             invitation.delivery_error = f"{type(error).__name__}: {error}"[:300]
@@ -155,7 +161,12 @@ def retry_undelivered_invitations(*, now=None) -> int:
 
 @transaction.atomic
 def invite_client(
-    *, therapist: User, email: str, first_name: str = "", last_name: str = ""
+    *,
+    therapist: User,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str | None = None,
 ) -> Invitation:
     """Invite a new client to `therapist`'s caseload and email them the link.
 
@@ -174,7 +185,11 @@ def invite_client(
         revoked_at=timezone.now()
     )
     invitation = Invitation(
-        therapist=therapist, email=email, first_name=first_name, last_name=last_name
+        therapist=therapist,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        language=language or therapist.language,
     )
     return _issue(invitation)
 
@@ -223,6 +238,7 @@ def create_client(
     last_name: str = "",
     time_zone: str | None = None,
     phone: str = "",
+    language: str | None = None,
 ) -> User:
     """Create a client account on `therapist`'s caseload, in the therapist's practice."""
     practice = therapist.practice
@@ -235,6 +251,7 @@ def create_client(
         phone=phone,
         practice=practice,
         time_zone=time_zone or (practice.time_zone if practice else settings.TIME_ZONE),
+        language=language or settings.LANGUAGE_CODE,
     )
     EmailAddress.objects.create(user=client, email=client.email, verified=True, primary=True)
     CaseloadAssignment.objects.create(client=client, therapist=therapist)
@@ -243,7 +260,12 @@ def create_client(
 
 @transaction.atomic
 def accept_invitation(
-    *, token: str, password: str, time_zone: str | None = None, phone: str = ""
+    *,
+    token: str,
+    password: str,
+    time_zone: str | None = None,
+    phone: str = "",
+    language: str | None = None,
 ) -> User:
     """Create the client's account from the invitation and put them on the caseload.
 
@@ -264,6 +286,7 @@ def accept_invitation(
                 last_name=invitation.last_name,
                 time_zone=time_zone,
                 phone=phone,
+                language=language or invitation.language,
             )
     except IntegrityError:
         raise InvitationError(gettext(ACCOUNT_EXISTS)) from None

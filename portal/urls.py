@@ -42,6 +42,7 @@ urlpatterns = [
         "caseload/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
+    path("language/", views.language, name="language"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("advice/", include("guidance.urls")),

@@ -5,14 +5,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .access import invitation_for_therapist_or_404, therapist_required
-from .forms import AcceptInvitationForm, InviteClientForm
+from .forms import AcceptInvitationForm, InviteClientForm, LanguageForm
 from .services import (
     SIGNED_IN_ALREADY,
     InvitationError,
@@ -40,7 +41,7 @@ def home(request):
 
 @therapist_required
 def invite(request):
-    form = InviteClientForm(request.POST or None)
+    form = InviteClientForm(request.POST or None, therapist=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             invite_client(therapist=request.user, **form.cleaned_data)
@@ -95,7 +96,9 @@ def accept_invitation_view(request, token):
         invitation = check_invitation(token)
         if request.user.is_authenticated:
             return _unusable_invitation(request, gettext(SIGNED_IN_ALREADY), status=409)
-        form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+        form = AcceptInvitationForm(
+            request.POST or None, invitation=invitation, language=request.LANGUAGE_CODE
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             client = accept_invitation(
@@ -103,6 +106,7 @@ def accept_invitation_view(request, token):
                 password=data["password1"],
                 time_zone=data["time_zone"],
                 phone=data["phone"],
+                language=data["language"],
             )
         else:
             return render(
@@ -132,3 +136,46 @@ def security_txt(request):
         },
         content_type="text/plain; charset=utf-8",
     )
+
+
+def _safe_next(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+@login_not_required
+def language(request):
+    """Choose the language pages are shown in. Signed in, it is saved on the
+    account (emails follow it too); signed out, a cookie keeps it on this browser."""
+    form = LanguageForm(
+        request.POST or None,
+        initial={
+            "language": translation.get_language(),
+            "next": _safe_next(request, request.GET.get("next", "")),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            request.user.language = chosen
+            request.user.save(update_fields=["language"])
+        translation.activate(chosen)
+        messages.success(
+            request,
+            gettext("Pages are now in %(language)s.")
+            % {"language": translation.get_language_info(chosen)["name_local"]},
+        )
+        response = redirect(_safe_next(request, form.cleaned_data["next"]) or "home")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            chosen,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "portal/language.html", {"form": form})

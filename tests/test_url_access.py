@@ -120,6 +120,7 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "security_txt": Route(PUBLIC),
+    "language": Route(PUBLIC),
     "favicon": Route(PUBLIC, public_status=302),
     "my_data": Route(CLIENT),
     "my_data_json": Route(CLIENT),
@@ -275,7 +276,11 @@ def test_the_right_person_gets_the_page(client, world, name):
 
 
 def without_csrf(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
+    """The page without its CSRF token, and without the language switcher's
+    return address (the page's own path, which the visitor typed)."""
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
+    text = re.sub(r'name="next" value="[^"]*"', "", text)
+    return re.sub(r'\?next=[^"]*"', '"', text)
 
 
 def test_a_therapist_sees_only_their_caseload(client, world):

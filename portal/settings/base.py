@@ -38,6 +38,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, so translated fields show in its forms.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +72,9 @@ MIDDLEWARE = [
     # compressed ahead of time by WhiteNoise and never reach it.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (or the one picked on a signed-out page) until
+    # someone signs in; UserLanguageMiddleware then uses their own.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,6 +87,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.SessionPolicyMiddleware",
     "portal.middleware.UserTimeZoneMiddleware",
+    "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.RequireTwoFactorMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -211,7 +217,23 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-LANGUAGE_CODE = "en-us"
+# English and Spanish. Each person reads the portal in the language saved on
+# their account (portal.middleware.UserLanguageMiddleware); before signing in,
+# in the one their browser asks for or the one they picked on the page.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number and date formats for Spanish as written in the United States.
+FORMAT_MODULE_PATH = ["portal.locale_formats"]
+# The advice library, crisis resources and dialogue prompts keep a Spanish copy
+# of each text field beside the English one (django-modeltranslation); an empty
+# Spanish field falls back to the English text.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

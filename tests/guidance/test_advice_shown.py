@@ -51,14 +51,20 @@ def test_an_edit_in_the_admin_shows_on_the_next_page_view(client, staff, client_
     client.post(
         reverse("admin:guidance_advice_change", args=[advice.pk]),
         {
-            "title": "Early days",
-            "body": "Give it a few more weeks before you decide.",
+            "title_en": "Early days",
+            "body_en": "Give it a few more weeks before you decide.",
+            "title_es": "Es pronto",
+            "body_es": "Dele unas semanas más antes de decidir.",
             "audience": advice.audience,
             "source": advice.source,
-            "questions": "",
+            "questions_en": "",
+            "questions_es": "",
             "is_active": "on",
         },
     )
+    # Each language is its own field on the admin's form.
+    form = client.get(reverse("admin:guidance_advice_change", args=[advice.pk])).text
+    assert 'name="title_en"' in form and 'name="title_es"' in form
     client.force_login(client_a)
     assert (
         "Give it a few more weeks before you decide." in client.get(reverse("advice_library")).text
@@ -67,6 +73,9 @@ def test_an_edit_in_the_admin_shows_on_the_next_page_view(client, staff, client_
     saved = client.get(reverse("checkin_saved"))
     assert saved.context["advice"][0].key == "timeline-too-early", "early on, timeline first"
     assert "Give it a few more weeks" in saved.text
+    client_a.language = "es"
+    client_a.save()
+    assert "Dele unas semanas más antes de decidir." in client.get(reverse("advice_library")).text
 
 
 def test_an_inactive_piece_is_never_shown(client_a):

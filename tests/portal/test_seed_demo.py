@@ -17,7 +17,7 @@ def test_seed_demo_builds_the_practice_once_and_prints_sign_ins(db):
     call_command("seed_demo", stdout=StringIO())
     assert CheckIn.objects.count() == checkins, "a second run adds nothing"
     assert Practice.objects.count() == 1
-    assert User.objects.therapists().count() == len(THERAPISTS) == 2
+    assert User.objects.therapists().count() == len(THERAPISTS) == 3
     assert User.objects.clients().count() == len(CLIENTS) >= 8
     assert CaseloadAssignment.objects.count() == len(CLIENTS)
     printed = out.getvalue()
@@ -91,3 +91,27 @@ def test_the_demo_lead_signs_in_and_sees_the_practice_in_aggregate(client, db):
     assert 'data-figure="completion_rate">0%<' not in page.text
     for email, *_ in CLIENTS:
         assert email not in page.text
+
+
+def test_the_demo_has_a_spanish_speaking_therapist_whose_clients_read_spanish(db):
+    from checkins.management.commands.seed_demo import SPANISH
+    from guidance.content_es import ADVICE_ES
+    from guidance.models import ShownAdvice
+
+    call_command("seed_demo", stdout=StringIO())
+    therapist = User.objects.get(email="ana.beltran@demo.example")
+    assert therapist.language == "es"
+    clients = list(User.objects.caseload_of(therapist))
+    assert len(clients) == 2
+    assert {c.email for c in clients} <= SPANISH
+    for client in clients:
+        assert client.language == "es"
+        assert CheckIn.objects.filter(client=client).count() >= 12, "months of history"
+        shown = ShownAdvice.objects.filter(checkin__client=client)
+        assert shown.exists()
+        assert set(shown.values_list("language", flat=True)) == {"es"}
+        # Word for word the Spanish library text, not the English.
+        piece = shown.first()
+        assert piece.title == ADVICE_ES[piece.key]["title"]
+    sofia = User.objects.get(email="sofia.ramirez@demo.example")
+    assert CheckIn.objects.filter(client=sofia, hoped_for__startswith="Sentirme").exists()

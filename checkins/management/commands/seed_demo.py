@@ -17,7 +17,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from checkins.agenda import add_item, consider_stopping, mark_talked_about, stopping_steps
 from checkins.demo import PATTERNS
@@ -39,6 +39,7 @@ PRACTICE_NAME = "Riverside Counselling (demo)"
 THERAPISTS = [
     ("maya.okafor@demo.example", "Maya", "Okafor"),
     ("daniel.reyes@demo.example", "Daniel", "Reyes"),
+    ("ana.beltran@demo.example", "Ana", "Beltrán"),
 ]
 
 # (email, first name, last name, therapist index, pattern of weekly history).
@@ -61,7 +62,28 @@ CLIENTS = [
     ("jamie.silva@demo.example", "Jamie", "Silva", 1, "expectations unmet"),
     ("morgan.weiss@demo.example", "Morgan", "Weiss", 1, "new, with barriers"),
     ("avery.chen@demo.example", "Avery", "Chen", 1, "deteriorating"),
+    ("mateo.rojas@demo.example", "Mateo", "Rojas", 2, "rising discomfort"),
+    ("sofia.ramirez@demo.example", "Sofía", "Ramírez", 2, "steady progress"),
 ]
+
+# Who reads the portal in Spanish: a therapist and her two clients. What the
+# clients write, they write in Spanish; nobody's words are translated.
+SPANISH = {"ana.beltran@demo.example", "mateo.rojas@demo.example", "sofia.ramirez@demo.example"}
+IN_SPANISH = {
+    "Feel less anxious at work": "Sentirme menos ansiosa en el trabajo",
+    "I find it hard to say when a session upsets me.": (
+        "Me cuesta decir cuándo una sesión me molesta."
+    ),
+}
+
+
+def language_of(email: str) -> str:
+    return "es" if email in SPANISH else "en"
+
+
+def in_their_words(client: User, text: str) -> str:
+    return IN_SPANISH.get(text, text) if client.language == "es" else text
+
 
 # About four months of weekly check-ins.
 HISTORY_WEEKS = 16
@@ -103,13 +125,19 @@ class Command(BaseCommand):
         )
         if not practice.crisis_contacts.exists():
             for position, contact in enumerate(DEFAULT_CRISIS_CONTACTS):
+                words = {}
+                for language in ("en", "es"):
+                    with translation.override(language):
+                        words[f"name_{language}"] = str(contact.name)
+                        words[f"hours_{language}"] = str(contact.hours)
                 CrisisContact.objects.create(
                     practice=practice,
-                    name=contact.name,
                     call_number=contact.call_number,
                     text_number=contact.text_number,
-                    hours=contact.hours,
+                    text_message=contact.text_message,
+                    language=contact.language,
                     position=position,
+                    **words,
                 )
         admin = self._person(ADMIN_EMAIL, "Jo", "Bennett", role="", practice=practice)
         if not admin.is_staff:
@@ -137,6 +165,7 @@ class Command(BaseCommand):
                     last_name=last,
                     # 555-01xx numbers are reserved for fiction: no one answers them.
                     phone=f"+1 555 01{len(first):02d}",
+                    language=language_of(email),
                 )
                 # On the caseload from the week before their first check-in.
                 first = next(i for i, row in enumerate(rows) if row is not None)
@@ -164,9 +193,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  administrator  {ADMIN_EMAIL}  (Django admin at /admin/)")
         self.stdout.write(f"  clinical lead  {LEAD[0]}  (practice outcomes at /outcomes/)")
         for email, *_ in THERAPISTS:
-            self.stdout.write(f"  therapist      {email}")
+            spanish = " (reads Spanish)" if email in SPANISH else ""
+            self.stdout.write(f"  therapist      {email}{spanish}")
         for email, *_, pattern in CLIENTS:
-            self.stdout.write(f"  client         {email:28} ({pattern})")
+            spanish = ", reads Spanish" if email in SPANISH else ""
+            self.stdout.write(f"  client         {email:28} ({pattern}{spanish})")
 
     def _agenda(self, client: User, pattern: str, *, therapist: User) -> None:
         """The agenda loop at each of its points: a trend and the client's own words
@@ -175,7 +206,10 @@ class Command(BaseCommand):
         flags = {flag.kind: flag for flag in Flag.objects.active().filter(client=client)}
         if pattern == "rising discomfort":
             add_item(client=client, flag=flags[FlagKind.DISCOMFORT])
-            add_item(client=client, text="I find it hard to say when a session upsets me.")
+            add_item(
+                client=client,
+                text=in_their_words(client, "I find it hard to say when a session upsets me."),
+            )
         elif pattern == "homework dropping":
             item = add_item(client=client, text="The breathing exercise feels pointless.")
             mark_talked_about(item=item, by=therapist, note="Agreed to try a shorter version.")
@@ -189,6 +223,10 @@ class Command(BaseCommand):
             when = now - timedelta(weeks=weeks_ago)
             if row is None or week_start_for(when, client.tz) in have:
                 continue
+            row = {
+                field: in_their_words(client, value) if isinstance(value, str) else value
+                for field, value in row.items()
+            }
             submit_checkin(client=client, data=row, now=when)
 
     def _person(self, email, first, last, *, role, practice) -> User:
@@ -201,6 +239,7 @@ class Command(BaseCommand):
                 last_name=last,
                 role=role,
                 practice=practice,
+                language=language_of(email),
             )
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return user
