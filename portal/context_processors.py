@@ -3,7 +3,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
-from .models import DEFAULT_CRISIS_HELP, crisis_contacts_for
+from .models import DEFAULT_CRISIS_HELP, crisis_contacts_for, quick_links
 
 
 def portal(request):
@@ -22,7 +22,7 @@ def portal(request):
         )
         language = translation.get_language()
         # Lazy: the query runs once, and only on the pages that show the contacts.
-        context["crisis_contacts"] = SimpleLazyObject(
-            lambda: crisis_contacts_for(practice, language)
-        )
+        contacts = SimpleLazyObject(lambda: crisis_contacts_for(practice, language))
+        context["crisis_contacts"] = contacts
+        context["crisis_links"] = SimpleLazyObject(lambda: quick_links(contacts))
     return context

@@ -221,6 +221,20 @@ def crisis_contacts_for(
     return sorted(contacts, key=lambda c: c.language not in ("", language))
 
 
+def quick_links(contacts) -> list[tuple[str, Dialable]]:
+    """The call and text links of `contacts`, in order, each number once: the
+    short list at the top of every client page (the first line to answer in
+    the reader's language wins a number two lines share)."""
+    links, seen = [], set()
+    for contact in contacts:
+        for kind, number in (("call", contact.call_number), ("text", contact.text_number)):
+            key = (kind, Dialable._uri_number(number))
+            if number and key not in seen:
+                seen.add(key)
+                links.append((kind, contact))
+    return links
+
+
 class Role(models.TextChoices):
     CLIENT = "client", _("Client")
     THERAPIST = "therapist", _("Therapist")

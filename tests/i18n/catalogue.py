@@ -55,7 +55,10 @@ def marked_messages() -> set[tuple[str | None, str]]:
                 found |= _messages(path.read_text())
     for path in (ROOT / "templates").rglob("*"):
         if path.suffix in (".html", ".txt"):
-            found |= _messages(templatize(path.read_text(), origin=str(path)))
+            # Template text becomes padding around the calls; unindented, it
+            # tokenizes as Python whatever the template's own indentation.
+            python = templatize(path.read_text(), origin=str(path))
+            found |= _messages("\n".join(line.lstrip() for line in python.splitlines()))
     return found
 
 
@@ -66,7 +69,7 @@ def catalogue():
 
 
 # Words that read the same in both languages, or are names.
-SAME_IN_BOTH = {"PHQ-9", "GAD-7", "Email", "Error", "No", "Total"}
+SAME_IN_BOTH = {"PHQ-9", "GAD-7", "Email", "Error", "No", "Total", settings.PORTAL_NAME}
 
 
 @cache

@@ -91,3 +91,15 @@ def test_a_practice_s_own_lines_keep_their_order_within_each_language():
 def test_a_new_account_starts_in_english_unless_told_otherwise(db):
     assert ClientFactory().language == "en"
     assert User._meta.get_field("language").choices == settings.LANGUAGES
+
+
+@pytest.mark.django_db
+def test_the_short_list_of_crisis_links_names_each_number_once_in_the_reader_s_language():
+    from portal.models import quick_links
+
+    spanish = quick_links(crisis_contacts_for(None, "es"))
+    hrefs = [contact.tel_href if kind == "call" else contact.sms_href for kind, contact in spanish]
+    assert hrefs == ["tel:988", "sms:988?&body=AYUDA", "tel:911"]
+    english = quick_links(crisis_contacts_for(None, "en"))
+    hrefs = [contact.tel_href if kind == "call" else contact.sms_href for kind, contact in english]
+    assert hrefs == ["tel:988", "sms:988", "tel:911"]
