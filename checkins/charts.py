@@ -5,6 +5,7 @@ points carry a marker and a text label, missed weeks break the line, and the
 chart's description says the first and last values in words.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -27,6 +28,9 @@ from .models import (
 
 WIDTH, HEIGHT = 320, 120
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 28, 8, 8, 22
+# The axis labels' width per character at their 9px font: the left margin grows
+# to fit the longest one ("ninguna" is wider than "none").
+AXIS_CHAR_WIDTH = 5.2
 
 
 @dataclass
@@ -61,6 +65,7 @@ class LineChart:
     scale: str = ""  # the measure's range in words: "0–10"
     change: str = ""  # the direction over the chart, in words: "up 2", "steady"
     change_css: str = ""  # "better", "worse" or "" (steady): colour that repeats the words
+    pad_left: int = PAD_LEFT
 
     @property
     def latest(self) -> Point | None:
@@ -68,7 +73,7 @@ class LineChart:
 
     @property
     def plot_left(self) -> int:
-        return PAD_LEFT
+        return self.pad_left
 
     @property
     def plot_right(self) -> int:
@@ -140,9 +145,19 @@ def line_chart(
     A compact chart (a sparkline) has no axes, so it needs no margins for them.
     """
     chart = LineChart(key=key, title=title, description="", width=width, height=height)
+    ticks = (y_min, (y_min + y_max) / 2, y_max)
+    widest = max(len(str(tick_label(v))) for v in ticks)
     left, right, top, bottom = (
-        (3, 3, 3, 3) if compact else (PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM)
+        (3, 3, 3, 3)
+        if compact
+        else (
+            max(PAD_LEFT, 6 + math.ceil(AXIS_CHAR_WIDTH * widest)),
+            PAD_RIGHT,
+            PAD_TOP,
+            PAD_BOTTOM,
+        )
     )
+    chart.pad_left = left
     plot_w = width - left - right
     plot_h = height - top - bottom
     n = len(weeks)
@@ -166,9 +181,7 @@ def line_chart(
     if segment:
         chart.segments.append(" ".join(segment))
 
-    chart.y_ticks = [
-        (round(y_at(v), 1), tick_label(v)) for v in (y_min, (y_min + y_max) / 2, y_max)
-    ]
+    chart.y_ticks = [(round(y_at(v), 1), tick_label(v)) for v in ticks]
     if n and not compact:  # a sparkline draws no axes
         chart.x_ticks = [(round(x_at(0), 1), local_date(weeks[0], "M j"))]
         if n > 1:

@@ -279,6 +279,19 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return gettext("Agenda item of %(client)s") % {"client": self.client}
 
+    @property
+    def words(self) -> str:
+        """What the item says to whoever reads it: the client's own text as they
+        wrote it or, for one of their trends, the portal's wording of it in the
+        reader's language (the stored text is in the language of the day)."""
+        if self.flag_id:
+            from .agenda import CLIENT_WORDING
+
+            wording = CLIENT_WORDING.get(self.flag.kind)
+            if wording is not None:
+                return str(wording)
+        return self.text
+
 
 class MeasureResponse(models.Model):
     """One questionnaire answered in a week's check-in: every item answer, in the

@@ -11,9 +11,10 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
-        from .middleware import forget_authenticator_app, stamp_session
+        from .middleware import forget_authenticator_app, speak_their_language, stamp_session
 
         user_logged_in.connect(stamp_session, dispatch_uid="portal.stamp_session")
+        user_logged_in.connect(speak_their_language, dispatch_uid="portal.speak_their_language")
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_authenticator_app, sender=Authenticator, dispatch_uid=f"portal.totp.{signal}"

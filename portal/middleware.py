@@ -56,6 +56,14 @@ def stamp_session(sender, request, user, **kwargs):
     request.session[SESSION_SEEN] = now
 
 
+def speak_their_language(sender, request, user, **kwargs):
+    """From the moment someone signs in, the rest of that request (its "signed
+    in" message included) is in their language (receiver of user_logged_in)."""
+    if user.language:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+
+
 def return_to(request) -> str:
     """Where to come back to after signing in again: the page itself for a
     GET; for a form post (which cannot be replayed), the page it came from."""
@@ -176,7 +184,12 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
+        if user is None or not user.is_authenticated or not user.language:
+            return self.get_response(request)
+        # Only for this request: whatever runs after it in this thread is not
+        # left speaking this person's language.
+        with translation.override(user.language):
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+            response = self.get_response(request)
+        response.headers["Content-Language"] = request.LANGUAGE_CODE
+        return response

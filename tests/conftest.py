@@ -1,6 +1,8 @@
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import (
     MIDWEEK,
@@ -16,6 +18,15 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Django's LocaleMiddleware leaves a request's language active in the thread
+    after it (each request sets its own): every test starts in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -261,7 +261,7 @@ def test_a_crisis_answer_shows_help_at_once_and_tops_the_dashboard(new_page, the
     page.get_by_role("heading", name="Please get help now").wait_for()
     visit(page, "crisis-help")
     help_box = page.locator("#crisis-help")
-    assert help_box.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+    assert help_box.get_by_role("link", name="Call 988").first.get_attribute("href") == "tel:988"
     assert help_box.get_by_role("link", name="Text 988").get_attribute("href") == "sms:988"
     assert help_box.get_by_role("link", name="Call 911").get_attribute("href") == "tel:911"
     advice = page.locator(".advice-list h3").all_inner_texts()
@@ -364,7 +364,7 @@ def test_item_9_on_a_phone_brings_crisis_help_and_tops_the_dashboard(new_page, t
     page.get_by_role("button", name="Save my check-in").click()
     page.get_by_role("heading", name="Please get help now").wait_for()
     help_box = page.locator("#crisis-help")
-    assert help_box.get_by_role("link", name="Call 988").get_attribute("href") == "tel:988"
+    assert help_box.get_by_role("link", name="Call 988").first.get_attribute("href") == "tel:988"
     assert CheckIn.objects.get(client=person).in_crisis is False, "item 9 alone brought the help"
 
     therapist_page = new_page()

@@ -15,7 +15,7 @@ from guidance.content import load_advice
 from guidance.content_es import ADVICE_ES
 from guidance.models import Advice
 from portal.models import User
-from tests.browser.conftest import PHONE, SCREENSHOTS, label, visit
+from tests.browser.conftest import PHONE, label, visit
 from tests.browser.test_journeys import sign_in
 from tests.i18n.catalogue import english_in
 
@@ -106,7 +106,6 @@ def test_a_spanish_speaking_client_joins_checks_in_and_finds_help_in_spanish(new
     # Help first, in Spanish, the Spanish line first, with tap-to-call and -text.
     phone.get_by_role("heading", name=es("Please get help now")).wait_for()
     visit(phone, "crisis-phone-es")
-    phone.screenshot(path=str(SCREENSHOTS / "crisis-phone-es.png"), full_page=True)
     help_box = phone.locator("#crisis-help")
     first_line = help_box.locator(".crisis-contacts > li").first
     assert "988 Lifeline en español" in first_line.inner_text()

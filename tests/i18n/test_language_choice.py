@@ -103,3 +103,14 @@ def test_the_short_list_of_crisis_links_names_each_number_once_in_the_reader_s_l
     english = quick_links(crisis_contacts_for(None, "en"))
     hrefs = [contact.tel_href if kind == "call" else contact.sms_href for kind, contact in english]
     assert hrefs == ["tel:988", "sms:988", "tel:911"]
+
+
+def test_signing_in_greets_a_spanish_reader_in_spanish(client, client_a):
+    from tests.factories import sign_in
+
+    client_a.language = "es"
+    client_a.save()
+    response = sign_in(client, client_a)
+    page = client.get(response.url, headers={"accept-language": "en-US"}, follow=True)
+    greeting = [str(m) for m in page.context["messages"]]
+    assert greeting and all("Successfully" not in m for m in greeting), greeting
