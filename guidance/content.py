@@ -626,11 +626,21 @@ def spanish_text(key: str, field: str) -> str:
 
 
 def load_spanish(advice_model) -> int:
-    """Fill in the Spanish text of every piece that has none yet, leaving any
-    Spanish written in the admin alone. Returns how many pieces it filled."""
+    """Fill in the Spanish text of every piece that has none yet, where its
+    English is still the portal's own: a field a practice rewrote in the admin
+    keeps falling back to their English rather than showing Spanish for words
+    they replaced. Spanish written in the admin is left alone. Returns how many
+    pieces it filled."""
+    shipped = {piece["key"]: piece for piece in ADVICE}
     filled = 0
-    for advice in advice_model.objects.filter(key__in=[piece["key"] for piece in ADVICE]):
-        changed = [f for f in TRANSLATED if not getattr(advice, f"{f}_es")]
+    for advice in advice_model.objects.filter(key__in=shipped):
+        piece = shipped[advice.key]
+        english = {**piece, "questions": "\n".join(piece["questions"])}
+        changed = [
+            f
+            for f in TRANSLATED
+            if not getattr(advice, f"{f}_es") and getattr(advice, f"{f}_en") == english[f]
+        ]
         for field in changed:
             setattr(advice, f"{field}_es", spanish_text(advice.key, field))
         if changed:

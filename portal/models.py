@@ -90,12 +90,23 @@ class Practice(models.Model):
         return self.name
 
 
+# When a line is open, as the admin's form suggests it: worded in the reader's
+# language wherever a practice kept it as it is.
+ALWAYS_OPEN = gettext_noop("24 hours a day, every day")
+
+
 class Dialable:
-    """Tap-to-call and tap-to-text links for a line's numbers."""
+    """Tap-to-call and tap-to-text links for a line's numbers, and its hours."""
 
     call_number: str
     text_number: str
     text_message: str
+    hours: str
+
+    @property
+    def hours_text(self) -> str:
+        hours = str(self.hours)
+        return gettext(ALWAYS_OPEN) if hours == ALWAYS_OPEN else hours
 
     @staticmethod
     def _uri_number(number: str) -> str:
@@ -131,9 +142,7 @@ class CrisisContact(Dialable, models.Model):
     text_number = models.CharField(
         _("number to text"), max_length=32, blank=True, validators=[phone_number_validator]
     )
-    hours = models.CharField(
-        _("when it is open"), max_length=120, default="24 hours a day, every day"
-    )
+    hours = models.CharField(_("when it is open"), max_length=120, default=ALWAYS_OPEN)
     # Clients see the lines that answer in their own language first.
     language = models.CharField(
         _("answers in"),

@@ -96,6 +96,11 @@ def accept_invitation_view(request, token):
         invitation = check_invitation(token)
         if request.user.is_authenticated:
             return _unusable_invitation(request, gettext(SIGNED_IN_ALREADY), status=409)
+        # In the language the therapist wrote the invitation in, unless the
+        # visitor picked another on the page (the switcher's cookie).
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(invitation.language)
+            request.LANGUAGE_CODE = invitation.language
         form = AcceptInvitationForm(
             request.POST or None, invitation=invitation, language=request.LANGUAGE_CODE
         )

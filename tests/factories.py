@@ -111,6 +111,8 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     first_name = "Robin"
     last_name = "Invitee"
+    # As the invite form presets it: the therapist's own language.
+    language = factory.LazyAttribute(lambda o: o.therapist.language)
     token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
     expires_at = factory.LazyFunction(lambda: Invitation.default_expiry(timezone.now()))
 

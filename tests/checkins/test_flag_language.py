@@ -44,7 +44,7 @@ def test_a_flag_computed_in_english_reads_in_spanish(client_a, fake_spanish):
     flag = discomfort_flag(client_a)
     with translation.override("es"):
         assert flag.summary_text == "Incomodidad con usted valorada en 4/4."
-        assert flag.evidence_lines == ["Incomodidad: 4/4 (16 Nov)"]
+        assert flag.evidence_lines == ["Incomodidad: 4/4 (16 nov)"]
     with translation.override("en"):
         assert flag.summary_text == "Discomfort with you rated 4/4."
         assert flag.evidence_lines == ["Discomfort: 4/4 (Nov 16)"]
@@ -95,7 +95,7 @@ def test_a_flag_stored_before_messages_shows_its_stored_words(client_a, fake_spa
     assert old.summary_message == {}
     with translation.override("es"):
         assert old.summary_text == "Discomfort with you rated 4/4."
-        assert old.evidence_lines == ["Discomfort: 4/4 (16 Nov)"]
+        assert old.evidence_lines == ["Discomfort: 4/4 (16 nov)"]
 
 
 def test_a_message_that_no_longer_reads_falls_back_to_the_stored_words(client_a):

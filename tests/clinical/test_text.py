@@ -75,7 +75,7 @@ def test_a_finding_computed_in_english_reads_in_spanish(fake_spanish):
     with translation.override("es"):
         # The sentence, and the date inside it, in the reader's words.
         assert str(finding.summary) == (
-            "Sin check-in desde hace 3 semanas; el último fue la semana del 9 Nov."
+            "Sin check-in desde hace 3 semanas; el último fue la semana del 9 nov."
         )
         evidence = finding.evidence[0]
         assert (str(evidence.measure), str(evidence.value)) == ("Último check-in", "6 sesiones")
@@ -102,7 +102,7 @@ def test_a_stored_message_reads_the_same_after_json_and_in_each_language(fake_sp
         # The questionnaire's own published Spanish, item and answer alike.
         assert str(again) == (
             "Respondió «Varios días» a la pregunta 9 del PHQ-9 («Pensamientos de que estaría "
-            "mejor muerto(a) o de lastimarse de alguna manera») la semana del 9 Nov."
+            "mejor muerto(a) o de lastimarse de alguna manera») la semana del 9 nov."
         )
         assert str(decode(finding.evidence[0].as_dict()["value_message"])) == "Varios días"
 
@@ -112,7 +112,7 @@ def test_dates_are_named_in_the_readers_locale():
     with translation.override("en"):
         assert str(day) == "Dec 1"
     with translation.override("es"):
-        assert str(day) == "1 Dic"
+        assert str(day) == "1 dic"
     assert decode(day.as_dict()) == day
 
 

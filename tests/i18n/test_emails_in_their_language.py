@@ -60,18 +60,24 @@ def test_an_invitation_is_written_in_the_language_the_therapist_chose(
     assert not spanish(mail.outbox[1])
 
 
-def test_the_account_starts_in_the_language_the_invited_person_chose(
-    client, therapist, django_capture_on_commit_callbacks
+def test_the_invitation_page_speaks_the_invitation_s_language_unless_the_visitor_picks(
+    client, therapist
 ):
+    from django.conf import settings
+
     from tests.factories import invitation_with_token
 
-    invitation, token = invitation_with_token(therapist=therapist, language="en")
-    page = client.get(
-        reverse("accept_invitation", args=[token]), headers={"accept-language": "es-MX,es"}
-    )
-    assert page.context["form"].initial["language"] == "es", "preset from the browser"
+    invitation, token = invitation_with_token(therapist=therapist, language="es")
+    url = reverse("accept_invitation", args=[token])
+    page = client.get(url, headers={"accept-language": "en-US"})
+    assert page.headers["Content-Language"] == "es"
+    assert page.context["form"].initial["language"] == "es"
+    # Picked on the page with the switcher: that choice stands.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url)
+    assert page.context["form"].initial["language"] == "en"
     response = client.post(
-        reverse("accept_invitation", args=[token]),
+        url,
         {
             "password1": "a-long-and-unusual-passphrase",
             "password2": "a-long-and-unusual-passphrase",
@@ -81,7 +87,7 @@ def test_the_account_starts_in_the_language_the_invited_person_chose(
     )
     assert response.status_code == 302
     invitation.refresh_from_db()
-    assert invitation.accepted_by.language == "es"
+    assert invitation.accepted_by.language == "es", "the person's own choice on the form"
 
 
 @pytest.mark.django_db(transaction=True)
