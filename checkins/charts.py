@@ -108,13 +108,11 @@ class LineChart:
     def points_svg(self) -> str:
         """Each point as a marker with its week and value in a tooltip: drawn here,
         not in a template loop, so a year of points costs little to render."""
+        tooltip = gettext("Week of %(week)s: %(value)s")
         return mark_safe(  # noqa: S308 - numbers and escaped text only
             "".join(
                 f'<circle cx="{p.x}" cy="{p.y}" r="2.5" class="chart-point"><title>'
-                + escape(
-                    gettext("Week of %(week)s: %(value)s")
-                    % {"week": local_date(p.week, "M j"), "value": p.label}
-                )
+                + escape(tooltip % {"week": local_date(p.week, "M j"), "value": p.label})
                 + "</title></circle>"
                 for p in self.points
             )

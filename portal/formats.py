@@ -8,8 +8,11 @@ charts and summaries. Each of those is a format string marked for translation
 catalogue.
 """
 
+from datetime import date
+from functools import lru_cache
+
 from django.utils.formats import date_format
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 DATE_FORMATS = {
     "M j": pgettext_lazy("date format", "M j"),
@@ -24,4 +27,13 @@ DATE_FORMATS = {
 
 def local_date(value, fmt: str) -> str:
     """`value` in the English format `fmt`, as the active language writes it."""
+    if type(value) is date:  # not a datetime: equal datetimes may differ in their zone
+        return _date_in(get_language(), fmt, value)
+    return date_format(value, str(DATE_FORMATS[fmt]))
+
+
+@lru_cache(maxsize=4096)
+def _date_in(language: str | None, fmt: str, value: date) -> str:
+    """A day written out, kept: a chart labels each of a year's weeks, several
+    charts to a page, and the words for a day in a language never change."""
     return date_format(value, str(DATE_FORMATS[fmt]))
