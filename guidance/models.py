@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .content import SOURCES, credit
+from .library import library_changed
 
 
 class Audience(models.TextChoices):
@@ -13,6 +14,21 @@ class Audience(models.TextChoices):
 
 
 class AdviceQuerySet(models.QuerySet):
+    """Updates and bulk creates send no signals: they tell the library cache
+    themselves (deletes send post_delete, which guidance.apps listens to)."""
+
+    def update(self, **kwargs):
+        try:
+            return super().update(**kwargs)
+        finally:
+            library_changed(self.db)
+
+    def bulk_create(self, *args, **kwargs):
+        try:
+            return super().bulk_create(*args, **kwargs)
+        finally:
+            library_changed(self.db)
+
     def active(self):
         return self.filter(is_active=True)
 

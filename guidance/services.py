@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 
 from clinical.trends import CheckInLike, Thresholds, needs_crisis_help
 
+from .library import advice_library
 from .models import Advice, Audience, ShownAdvice
 from .rules import (
     CLOSING_KEY,
@@ -43,15 +44,34 @@ def select_advice(
     return client + therapist
 
 
-def attach_advice(*, checkin, history: Sequence[CheckInLike], t: Thresholds) -> list[ShownAdvice]:
+# What makes a piece of shown advice the same as another, for `attach_advice`.
+SHOWN_AS = (
+    "advice_id",
+    "position",
+    "key",
+    "audience",
+    "title",
+    "body",
+    "source",
+    "research",
+    "reason",
+    "language",
+)
+
+
+def attach_advice(
+    *, checkin, history: Sequence[CheckInLike], t: Thresholds, replace: bool = True
+) -> list[ShownAdvice]:
     """Store, word for word, the advice chosen for `checkin` (replacing any earlier choice
     for the same week, since an edited check-in gets fresh advice), in the active
-    language: the client's."""
+    language: the client's.
+
+    `replace=False` says the check-in is new, so nothing is stored for it yet. An
+    earlier choice that is the same, word for word, is kept as it is.
+    """
     language = get_language()
-    library = {advice.key: advice for advice in Advice.objects.active()}
-    chosen = select_advice(history, t, library)
-    ShownAdvice.objects.filter(checkin=checkin).delete()
-    return ShownAdvice.objects.bulk_create(
+    chosen = select_advice(history, t, advice_library())
+    shown = [
         ShownAdvice(
             checkin=checkin,
             advice=advice,
@@ -66,7 +86,18 @@ def attach_advice(*, checkin, history: Sequence[CheckInLike], t: Thresholds) -> 
             language=language,
         )
         for position, (advice, reason) in enumerate(chosen)
-    )
+    ]
+    if replace:
+        earlier = list(ShownAdvice.objects.filter(checkin=checkin).order_by("position"))
+        if _as_shown(earlier) == _as_shown(shown):
+            return earlier
+        if earlier:
+            ShownAdvice.objects.filter(checkin=checkin).delete()
+    return ShownAdvice.objects.bulk_create(shown) if shown else []
+
+
+def _as_shown(rows: list[ShownAdvice]) -> list[tuple]:
+    return [tuple(getattr(row, name) for name in SHOWN_AS) for row in rows]
 
 
 def client_advice(checkin) -> list[ShownAdvice]:
