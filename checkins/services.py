@@ -64,15 +64,21 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     now = now or timezone.now()
     answers = {field: data[field] for field in ANSWER_FIELDS if field in data}
     week_start = week_start_for(now, client.tz)
-    checkin = _save_week(client=client, week_start=week_start, answers=answers, now=now)
+    checkin, created = _save_week(client=client, week_start=week_start, answers=answers, now=now)
     if data.get("measures"):
         save_responses(checkin=checkin, measures=data["measures"])
     t = thresholds()
     history = rules_history(checkin, t)
     # Advice is kept word for word as the client reads it: in their language.
     with translation.override(client.language):
-        attach_advice(checkin=checkin, history=history, t=t)
-    sync_flags(client=client, findings=evaluate(history, current_week=week_start, t=t), now=now)
+        attach_advice(checkin=checkin, history=history, t=t, replace=not created)
+    # The client is locked already (by _save_week).
+    _apply_findings(
+        client,
+        evaluate(history, current_week=week_start, t=t),
+        now=now,
+        active=_active_flags(client),
+    )
     # After the flags: an answer that brings a talked-about trend back reopens its
     # flag only if the trend is still there, and opens a flag of its own if not.
     if data.get("agenda_answers"):
@@ -80,25 +86,39 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
     return checkin
 
 
-def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> CheckIn:
-    """Update the week's row if there is one (locked, so two submits queue),
-    else create it; a concurrent create loses to the unique constraint and
-    updates the row that won."""
+def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> tuple[CheckIn, bool]:
+    """Update the week's row if there is one, else create it; and whether it was created.
+
+    The week's row and the client are locked in one statement (FOR NO KEY UPDATE:
+    rows that only refer to them are not held up), so two submits queue, and the
+    daily recompute and a submit never both open a flag (see `sync_flags`). A
+    concurrent create loses to the unique constraint and updates the row that won.
+    """
     checkin = (
-        CheckIn.objects.select_for_update().filter(client=client, week_start=week_start).first()
+        CheckIn.objects.select_for_update(no_key=True, of=("self", "client"))
+        .select_related("client")
+        .only(*CHECKIN_FIELDS, "client__id")
+        .filter(client=client, week_start=week_start)
+        .first()
     )
     if checkin is None:
+        _lock_client(client)
         try:
             with transaction.atomic():
-                return CheckIn.objects.create(
+                checkin = CheckIn.objects.create(
                     client=client, week_start=week_start, submitted_at=now, **answers
                 )
+                return checkin, True
         except IntegrityError:
             checkin = CheckIn.objects.select_for_update().get(client=client, week_start=week_start)
+    checkin.client = client
     for name, value in answers.items():
         setattr(checkin, name, value)
     checkin.save(update_fields=[*answers, "updated_at"])
-    return checkin
+    return checkin, False
+
+
+CHECKIN_FIELDS = [field.name for field in CheckIn._meta.concrete_fields]
 
 
 # What the rules read of a check-in: the answers without the client's own words,
@@ -240,11 +260,19 @@ def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> 
     """
     # Lock the client first: a submit and the daily recompute may run at once,
     # and only one of them may open a flag the client has none of yet.
-    User.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
-    active = {
+    _lock_client(client)
+    return _apply_findings(client, findings, now=now, active=_active_flags(client))
+
+
+def _lock_client(client: User) -> None:
+    User.objects.select_for_update(no_key=True).filter(pk=client.pk).values("pk").first()
+
+
+def _active_flags(client: User) -> dict[str, Flag]:
+    """The client's active flags by kind, locked."""
+    return {
         flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
     }
-    return _apply_findings(client, findings, now=now, active=active)
 
 
 def _apply_findings(
