@@ -1,6 +1,7 @@
 """The one write path for check-ins: the form view, the demo data and the tests all use it."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q, Window
@@ -10,6 +11,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from clinical.trends import Finding, Thresholds, evaluate, thresholds
 from guidance.services import attach_advice
+from portal.compiled import Compiled
 from portal.models import User
 
 from .agenda import record_answers
@@ -94,12 +96,8 @@ def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> tup
     daily recompute and a submit never both open a flag (see `sync_flags`). A
     concurrent create loses to the unique constraint and updates the row that won.
     """
-    checkin = (
-        CheckIn.objects.select_for_update(no_key=True, of=("self", "client"))
-        .select_related("client")
-        .only(*CHECKIN_FIELDS, "client__id")
-        .filter(client=client, week_start=week_start)
-        .first()
+    checkin = next(
+        iter(_WEEK_LOCKED.instances(CheckIn, client_id=client.pk, week_start=week_start)), None
     )
     if checkin is None:
         _lock_client(client)
@@ -119,6 +117,18 @@ def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> tup
 
 
 CHECKIN_FIELDS = [field.name for field in CheckIn._meta.concrete_fields]
+# The week's row, locked with its client: the submit's first statement, compiled once.
+_WEEK_LOCKED = Compiled(
+    lambda client_id, week_start: (
+        CheckIn.objects.select_for_update(no_key=True, of=("self", "client"))
+        .select_related("client")
+        .only(*CHECKIN_FIELDS, "client__id")
+        .filter(client_id=client_id, week_start=week_start)
+        .order_by()
+    ),
+    client_id=int,
+    week_start=date,
+)
 
 
 # What the rules read of a check-in: the answers without the client's own words,
@@ -130,35 +140,56 @@ RULES_READ = [
 ]
 
 
-def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
-    """The check-ins the rules read for `checkin`, oldest first, ending with it:
-    the client's first few (their baseline) and the most recent window."""
-    upto = CheckIn.objects.filter(
-        client_id=checkin.client_id, week_start__lte=checkin.week_start
-    ).only(*RULES_READ)
+def _rules_history_query(client_id, week_start, baseline_checkins: int):
+    """`rules_history`'s one statement: the weeks it reads, each joined to its
+    questionnaire answers (one row per week and questionnaire, or one with none)."""
+    upto = CheckIn.objects.filter(client_id=client_id, week_start__lte=week_start)
     # The baseline weeks, the recent window, and the week of each questionnaire's
-    # first score (change is measured from it, however long ago), in one query.
+    # first score (change is measured from it, however long ago).
     first_scores = (
-        MeasureResponse.objects.filter(client_id=checkin.client_id)
+        MeasureResponse.objects.filter(client_id=client_id)
         .values("instrument")
         .annotate(first=Min("week_start"))
         .values("first")
     )
-    baseline = upto.order_by("week_start").values("week_start")[: t.baseline_checkins]
+    baseline = upto.order_by("week_start").values("week_start")[:baseline_checkins]
     recent = upto.order_by("-week_start").values("week_start")[:HISTORY_WINDOW]
-    history = list(
+    return (
         upto.filter(
             Q(week_start__in=baseline) | Q(week_start__in=recent) | Q(week_start__in=first_scores)
-        ).order_by("week_start")
+        )
+        .order_by("week_start")
+        .values_list(
+            "id", *RULES_READ, "measure_responses__instrument", "measure_responses__answers"
+        )
     )
-    # The questionnaire answers the rules read, as plain values (no model rows).
-    answers: dict[int, dict[str, list[int]]] = {c.pk: {} for c in history}
-    for checkin_id, instrument, given in MeasureResponse.objects.filter(
-        checkin_id__in=answers
-    ).values_list("checkin_id", "instrument", "answers"):
-        answers[checkin_id][instrument] = given
-    for checkin in history:
-        checkin.measure_answers = answers[checkin.pk]
+
+
+# Compiled once per baseline length (a threshold, which settings may change).
+_RULES_HISTORY: dict[int, Compiled] = {}
+
+
+def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
+    """The check-ins the rules read for `checkin`, oldest first, ending with it:
+    the client's first few (their baseline) and the most recent window, each
+    with its questionnaire answers; one statement, compiled once."""
+    query = _RULES_HISTORY.get(t.baseline_checkins)
+    if query is None:
+        query = _RULES_HISTORY[t.baseline_checkins] = Compiled(
+            partial(_rules_history_query, baseline_checkins=t.baseline_checkins),
+            client_id=int,
+            week_start=date,
+        )
+    names = ["id", *RULES_READ]
+    history: list[CheckIn] = []
+    for *values, instrument, given in query.rows(
+        client_id=checkin.client_id, week_start=checkin.week_start
+    ):
+        if not history or history[-1].pk != values[0]:
+            history.append(CheckIn.from_db(checkin._state.db, names, values))
+            history[-1].measure_answers = {}
+        if instrument is not None:
+            history[-1].measure_answers[instrument] = given
     return history
 
 
@@ -268,11 +299,15 @@ def _lock_client(client: User) -> None:
     User.objects.select_for_update(no_key=True).filter(pk=client.pk).values("pk").first()
 
 
+_ACTIVE_FLAGS = Compiled(
+    lambda client_id: Flag.objects.select_for_update().filter(client_id=client_id).active(),
+    client_id=int,
+)
+
+
 def _active_flags(client: User) -> dict[str, Flag]:
     """The client's active flags by kind, locked."""
-    return {
-        flag.kind: flag for flag in Flag.objects.select_for_update().filter(client=client).active()
-    }
+    return {flag.kind: flag for flag in _ACTIVE_FLAGS.instances(Flag, client_id=client.pk)}
 
 
 def _apply_findings(

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.utils.translation import get_language
 
 from clinical.trends import CheckInLike, Thresholds, needs_crisis_help
+from portal.compiled import Compiled
 
 from .library import advice_library
 from .models import Advice, Audience, ShownAdvice
@@ -59,6 +60,12 @@ SHOWN_AS = (
 )
 
 
+_SHOWN = Compiled(
+    lambda checkin_id: ShownAdvice.objects.filter(checkin_id=checkin_id).order_by("position"),
+    checkin_id=int,
+)
+
+
 def attach_advice(
     *, checkin, history: Sequence[CheckInLike], t: Thresholds, replace: bool = True
 ) -> list[ShownAdvice]:
@@ -88,7 +95,7 @@ def attach_advice(
         for position, (advice, reason) in enumerate(chosen)
     ]
     if replace:
-        earlier = list(ShownAdvice.objects.filter(checkin=checkin).order_by("position"))
+        earlier = _SHOWN.instances(ShownAdvice, checkin_id=checkin.pk)
         if _as_shown(earlier) == _as_shown(shown):
             return earlier
         if earlier:

@@ -1,0 +1,47 @@
+"""A queryset compiled once runs with each call's values, and reads as the ORM does."""
+
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from checkins.models import CheckIn
+from portal.compiled import Compiled
+from tests.factories import checkin_history
+
+
+def test_each_run_takes_its_own_values_and_converts_as_the_orm(client_a, client_b):
+    checkin_history(client_a, [{"wellbeing": 2, "in_crisis": True}, {"wellbeing": 7}])
+    checkin_history(client_b, [{"wellbeing": 5}])
+    query = Compiled(
+        lambda client_id, since: (
+            CheckIn.objects.filter(Q(client_id=client_id) & Q(week_start__gte=since))
+            .order_by("week_start")
+            .values_list("client_id", "week_start", "wellbeing", "in_crisis")
+        ),
+        client_id=int,
+        since=date,
+    )
+    for person in (client_a, client_b, client_a):
+        first = CheckIn.objects.filter(client=person).order_by("week_start").first()
+        since = first.week_start - timedelta(weeks=1)
+        expected = list(
+            CheckIn.objects.filter(client=person, week_start__gte=since)
+            .order_by("week_start")
+            .values_list("client_id", "week_start", "wellbeing", "in_crisis")
+        )
+        assert query.rows(client_id=person.pk, since=since) == expected
+    assert query.rows(client_id=client_a.pk, since=first.week_start + timedelta(weeks=99)) == []
+
+
+def test_instances_are_the_orms(client_a):
+    checkin_history(client_a, [{"wellbeing": 2}, {"wellbeing": 7, "to_raise": "Sleep"}])
+    query = Compiled(
+        lambda client_id: CheckIn.objects.filter(client_id=client_id).order_by("week_start"),
+        client_id=int,
+    )
+    got = query.instances(CheckIn, client_id=client_a.pk)
+    expected = list(CheckIn.objects.filter(client=client_a).order_by("week_start"))
+    assert [(c.pk, c.wellbeing, c.to_raise, c.submitted_at) for c in got] == [
+        (c.pk, c.wellbeing, c.to_raise, c.submitted_at) for c in expected
+    ]
+    assert not got[0]._state.adding
