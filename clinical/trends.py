@@ -9,9 +9,10 @@ The defaults are defended one by one below; a practice can override any of
 them with the TREND_THRESHOLDS setting (see `thresholds()`).
 """
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from statistics import mean, median
+from statistics import median
 from typing import Protocol
 
 from django.conf import settings
@@ -31,6 +32,18 @@ from .measures import (
 )
 from .text import WORDED, Choice, Date, InstrumentText, Joined, Message, english
 from .vocabulary import WORTH_RAISING, FlagKind, Severity
+
+
+def mean(values):
+    """`statistics.mean`, to the bit and the type, without its exact fractions for
+    whole numbers (the answers are): a whole-number mean is an int, and any other
+    is their sum divided once, which Python rounds correctly, as statistics does.
+    Anything else (floats, mixed) goes to statistics.mean itself."""
+    values = list(values)
+    if values and all(type(v) is int for v in values):
+        total, n = sum(values), len(values)
+        return total // n if total % n == 0 else total / n
+    return statistics.mean(values)
 
 
 class CheckInLike(Protocol):
