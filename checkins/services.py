@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_noop
 from clinical.trends import Finding, Thresholds, evaluate, thresholds
 from guidance.services import attach_advice
 from portal.compiled import Compiled
+from portal.lookups import AnyOf
 from portal.models import User
 
 from .agenda import record_answers
@@ -210,7 +211,11 @@ def rules_histories(client_ids: list[int], t: Thresholds) -> dict[int, list[Chec
         )
         .filter(Q(from_first__lte=t.baseline_checkins) | Q(from_last__lte=HISTORY_WINDOW))
     )
-    kept = {(c.client_id, c.week_start): c for c in numbered}
+    names = ["id", *RULES_READ]  # read as values, made into check-ins here: less work
+    kept = {}
+    for values in numbered.values_list(*names):
+        checkin = CheckIn.from_db(numbered.db, names, values)
+        kept[(checkin.client_id, checkin.week_start)] = checkin
     first_scores = set(
         MeasureResponse.objects.filter(client_id__in=client_ids)
         .values("client_id", "instrument")
@@ -227,7 +232,7 @@ def rules_histories(client_ids: list[int], t: Thresholds) -> dict[int, list[Chec
                 kept[(checkin.client_id, checkin.week_start)] = checkin
     answers: dict[int, dict[str, list[int]]] = {c.pk: {} for c in kept.values()}
     for checkin_id, instrument, given in MeasureResponse.objects.filter(
-        checkin_id__in=answers
+        AnyOf(F("checkin_id"), list(answers))
     ).values_list("checkin_id", "instrument", "answers"):
         answers[checkin_id][instrument] = given
     histories: dict[int, list[CheckIn]] = {}
