@@ -16,7 +16,7 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connect
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from portal.emails import send_templated_email, templated_email
+from portal.emails import send_templated_email, templated_email_for_each
 from portal.models import Role, User
 
 from .models import (
@@ -90,19 +90,27 @@ def deliver_reminder(*, client: User, kind: str, week_start: date) -> bool:
     return deliver_reminders([(client, kind, week_start)]) == 1
 
 
-def _reminder_email(client: User, kind: str, week_start: date) -> EmailMultiAlternatives:
-    return templated_email(
-        to=client.email,
-        template="checkins/email/reminder",
-        language=client.language,
-        context={
-            "client": client,
-            "follow_up": kind == NotificationKind.FOLLOW_UP,
-            "checkin_url": settings.SITE_URL + reverse("checkin"),
-            "week_end": week_start + timedelta(days=6),
-        },
-        unsubscribe_url=unsubscribe_url(client, UNSUBSCRIBE_REMINDERS),
-    )
+def _reminder_email(
+    client: User, kind: str, week_start: date, rendered: dict | None = None
+) -> EmailMultiAlternatives:
+    """The reminder for `client`. Only the unsubscribe link is theirs (no client data
+    goes in an email), so `rendered` keeps each language, kind and week's email
+    rendered once, for a batch to give each client with their own link."""
+    key = (client.language, kind, week_start)
+    for_recipient = rendered.get(key) if rendered is not None else None
+    if for_recipient is None:
+        for_recipient = templated_email_for_each(
+            template="checkins/email/reminder",
+            language=client.language,
+            context={
+                "follow_up": kind == NotificationKind.FOLLOW_UP,
+                "checkin_url": settings.SITE_URL + reverse("checkin"),
+                "week_end": week_start + timedelta(days=6),
+            },
+        )
+        if rendered is not None:
+            rendered[key] = for_recipient
+    return for_recipient(client.email, unsubscribe_url(client, UNSUBSCRIBE_REMINDERS))
 
 
 # What the server says of one message (this address, this content), not of the
@@ -139,13 +147,14 @@ def deliver_reminders(reminders: list[tuple[User, str, date]]) -> int:
     if not due:
         return 0
     sent = 0
+    rendered: dict = {}
     with get_connection() as connection:
         for client, kind, week in due:
             claim = _claim(client, kind, week)
             if claim is None:
                 continue
             try:
-                connection.send_messages([_reminder_email(client, kind, week)])
+                connection.send_messages([_reminder_email(client, kind, week, rendered)])
             except MESSAGE_REFUSED:
                 logger.exception("A reminder was refused; the next run tries it again.")
                 claim.delete()
