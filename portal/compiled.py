@@ -66,6 +66,8 @@ class Compiled:
         return compiled
 
     def rows(self, using: str | None = None, **values) -> list[tuple]:
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"Values for {sorted(self.kinds)} are needed, got {sorted(values)}")
         connection = connections[using or router.db_for_read(self._model())]
         sql, params, slots, compiler, converters, _ = self._compile(connection)
         params = params.copy()

@@ -257,3 +257,35 @@ def test_ten_years_of_history_cost_what_a_month_does(
     if history is not None:
         assert history.paginator.count == 520
         assert len(history.object_list) == 12
+
+
+def submit_statements(person, data) -> list[str]:
+    """The statements a submit sends, without the transaction's own (BEGIN, savepoints,
+    COMMIT), which the backends spell differently."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from checkins.services import submit_checkin
+
+    with CaptureQueriesContext(connection) as ctx:
+        submit_checkin(client=person, data=data)
+    own = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "COMMIT")
+    return [q["sql"].split()[0] for q in ctx.captured_queries if not q["sql"].startswith(own)]
+
+
+def test_a_submit_takes_one_statement_per_step(client_a):
+    """A new week: the week's row looked for (there is none yet), the client
+    locked, the row and its history row written, the rules' history with
+    its answers read, the advice written, the flags read. An edit of the week:
+    the row and the client locked at once, the row and its history row, the
+    rules' history, the advice shown before (the same, so not rewritten), the flags.
+    The advice library is read once and kept."""
+    from tests.factories import answers
+
+    checkin_history(
+        client_a, [{"wellbeing": 3}] * 4, last_week_at=timezone.now() - timedelta(weeks=1)
+    )
+    first = submit_statements(client_a, answers(wellbeing=6))
+    assert first == ["SELECT", "SELECT", "INSERT", "INSERT", "SELECT", "INSERT", "SELECT"]
+    again = submit_statements(client_a, answers(wellbeing=6))
+    assert again == ["SELECT", "UPDATE", "INSERT", "SELECT", "SELECT", "SELECT"]
