@@ -139,9 +139,9 @@ def _read_overview(client: User) -> ClientOverview:
         else [],
         agenda=list(AgendaItem.objects.open().filter(client=client).select_related("flag")),
         agenda_answered=list(
-            AgendaItem.objects.filter(client=client, talked_about_at__isnull=False).order_by(
-                "-talked_about_at"
-            )[:AGENDA_ANSWERED_SHOWN]
+            AgendaItem.objects.filter(client=client, talked_about_at__isnull=False)
+            .select_related("flag")
+            .order_by("-talked_about_at")[:AGENDA_ANSWERED_SHOWN]
         ),
         last_reminder=SentNotification.objects.filter(
             user=client, kind__in=[NotificationKind.REMINDER, NotificationKind.FOLLOW_UP]

@@ -62,7 +62,9 @@ def checkin(request):
         previous=previous,
         week_start=week_start,
         instruments=questionnaires_for(request, client, week_start),
-        talked_about=AgendaItem.objects.awaiting_answer().filter(client=client),
+        talked_about=AgendaItem.objects.awaiting_answer()
+        .filter(client=client)
+        .select_related("flag"),
     )
     if request.method == "POST" and form.is_valid():
         submit_checkin(client=client, data=form.answers())

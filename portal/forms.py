@@ -165,7 +165,7 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, invitation, language=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
-        # The language the visitor's browser asks for (or they picked on the page).
+        # The page's language: the invitation's, or the one the visitor picked.
         self.initial.setdefault("language", language or invitation.language)
         practice = invitation.therapist.practice
         self.fields["time_zone"].choices = time_zone_choices(

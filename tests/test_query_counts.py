@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from checkins.models import Flag, FlagKind
 from clinical.measures import GAD7, PHQ9, example_answers
 from tests.factories import (
     ClientFactory,
@@ -62,13 +63,17 @@ def more_clients(therapist, n: int):
 
 
 def agenda(w, n: int):
-    """Another n agenda items for client_a, half of them already talked about."""
+    """Another n agenda items for client_a, half of them already talked about:
+    those one of their trends (worded for the reader from its flag)."""
     from checkins.agenda import add_item, mark_talked_about
 
+    trend = Flag.objects.get(client=w["client_a"], kind=FlagKind.DISCOMFORT)
     for i in range(n):
-        item = add_item(client=w["client_a"], text=f"Item {i}")
         if i % 2:
+            item = add_item(client=w["client_a"], flag=trend)
             mark_talked_about(item=item, by=w["therapist"], note="")
+        else:
+            add_item(client=w["client_a"], text=f"Item {i}")
 
 
 # page: (who looks, its URL, what grows). Each grows from a little to a lot.
