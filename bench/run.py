@@ -30,6 +30,9 @@ RESULTS = ROOT / "bench" / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+# As in production: sessions, lockouts and cached rows in Redis, shared by every
+# gunicorn worker (a database of its own, apart from the tests' and the demo's).
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
 os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.base"
 os.environ["DEBUG"] = "0"  # as in production: no query log, cached templates
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 40)

@@ -119,7 +119,7 @@ def accept_invitation_view(request, token):
             )
     except InvitationError as error:
         return _unusable_invitation(request, str(error), status=410)
-    login(request, client, backend="allauth.account.auth_backends.AuthenticationBackend")
+    login(request, client, backend="portal.backends.AuthenticationBackend")
     messages.success(request, gettext("Welcome! Your account is ready."))
     return redirect("home")
 

@@ -147,7 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.backends.AuthenticationBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -210,7 +210,7 @@ ACCOUNT_RATE_LIMITS = {
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.SharedClientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }

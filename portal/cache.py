@@ -1,0 +1,32 @@
+"""The shared cache: Django's Redis backend, holding on to its clients.
+
+Django's RedisCacheClient builds a new `redis.Redis` for every cache call, and
+each one copies redis-py's table of response callbacks: on a signed-in request,
+which reads the session and the two-factor answer from the cache, that copying
+cost more than the two round trips to Redis. A `redis.Redis` over a connection
+pool is safe to share between threads, and redis-py's pools reconnect after a
+fork, so one client per pool serves every call.
+"""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(write)
+            )
+        return client
+
+
+class SharedClientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
