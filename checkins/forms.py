@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from functools import cached_property
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import HTML, Fieldset, Layout
@@ -250,7 +251,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         """A fieldset per questionnaire due this week, in its published wording: the
         instructions as the legend, each item with its four answers, the closing
         question (not scored), and the source."""
-        given = self.instance.measure_answers if self.instance.pk and self.instruments else {}
+        given = {key: response.answers for key, response in self._saved_responses.items()}
         fieldsets = []
         for due in self.instruments:
             # In its published wording for the reader's language.
@@ -278,8 +279,8 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                     required=False,
                     empty_value=None,
                 )
-                if self.instance.pk:
-                    self.initial[name] = self._follow_up(instrument.key)
+                if instrument.key in self._saved_responses:
+                    self.initial[name] = self._saved_responses[instrument.key].follow_up
                 names.append(name)
             fieldsets.append(
                 Fieldset(
@@ -298,11 +299,12 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
             )
         return fieldsets
 
-    def _follow_up(self, key: str):
-        for response in self.instance.measure_responses.all():
-            if response.instrument == key:
-                return response.follow_up
-        return None
+    @cached_property
+    def _saved_responses(self) -> dict:
+        """The week's saved questionnaire answers by instrument key, read once."""
+        if not (self.instance.pk and self.instruments):
+            return {}
+        return {r.instrument: r for r in self.instance.measure_responses.all()}
 
     def clean(self):
         cleaned = super().clean()

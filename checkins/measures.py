@@ -30,15 +30,15 @@ class MeasureError(ValueError):
     """Questionnaire answers that cannot be scored (an item left out)."""
 
 
-def schedule_for(practice) -> list[tuple[Instrument, int]]:
+def schedule_for(practice_id: int | None) -> list[tuple[Instrument, int]]:
     """The practice's questionnaires and how often each is asked, in weeks; an
     instrument the practice has not set is asked every `DEFAULT_EVERY_WEEKS`."""
     chosen = (
         {
             row.instrument: row.every_weeks
-            for row in MeasureSchedule.objects.filter(practice=practice)
+            for row in MeasureSchedule.objects.filter(practice_id=practice_id)
         }
-        if practice is not None
+        if practice_id is not None
         else {}
     )
     every = {key: chosen.get(key, DEFAULT_EVERY_WEEKS) for key in INSTRUMENTS}
@@ -48,7 +48,7 @@ def schedule_for(practice) -> list[tuple[Instrument, int]]:
 def due_instruments(client: User, week_start: date) -> list[Instrument]:
     """The questionnaires that belong in `client`'s check-in for `week_start`: the
     ones answered that week already (to edit), and the ones whose turn it is."""
-    schedule = schedule_for(client.practice)
+    schedule = schedule_for(client.practice_id)
     if not schedule:
         return []
     last = dict(
@@ -66,7 +66,13 @@ def due_instruments(client: User, week_start: date) -> list[Instrument]:
 def save_responses(*, checkin: CheckIn, measures: dict[str, dict]) -> list[MeasureResponse]:
     """Store the week's questionnaire answers with their totals, computed here and
     never typed in. `measures` maps an instrument key to its item `answers` (in
-    printed order) and an optional `follow_up` answer."""
+    printed order) and an optional `follow_up` answer.
+
+    The caller holds the week's row locked (as `submit_checkin` does), so the
+    week's responses are read once and each is then updated or created: no
+    other submit can write them in between.
+    """
+    existing = {r.instrument: r for r in MeasureResponse.objects.filter(checkin=checkin)}
     saved = []
     for key, given in measures.items():
         instrument = INSTRUMENTS[key]
@@ -74,17 +80,13 @@ def save_responses(*, checkin: CheckIn, measures: dict[str, dict]) -> list[Measu
         score = total(instrument, answers)
         if score is None:
             raise MeasureError(f"Every {instrument.short_name} item needs an answer.")
-        response, _ = MeasureResponse.objects.update_or_create(
-            checkin=checkin,
-            instrument=key,
-            defaults={
-                "client_id": checkin.client_id,
-                "week_start": checkin.week_start,
-                "answers": answers,
-                "follow_up": given.get("follow_up"),
-                "total": score,
-            },
-        )
+        response = existing.get(key) or MeasureResponse(checkin=checkin, instrument=key)
+        response.client_id = checkin.client_id
+        response.week_start = checkin.week_start
+        response.answers = answers
+        response.follow_up = given.get("follow_up")
+        response.total = score
+        response.save()
         saved.append(response)
     return saved
 

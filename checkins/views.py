@@ -50,12 +50,14 @@ def checkin(request):
     """This week's check-in: a new one, or the one already saved, while the week is open."""
     client = request.user
     week_start = week_start_for(timezone.now(), client.tz)
-    current = CheckIn.objects.for_week(client, week_start)
-    previous = (
-        CheckIn.objects.filter(client=client, week_start__lt=week_start)
-        .order_by("-week_start")
-        .first()
+    # This week's row, if saved already, and the one before it: one query.
+    latest = list(
+        CheckIn.objects.filter(client=client, week_start__lte=week_start).order_by("-week_start")[
+            :2
+        ]
     )
+    current = latest.pop(0) if latest and latest[0].week_start == week_start else None
+    previous = latest[0] if latest else None
     form = CheckInForm(
         request.POST or None,
         instance=current,
