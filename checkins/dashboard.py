@@ -22,10 +22,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from clinical.trends import weeks_missed
+from clinical.vocabulary import HOMEWORK_SHARE
+from portal.compiled import Compiled
 from portal.models import User
 
 from .charts import LineChart, client_charts
-from .measures import MeasureSummary, summaries_for
+from .measures import MeasureSummary, as_date, score_ends, summaries_from
 from .models import CheckIn, Flag, FlagStatus, week_start_for
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,23 @@ SPARKLINE_WEEKS = 8
 SPARKLINE_SIZE = {"width": 120, "height": 32, "compact": True, "for_therapist": True}
 
 
+@dataclass(frozen=True, slots=True)
+class RecentWeek:
+    """One week of a sparkline: the answers the trend lines draw, and no more."""
+
+    READ = ("week_start", "wellbeing", "expectations", "discomfort", "homework")
+
+    week_start: date
+    wellbeing: int
+    expectations: int
+    discomfort: int
+    homework: str
+
+    @property
+    def homework_share(self) -> float | None:
+        return HOMEWORK_SHARE.get(self.homework)
+
+
 @dataclass
 class DashboardRow:
     client: User
@@ -45,7 +64,7 @@ class DashboardRow:
     sessions: int | None
     flags: list[Flag] = field(default_factory=list)
     measures: list[MeasureSummary] = field(default_factory=list)
-    recent: list[CheckIn] = field(default_factory=list)  # the sparklines' weeks, oldest first
+    recent: list[RecentWeek] = field(default_factory=list)  # the sparklines' weeks, oldest first
     html: str = ""  # the row as rendered (see render_rows)
 
     @cached_property
@@ -111,34 +130,64 @@ class CaseloadData:
 
     clients: list[User]
     current_weeks: dict[int, date]
-    recent: dict[int, list[CheckIn]]
+    recent: dict[int, list[RecentWeek]]
     flags: dict[int, list[Flag]]
     measures: dict[int, list[MeasureSummary]]
 
 
+def _caseload(therapist_id):
+    return User.objects.caseload_of(therapist_id)
+
+
+_LATEST = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
+# The dashboard's statements, compiled to SQL once per database connection (see
+# portal.compiled): building them took longer than PostgreSQL takes to answer.
+_CLIENTS = Compiled(
+    lambda therapist_id: _caseload(therapist_id).annotate(
+        last_week=Subquery(_LATEST.values("week_start")[:1]),
+        last_sessions=Subquery(_LATEST.values("sessions_attended")[:1]),
+        **score_ends(),
+    ),
+    therapist_id=int,
+)
+# Only what the trend lines draw: the free text stays in the database.
+_WINDOW = Compiled(
+    lambda therapist_id, since: (
+        CheckIn.objects.filter(
+            client__in=_caseload(therapist_id).values("pk"), week_start__gte=since
+        )
+        .order_by("week_start")
+        .values_list("client_id", *RecentWeek.READ)
+    ),
+    therapist_id=int,
+    since=date,
+)
+_FLAGS = Compiled(
+    lambda therapist_id: (
+        Flag.objects.active()
+        .filter(client__in=_caseload(therapist_id).values("pk"))
+        .order_by("-severity", "pk")
+    ),
+    therapist_id=int,
+)
+
+
 def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
     """Four queries, whatever the caseload or history size."""
-    latest = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
-    clients = list(
-        User.objects.caseload_of(therapist).annotate(
-            last_week=Subquery(latest.values("week_start")[:1]),
-            last_sessions=Subquery(latest.values("sessions_attended")[:1]),
-        )
-    )
+    clients = _CLIENTS.instances(User, therapist_id=therapist.pk)
     current = {client.pk: week_start_for(now, client.tz) for client in clients}
-    recent: dict[int, list[CheckIn]] = defaultdict(list)
+    recent: dict[int, list[RecentWeek]] = defaultdict(list)
     flags: dict[int, list[Flag]] = defaultdict(list)
     measures: dict[int, list[MeasureSummary]] = {}
+    for client in clients:
+        client.last_week = as_date(client.last_week)
+        if found := summaries_from(client):
+            measures[client.pk] = found
     if clients:
-        measures = summaries_for(clients)
-        window_start = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
-        # Only what the trend lines draw: the free text stays in the database.
-        window = CheckIn.objects.filter(client__in=clients, week_start__gte=window_start).only(
-            "client_id", "week_start", "wellbeing", "expectations", "discomfort", "homework"
-        )
-        for checkin in window.order_by("week_start"):
-            recent[checkin.client_id].append(checkin)
-        for flag in Flag.objects.active().filter(client__in=clients).order_by("-severity", "pk"):
+        since = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
+        for client_id, *answers in _WINDOW.rows(therapist_id=therapist.pk, since=since):
+            recent[client_id].append(RecentWeek(*answers))
+        for flag in _FLAGS.instances(Flag, therapist_id=therapist.pk):
             flags[flag.client_id].append(flag)
     return CaseloadData(clients, current, recent, flags, measures)
 

@@ -136,10 +136,9 @@ class MeasureSummary:
         return "", ""
 
 
-def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
-    """First and latest scores of every client in `clients`, per questionnaire: one
-    query of index lookups on (client, instrument, week), whatever the number of
-    clients or the length of their histories."""
+def score_ends() -> dict[str, Subquery]:
+    """Annotations for a queryset of clients: each questionnaire's first and latest
+    total and week, as index lookups on (client, instrument, week)."""
     ends = {}
     for key in INSTRUMENTS:
         scored = MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=key)
@@ -148,6 +147,31 @@ def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
                 ends[f"{key}__{end}__{column}"] = Subquery(
                     scored.order_by(order).values(column)[:1]
                 )
+    return ends
+
+
+def summaries_from(row) -> list[MeasureSummary]:
+    """A client's summaries from a row annotated with `score_ends` (a mapping, or a
+    client instance carrying the annotations)."""
+    value = row.__getitem__ if isinstance(row, dict) else row.__dict__.__getitem__
+    return [
+        MeasureSummary(
+            instrument,
+            value(f"{key}__first__total"),
+            as_date(value(f"{key}__first__week_start")),
+            value(f"{key}__latest__total"),
+            as_date(value(f"{key}__latest__week_start")),
+        )
+        for key, instrument in INSTRUMENTS.items()
+        if value(f"{key}__first__total") is not None
+    ]
+
+
+def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
+    """First and latest scores of every client in `clients`, per questionnaire: one
+    query of index lookups on (client, instrument, week), whatever the number of
+    clients or the length of their histories."""
+    ends = score_ends()
     rows = (
         User.objects.filter(pk__in=[client.pk for client in clients])
         .annotate(**ends)
@@ -155,25 +179,14 @@ def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
     )
     summaries: dict[int, list[MeasureSummary]] = {}
     for row in rows:
-        found = [
-            MeasureSummary(
-                instrument,
-                row[f"{key}__first__total"],
-                _as_date(row[f"{key}__first__week_start"]),
-                row[f"{key}__latest__total"],
-                _as_date(row[f"{key}__latest__week_start"]),
-            )
-            for key, instrument in INSTRUMENTS.items()
-            if row[f"{key}__first__total"] is not None
-        ]
-        if found:
+        if found := summaries_from(row):
             summaries[row["pk"]] = found
     return summaries
 
 
-def _as_date(value) -> date:
+def as_date(value):
     """A week read through a subquery: a date on PostgreSQL, a string on SQLite."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def in_plain_words(summary: MeasureSummary, *, latest_answers=()) -> str:

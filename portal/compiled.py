@@ -61,6 +61,7 @@ class Compiled:
             compiler,
             compiler.get_converters(columns),
             [getattr(col, "target", None) for col in columns],
+            dict(compiler.annotation_col_map or {}),
         )
         self._by_connection[connection] = compiled
         return compiled
@@ -69,7 +70,7 @@ class Compiled:
         if values.keys() != self.kinds.keys():
             raise TypeError(f"Values for {sorted(self.kinds)} are needed, got {sorted(values)}")
         connection = connections[using or router.db_for_read(self._model())]
-        sql, params, slots, compiler, converters, _ = self._compile(connection)
+        sql, params, slots, compiler, converters, *_ = self._compile(connection)
         params = params.copy()
         for name, value in values.items():
             for i in slots[name]:
@@ -83,18 +84,23 @@ class Compiled:
 
     def instances(self, model: type[Model], using: str | None = None, **values) -> list:
         """The rows as `model` instances, from the columns of `model` (the first ones
-        selected; a related row's columns after them are left out)."""
+        selected; a related row's columns after them are left out), each with the
+        queryset's annotations set on it as Django sets them."""
         connection = connections[using or router.db_for_read(model)]
-        *_, targets = self._compile(connection)
+        *_, targets, annotations = self._compile(connection)
         names = []
         for target in targets:
             if target is None or target.model is not model:
                 break
             names.append(target.attname)
         n = len(names)
-        return [
-            model.from_db(connection.alias, names, row[:n]) for row in self.rows(using, **values)
-        ]
+        found = []
+        for row in self.rows(using, **values):
+            instance = model.from_db(connection.alias, names, row[:n])
+            for name, index in annotations.items():
+                setattr(instance, name, row[index])
+            found.append(instance)
+        return found
 
     def _model(self) -> type[Model]:
         if self._model_class is None:

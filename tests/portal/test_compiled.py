@@ -2,10 +2,12 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
+from checkins.measures import as_date
 from checkins.models import CheckIn
 from portal.compiled import Compiled
+from portal.models import User
 from tests.factories import checkin_history
 
 
@@ -45,3 +47,22 @@ def test_instances_are_the_orms(client_a):
         (c.pk, c.wellbeing, c.to_raise, c.submitted_at) for c in expected
     ]
     assert not got[0]._state.adding
+
+
+def test_instances_carry_the_querysets_annotations(client_a, client_b):
+    checkin_history(client_a, [{"wellbeing": 2}, {"wellbeing": 7}])
+    latest = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
+    query = Compiled(
+        lambda client_id: User.objects.filter(pk=client_id).annotate(
+            last_wellbeing=Subquery(latest.values("wellbeing")[:1]),
+            last_week=Subquery(latest.values("week_start")[:1]),
+        ),
+        client_id=int,
+    )
+    [found] = query.instances(User, client_id=client_a.pk)
+    expected = CheckIn.objects.filter(client=client_a).order_by("-week_start").first()
+    assert (found.pk, found.email) == (client_a.pk, client_a.email)
+    assert found.last_wellbeing == 7
+    assert as_date(found.last_week) == expected.week_start
+    [nothing] = query.instances(User, client_id=client_b.pk)
+    assert nothing.last_wellbeing is None and nothing.last_week is None
