@@ -6,6 +6,8 @@ place of a bar, and the table beside the chart holds the same numbers.
 
 from dataclasses import dataclass
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from .figures import Cell, Shown, display, shown
@@ -37,12 +39,31 @@ class BarChart:
         return ROW_HEIGHT * len(self.bars) + 4
 
     @property
-    def bar_left(self) -> int:
-        return BAR_LEFT
-
-    @property
-    def bar_max(self) -> int:
-        return BAR_MAX
+    def bars_svg(self) -> SafeString:
+        """Every bar's name, track, fill and value as SVG, built here rather than in a
+        template loop: a practice of 200 therapists draws a thousand bars."""
+        fill = '<rect x="{0}" y="{1}" width="{2}" height="12" class="bar-fill"/>'
+        return format_html_join(
+            "\n",
+            '<text x="{0}" y="{1}" class="bar-name">{2}</text>'
+            '<rect x="{0}" y="{3}" width="{4}" height="12" class="bar-track"/>{5}'
+            '<text x="{6}" y="{7}" class="bar-value{8}">{9}</text>',
+            (
+                (
+                    BAR_LEFT,
+                    bar.y + 13,
+                    bar.name,
+                    bar.y + 18,
+                    BAR_MAX,
+                    "" if bar.held_back else format_html(fill, BAR_LEFT, bar.y + 18, bar.width),
+                    BAR_MAX + 8,
+                    bar.y + 28,
+                    " held-back" if bar.held_back else "",
+                    bar.text,
+                )
+                for bar in self.bars
+            ),
+        )
 
     @property
     def description(self) -> str:
