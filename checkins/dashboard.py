@@ -1,9 +1,9 @@
 """The therapist's dashboard: the caseload ranked by what is most worth raising.
 
 A fixed number of queries whatever the caseload or history size: the clients
-with their latest check-in (subqueries on the (client, week) index), the
-check-ins of a short recent window, the active flags, and each client's first
-and latest questionnaire scores.
+with their latest check-in and their first and latest questionnaire scores
+(subqueries on the (client, week) and (client, instrument, week) indexes), the
+check-ins of a short recent window, and the active flags.
 """
 
 import hashlib
@@ -173,7 +173,7 @@ _FLAGS = Compiled(
 
 
 def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
-    """Four queries, whatever the caseload or history size."""
+    """Three queries, whatever the caseload or history size."""
     clients = _CLIENTS.instances(User, therapist_id=therapist.pk)
     current = {client.pk: week_start_for(now, client.tz) for client in clients}
     recent: dict[int, list[RecentWeek]] = defaultdict(list)

@@ -1,6 +1,7 @@
 """Signing in through allauth, and reading the signed-in person on every request."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.core.exceptions import PermissionDenied
 
 from .compiled import Compiled
 from .models import User
@@ -13,6 +14,15 @@ _BY_PK = Compiled(lambda pk: User._default_manager.filter(pk=pk), pk=int)
 
 
 class AuthenticationBackend(AllauthBackend):
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is None:
+            # Settings list allauth's own backend after this one only so that
+            # sessions begun under its name stay signed in: it would check the
+            # same password again, so a failed sign-in ends here.
+            raise PermissionDenied
+        return user
+
     def get_user(self, user_id):
         try:
             pk = int(user_id)

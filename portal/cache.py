@@ -5,7 +5,7 @@ each one copies redis-py's table of response callbacks: on a signed-in request,
 which reads the session and the two-factor answer from the cache, that copying
 cost more than the two round trips to Redis. A `redis.Redis` over a connection
 pool is safe to share between threads, and redis-py's pools reconnect after a
-fork, so one client per pool serves every call.
+fork, so one client per server serves every call.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -17,12 +17,16 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
+        # The server is picked once (a replica at random for a read), and the
+        # client kept for it is the one over that server's own pool.
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            client = self._clients[index] = self._client(
-                connection_pool=self._get_connection_pool(write)
-            )
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
         return client
 
 

@@ -148,6 +148,9 @@ AUTH_USER_MODEL = "portal.User"
 
 AUTHENTICATION_BACKENDS = [
     "portal.backends.AuthenticationBackend",
+    # Named in sessions begun before the backend above replaced it: listed so
+    # they stay signed in. Never asked at sign-in (see portal.backends).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 PASSWORD_HASHERS = [
