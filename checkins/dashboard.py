@@ -135,15 +135,11 @@ class CaseloadData:
     measures: dict[int, list[MeasureSummary]]
 
 
-def _caseload(therapist_id):
-    return User.objects.caseload_of(therapist_id)
-
-
 _LATEST = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
 # The dashboard's statements, compiled to SQL once per database connection (see
 # portal.compiled): building them took longer than PostgreSQL takes to answer.
 _CLIENTS = Compiled(
-    lambda therapist_id: _caseload(therapist_id).annotate(
+    lambda therapist_id: User.objects.caseload_of(therapist_id).annotate(
         last_week=Subquery(_LATEST.values("week_start")[:1]),
         last_sessions=Subquery(_LATEST.values("sessions_attended")[:1]),
         **score_ends(),
@@ -154,7 +150,7 @@ _CLIENTS = Compiled(
 _WINDOW = Compiled(
     lambda therapist_id, since: (
         CheckIn.objects.filter(
-            client__in=_caseload(therapist_id).values("pk"), week_start__gte=since
+            client__in=User.objects.caseload_of(therapist_id).values("pk"), week_start__gte=since
         )
         .order_by("week_start")
         .values_list("client_id", *RecentWeek.READ)
@@ -165,7 +161,7 @@ _WINDOW = Compiled(
 _FLAGS = Compiled(
     lambda therapist_id: (
         Flag.objects.active()
-        .filter(client__in=_caseload(therapist_id).values("pk"))
+        .filter(client__in=User.objects.caseload_of(therapist_id).values("pk"))
         .order_by("-severity", "pk")
     ),
     therapist_id=int,
@@ -181,7 +177,7 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
     measures: dict[int, list[MeasureSummary]] = {}
     for client in clients:
         client.last_week = as_date(client.last_week)
-        if found := summaries_from(client):
+        if found := summaries_from(vars(client)):
             measures[client.pk] = found
     if clients:
         since = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)

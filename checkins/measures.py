@@ -150,20 +150,18 @@ def score_ends() -> dict[str, Subquery]:
     return ends
 
 
-def summaries_from(row) -> list[MeasureSummary]:
-    """A client's summaries from a row annotated with `score_ends` (a mapping, or a
-    client instance carrying the annotations)."""
-    value = row.__getitem__ if isinstance(row, dict) else row.__dict__.__getitem__
+def summaries_from(row: dict) -> list[MeasureSummary]:
+    """A client's summaries from the values of a row annotated with `score_ends`."""
     return [
         MeasureSummary(
             instrument,
-            value(f"{key}__first__total"),
-            as_date(value(f"{key}__first__week_start")),
-            value(f"{key}__latest__total"),
-            as_date(value(f"{key}__latest__week_start")),
+            row[f"{key}__first__total"],
+            as_date(row[f"{key}__first__week_start"]),
+            row[f"{key}__latest__total"],
+            as_date(row[f"{key}__latest__week_start"]),
         )
         for key, instrument in INSTRUMENTS.items()
-        if value(f"{key}__first__total") is not None
+        if row[f"{key}__first__total"] is not None
     ]
 
 

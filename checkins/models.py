@@ -78,6 +78,17 @@ class CheckInQuerySet(models.QuerySet):
         """The client's check-in for the week starting `week_start`, if there is one."""
         return self.filter(client=client, week_start=week_start).first()
 
+    def this_and_previous(
+        self, client, week_start: date
+    ) -> tuple["CheckIn | None", "CheckIn | None"]:
+        """The client's check-in for the week starting `week_start` (if made) and the
+        latest one before it: one query."""
+        latest = list(
+            self.filter(client=client, week_start__lte=week_start).order_by("-week_start")[:2]
+        )
+        current = latest.pop(0) if latest and latest[0].week_start == week_start else None
+        return current, (latest[0] if latest else None)
+
     def this_week(self, client, now: datetime | None = None) -> "CheckIn | None":
         """The client's check-in for their own current week, if they have made it."""
         return self.for_week(client, week_start_for(now or timezone.now(), client.tz))

@@ -50,14 +50,7 @@ def checkin(request):
     """This week's check-in: a new one, or the one already saved, while the week is open."""
     client = request.user
     week_start = week_start_for(timezone.now(), client.tz)
-    # This week's row, if saved already, and the one before it: one query.
-    latest = list(
-        CheckIn.objects.filter(client=client, week_start__lte=week_start).order_by("-week_start")[
-            :2
-        ]
-    )
-    current = latest.pop(0) if latest and latest[0].week_start == week_start else None
-    previous = latest[0] if latest else None
+    current, previous = CheckIn.objects.this_and_previous(client, week_start)
     form = CheckInForm(
         request.POST or None,
         instance=current,

@@ -94,3 +94,31 @@ def test_a_check_in_posted_after_its_week_closed_is_shown_again_not_misfiled(cli
             reverse("checkin"), {**form_data(to_raise="typed on Sunday"), "week": "2026-11-23"}
         )
     assert list(CheckIn.objects.values_list("week_start", flat=True)) == [date(2026, 11, 23)]
+
+
+def test_the_form_reads_this_weeks_check_in_and_the_one_before(client_a):
+    """What the check-in form edits (this week's, if made) and compares against
+    (the latest before it: "Last week you said ...")."""
+    from datetime import timedelta
+
+    from tests.factories import checkin_history
+
+    this_week = week_start_for(datetime.now(UTC), client_a.tz)
+    assert CheckIn.objects.this_and_previous(client_a, this_week) == (None, None)
+    checkin_history(client_a, [{"sessions_attended": 3}, None, None])  # two weeks ago
+    current, previous = CheckIn.objects.this_and_previous(client_a, this_week)
+    assert current is None
+    assert (previous.week_start, previous.sessions_attended) == (
+        this_week - timedelta(weeks=2),
+        3,
+    )
+    checkin_history(client_a, [{"sessions_attended": 4}, {"sessions_attended": 5}])
+    current, previous = CheckIn.objects.this_and_previous(client_a, this_week)
+    assert (current.week_start, current.sessions_attended) == (this_week, 5)
+    assert (previous.week_start, previous.sessions_attended) == (
+        this_week - timedelta(weeks=1),
+        4,
+    )
+    # Read for an earlier week, a later check-in is neither.
+    current, previous = CheckIn.objects.this_and_previous(client_a, this_week - timedelta(weeks=1))
+    assert (current.sessions_attended, previous.sessions_attended) == (4, 3)
