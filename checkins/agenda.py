@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from clinical.reading import Reading
 from clinical.text import Choice, Message
-from clinical.trends import Evidence
+from clinical.trends import Evidence, thresholds
 from guidance.models import Advice
-from guidance.rules import BEFORE_STOPPING
+from guidance.rules import before_stopping
 from portal.models import User
 
 from .models import (
@@ -47,6 +48,9 @@ class AgendaError(Exception):
 # Crisis flags are not here: they have their own path, at once.
 CLIENT_WORDING = {
     FlagKind.DETERIORATION: _(
+        "Your check-ins suggest things have been harder lately. Would you like to talk about it?"
+    ),
+    FlagKind.WELLBEING_FALLING: _(
         "Your check-ins suggest things have been harder lately. Would you like to talk about it?"
     ),
     FlagKind.RELIABLE_DETERIORATION: _(
@@ -89,6 +93,7 @@ CLIENT_WORDING = {
 # not translated: a flag stores the topic as a message, worded when read.
 CLIENT_TOPIC = {
     FlagKind.DETERIORATION: gettext_noop("how things have been harder lately"),
+    FlagKind.WELLBEING_FALLING: gettext_noop("how things have been harder lately"),
     FlagKind.RELIABLE_DETERIORATION: gettext_noop("how things have been harder lately"),
     FlagKind.NOT_ON_TRACK: gettext_noop("what might help things move"),
     FlagKind.NO_RELIABLE_IMPROVEMENT: gettext_noop("what might help things move"),
@@ -307,10 +312,12 @@ def _bring_back(item: AgendaItem, *, week, now) -> None:
     flag.save()
 
 
-def stopping_steps() -> list[Advice]:
-    """The steps before stopping or switching, in order, from the advice library."""
-    found = Advice.objects.for_clients().in_bulk(BEFORE_STOPPING, field_name="key")
-    return [found[key] for key in BEFORE_STOPPING if key in found]
+def stopping_steps(reading: Reading) -> list[Advice]:
+    """The steps before stopping or switching that fit the client's reading, in
+    order, from the advice library."""
+    keys = before_stopping(reading, thresholds())
+    found = Advice.objects.for_clients().in_bulk(keys, field_name="key")
+    return [found[key] for key in keys if key in found]
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from .agenda import (
 )
 from .forms import AgendaItemForm, TalkedAboutForm
 from .models import AgendaItem, CheckIn, Flag, week_start_for
+from .selectors import client_reading
 
 
 def client_agenda_context(client, *, form=None, this_week=None) -> dict:
@@ -45,8 +46,11 @@ def client_agenda_context(client, *, form=None, this_week=None) -> dict:
         "agenda_suggestions": suggestions_for(client, flags=flags, agenda=agenda),
         "agenda_form": form,
         # The banner would tell of a trend the practice keeps from the client.
+        # Not while a safety flag is open: then the next step is the therapist and
+        # the crisis contacts, not a decision about stopping.
         "stopping_first": trends_shown(client)
-        and any(flag.is_open and flag.kind in NOT_WORKING_KINDS for flag in flags),
+        and any(flag.is_open and flag.kind in NOT_WORKING_KINDS for flag in flags)
+        and not any(flag.is_open and flag.is_safety for flag in flags),
     }
 
 
@@ -139,7 +143,9 @@ def agenda_talked_about(request, client_id, pk):
 def thinking_of_stopping(request):
     """Before stopping or switching: the steps worth reading first, and a way to put
     it on the agenda so that it is talked over."""
-    steps = stopping_steps()
+    client = request.user
+    reading = client_reading(client, week_start=week_start_for(timezone.now(), client.tz))
+    steps = stopping_steps(reading)
     if request.method == "POST":
         consider_stopping(client=request.user, steps_read=[step.title for step in steps])
         messages.success(
@@ -147,4 +153,9 @@ def thinking_of_stopping(request):
             gettext("It is on your agenda. Your therapist will see it before your next session."),
         )
         return redirect("client_home")
-    return render(request, "checkins/thinking_of_stopping.html", {"steps": steps})
+    # In a crisis week the crisis help comes first, on this page as on every other.
+    return render(
+        request,
+        "checkins/thinking_of_stopping.html",
+        {"steps": steps, "crisis_now": reading.crisis_now, "safety_open": reading.safety_open},
+    )

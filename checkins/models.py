@@ -24,6 +24,7 @@ from clinical.measures import (
     Instrument,
     band,
 )
+from clinical.reading import Trajectory
 from clinical.text import Joined, Message, decode, english, from_dict
 from clinical.trends import Evidence, needs_crisis_help
 from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from here too
@@ -135,12 +136,18 @@ class CheckIn(models.Model):
     to_raise = models.TextField(_("to raise"), max_length=TO_RAISE_MAX_LENGTH, blank=True)
     share_text_with_therapist = models.BooleanField(_("share text with therapist"), default=True)
     in_crisis = models.BooleanField(_("in crisis"), default=False)
+    # The clinical reading of this week (clinical.reading), written by the submit
+    # and the recompute, so every page reads the one judgement instead of making
+    # its own. Derived, so kept out of the edit history.
+    trajectory = models.CharField(
+        _("trajectory"), max_length=16, choices=Trajectory.choices, blank=True, default=""
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CheckInQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "trajectory"])
 
     class Meta:
         ordering = ["-week_start"]

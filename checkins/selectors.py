@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
+from clinical.reading import Reading, Trajectory
+from clinical.vocabulary import SAFETY_KINDS
 from guidance.models import Advice, ShownAdvice
-from guidance.rules import advice_keys_for_flag
+from guidance.rules import advice_keys_for_flag, excluded_keys
 from portal.models import User
 
 from .measures import MeasureSummary, summaries_for
@@ -33,6 +35,41 @@ RECENT_WEEKS = 52
 # compare recent weeks at a glance, short enough that the page stays about
 # two screens high.
 HISTORY_WEEKS_PER_PAGE = 12
+
+
+def client_reading(client: User, *, week_start: date) -> Reading:
+    """The client's reading as it stands: their latest week's, as stored when it was
+    saved, with the safety state as it is now (a safety flag open from any week),
+    in one statement. `week_start` is the client's current week: a crisis answer
+    counts as this week's only in it."""
+    latest = (
+        CheckIn.objects.for_client(client)
+        .order_by("-week_start")
+        .annotate(
+            safety_open=Exists(
+                Flag.objects.open().filter(client_id=OuterRef("client_id"), kind__in=SAFETY_KINDS)
+            )
+        )
+        .only("week_start", "trajectory", "sessions_attended", "in_crisis")
+        .first()
+    )
+    if latest is None:
+        return Reading(Trajectory.EARLY, 0)
+    crisis_now = latest.week_start == week_start and latest.in_crisis
+    return Reading(
+        latest.trajectory or Trajectory.EARLY,
+        latest.sessions_attended,
+        crisis_now=crisis_now,
+        safety_open=latest.safety_open or crisis_now,
+    )
+
+
+def advice_shown_to(advice: list, reading: Reading) -> list:
+    """Advice as the client reads it on any page, today: a piece the reading rules out
+    (waiting while they are falling, waiting or stopping while a safety flag is
+    open) is not shown, whichever week it was first shown in."""
+    left_out = excluded_keys(reading)
+    return [piece for piece in advice if piece.key not in left_out]
 
 
 @dataclass

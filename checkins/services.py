@@ -9,7 +9,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from clinical.trends import Finding, Thresholds, evaluate, thresholds
+from clinical.reading import evaluate, read_week
+from clinical.trends import Finding, Thresholds, thresholds
 from guidance.services import attach_advice
 from portal.compiled import Compiled
 from portal.lookups import AnyOf
@@ -72,21 +73,36 @@ def submit_checkin(*, client: User, data: dict, now: datetime | None = None) -> 
         save_responses(checkin=checkin, measures=data["measures"])
     t = thresholds()
     history = rules_history(checkin, t)
-    # Advice is kept word for word as the client reads it: in their language.
-    with translation.override(client.language):
-        attach_advice(checkin=checkin, history=history, t=t, replace=not created)
     # The client is locked already (by _save_week).
+    active = _active_flags(client)
+    reading = read_week(history, t, safety_open=_safety_open(active))
     _apply_findings(
         client,
-        evaluate(history, current_week=week_start, t=t),
+        evaluate(history, current_week=week_start, t=t, reading=reading),
         now=now,
-        active=_active_flags(client),
+        active=active,
     )
+    _keep_trajectory(checkin, reading)
+    # Advice is kept word for word as the client reads it: in their language.
+    with translation.override(client.language):
+        attach_advice(checkin=checkin, history=history, reading=reading, t=t, replace=not created)
     # After the flags: an answer that brings a talked-about trend back reopens its
     # flag only if the trend is still there, and opens a flag of its own if not.
     if data.get("agenda_answers"):
         record_answers(client=client, answers=data["agenda_answers"], week=week_start)
     return checkin
+
+
+def _safety_open(active: dict[str, "Flag"]) -> bool:
+    """Whether any of the client's active flags is a safety flag not yet cleared."""
+    return any(flag.is_safety and flag.is_open for flag in active.values())
+
+
+def _keep_trajectory(checkin: CheckIn, reading) -> None:
+    """Store the week's reading on its check-in, written only when it changed."""
+    if checkin.trajectory != reading.trajectory:
+        checkin.trajectory = reading.trajectory
+        CheckIn.objects.filter(pk=checkin.pk).update(trajectory=reading.trajectory)
 
 
 def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> tuple[CheckIn, bool]:
@@ -138,6 +154,8 @@ RULES_READ = [
     "client_id",
     "week_start",
     *(f for f in ANSWER_FIELDS if f not in (*FREE_TEXT_FIELDS, "share_text_with_therapist")),
+    # The reading stored last time, so the recompute writes only a changed one.
+    "trajectory",
 ]
 
 
@@ -263,10 +281,15 @@ def recompute_flags_for(clients: list[User], *, now: datetime, t: Thresholds) ->
         for flag in Flag.objects.select_for_update().filter(client_id__in=ids).active():
             active.setdefault(flag.client_id, {})[flag.kind] = flag
         for client in clients:
+            history = histories.get(client.pk, [])
+            flags = active.get(client.pk, {})
+            reading = read_week(history, t, safety_open=_safety_open(flags))
             findings = evaluate(
-                histories.get(client.pk, []), current_week=week_start_for(now, client.tz), t=t
+                history, current_week=week_start_for(now, client.tz), t=t, reading=reading
             )
-            _apply_findings(client, findings, now=now, active=active.get(client.pk, {}))
+            _apply_findings(client, findings, now=now, active=flags)
+            if history:
+                _keep_trajectory(history[-1], reading)
 
 
 @transaction.atomic
@@ -278,9 +301,13 @@ def recompute_flags(*, client: User, now: datetime | None = None, t: Thresholds 
     latest = CheckIn.objects.filter(client=client).order_by("-week_start").first()
     history = rules_history(latest, t) if latest else []
     current_week = week_start_for(now, client.tz)
-    return sync_flags(
-        client=client, findings=evaluate(history, current_week=current_week, t=t), now=now
-    )
+    _lock_client(client)
+    active = _active_flags(client)
+    reading = read_week(history, t, safety_open=_safety_open(active))
+    findings = evaluate(history, current_week=current_week, t=t, reading=reading)
+    if latest:
+        _keep_trajectory(latest, reading)
+    return _apply_findings(client, findings, now=now, active=active)
 
 
 def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> list[Flag]:

@@ -9,6 +9,7 @@ from .converters import IsoDateConverter
 register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
+    path("advice/", views.advice_library, name="advice_library"),
     path("me/", pages.client_home, name="client_home"),
     path("me/agenda/add/", agenda_views.agenda_add, name="agenda_add"),
     path("me/agenda/<int:pk>/up/", agenda_views.agenda_move, {"up": True}, name="agenda_up"),

@@ -10,7 +10,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from clinical.measures import INSTRUMENTS
+from guidance.rules import excluded_keys
 from guidance.services import client_advice
+from guidance.views import library
 from portal.access import client_required, therapist_required
 
 from .agenda_views import client_agenda_context
@@ -20,7 +22,7 @@ from .measure_charts import measure_charts
 from .measures import due_instruments, in_plain_words, summaries_for
 from .models import AgendaItem, CheckIn, MeasureResponse, NotificationPreference, week_start_for
 from .notifications import read_unsubscribe_token, unsubscribe
-from .selectors import recent_weeks, weeks_page
+from .selectors import advice_shown_to, client_reading, recent_weeks, weeks_page
 from .services import submit_checkin
 from .tasks import send_notification
 
@@ -78,13 +80,14 @@ def checkin_saved(request):
     current = CheckIn.objects.for_week(client, week_start)
     if current is None:
         return redirect("checkin")
+    reading = client_reading(client, week_start=week_start)
     return render(
         request,
         "checkins/checkin_saved.html",
         # A crisis week shows the full crisis help first, in place of the notice.
         {
             "checkin": current,
-            "advice": client_advice(current),
+            "advice": advice_shown_to(client_advice(current), reading),
             "crisis_now": current.needs_crisis_help,
             **client_agenda_context(client, this_week=current),
         },
@@ -108,12 +111,16 @@ def history(request):
     )
     latest = {r.instrument: r.answers for r in responses}  # oldest first: the last wins
     summaries = summaries_for([client]).get(client.pk, []) if show_scores else []
+    weeks = weeks_page(client, request.GET.get("page"))
+    reading = client_reading(client, week_start=week_start_for(timezone.now(), client.tz))
+    for week in weeks:
+        week.client_advice = advice_shown_to(week.client_advice, reading)
     return render(
         request,
         "checkins/history.html",
         {
             "checkins": checkins[::-1],
-            "weeks": weeks_page(client, request.GET.get("page")),
+            "weeks": weeks,
             "charts": client_charts(checkins),
             "scores": [
                 (
@@ -134,11 +141,10 @@ def checkin_week(request, week_start):
         raise Http404
     if checkin.is_editable():
         return redirect("checkin")
-    return render(
-        request,
-        "checkins/checkin_detail.html",
-        {"checkin": checkin, "advice": client_advice(checkin)},
-    )
+    client = request.user
+    reading = client_reading(client, week_start=week_start_for(timezone.now(), client.tz))
+    advice = advice_shown_to(client_advice(checkin), reading)
+    return render(request, "checkins/checkin_detail.html", {"checkin": checkin, "advice": advice})
 
 
 def _preference_page(request, form_class, template, **form_kwargs):
@@ -188,3 +194,14 @@ def unsubscribe_view(request, token):
         unsubscribe(user, what)
         return render(request, "checkins/unsubscribe.html", {"done": True, "what": what})
     return render(request, "checkins/unsubscribe.html", {"what": what})
+
+
+def advice_library(request):
+    """The advice library. A client's leaves out what their reading rules out (no
+    waiting while they are falling, no waiting or stopping while a safety flag is
+    open), as every page they read does."""
+    left_out = frozenset()
+    if request.user.is_client:
+        week_start = week_start_for(timezone.now(), request.user.tz)
+        left_out = excluded_keys(client_reading(request.user, week_start=week_start))
+    return library(request, left_out=left_out)

@@ -25,13 +25,12 @@ from .measures import (
     Instrument,
     expected_score,
     is_case,
-    is_off_track,
     off_track_by,
     safety_answers,
     total,
 )
 from .text import WORDED, Choice, Date, InstrumentText, Joined, Message, english
-from .vocabulary import WORTH_RAISING, FlagKind, Severity
+from .vocabulary import FlagKind, Severity
 
 
 def mean(values):
@@ -251,8 +250,13 @@ def is_falling(history: Sequence[CheckInLike], t: Thresholds) -> bool:
     "too soon to judge" or "hard sessions mean it is working"."""
     if is_deteriorating(history, t) or measure_deteriorated(history, t):
         return True
-    if len(history) >= 2 and sudden_drop(history, t):
-        return True
+    return sudden_drop(history, t) or steady_fall(history, t)
+
+
+def steady_fall(history: Sequence[CheckInLike], t: Thresholds) -> bool:
+    """Wellbeing down in each of the last check-ins, by the deterioration figure in
+    all (9, 8, 7): not yet a sustained decline from the client's level, but a
+    direction nobody should be told to wait out."""
     if len(history) < 3:
         return False
     a, b, c = (checkin.wellbeing for checkin in history[-3:])
@@ -385,7 +389,7 @@ def _week(day) -> Date:
 YES, NO = Message(gettext_noop("yes")), Message(gettext_noop("no"))
 
 
-def crisis_flag(history, current_week, t):
+def crisis_flag(history, reading, t):
     """Any crisis answer in the latest check-in: always on top until cleared."""
     latest = history[-1]
     if not latest.in_crisis:
@@ -407,8 +411,8 @@ def crisis_flag(history, current_week, t):
 WELLBEING = Message(gettext_noop("Wellbeing"))
 
 
-def deterioration_flag(history, current_week, t):
-    found = decline(history, t)
+def deterioration_flag(history, reading, t):
+    found = reading.decline
     if found is None:
         return None
     if found == baseline_decline(history, t):
@@ -448,7 +452,7 @@ def deterioration_flag(history, current_week, t):
     )
 
 
-def discomfort_flag(history, current_week, t):
+def discomfort_flag(history, reading, t):
     latest = history[-1]
     usual = usual_discomfort(history)
     high = latest.discomfort >= t.discomfort_high
@@ -508,7 +512,7 @@ def checkins_stopped_flag(history, current_week, t):
     )
 
 
-def expectations_flag(history, current_week, t):
+def expectations_flag(history, reading, t):
     run = trailing_run(history, lambda c: c.expectations <= t.expectations_low)
     if run < t.expectations_unmet_checkins:
         return None
@@ -530,10 +534,11 @@ def expectations_flag(history, current_week, t):
     )
 
 
-def no_improvement_flag(history, current_week, t):
-    # Where the client answers a validated questionnaire, its own "no reliable
-    # improvement" speaks instead of the single wellbeing item.
-    if not is_stalled(history, t) or questionnaire_judges_a_stall(history, t):
+def no_improvement_flag(history, reading, t):
+    # Stalled on wellbeing alone: where the client answers a validated
+    # questionnaire that can judge, its own "no reliable improvement" speaks
+    # instead, and a client getting worse is falling, not stalled.
+    if not (reading.stalled and reading.stalled_wellbeing):
         return None
     latest = history[-1]
     baseline = baseline_wellbeing(history, t)
@@ -556,7 +561,7 @@ def no_improvement_flag(history, current_week, t):
     )
 
 
-def worse_after_flag(history, current_week, t):
+def worse_after_flag(history, reading, t):
     count = felt_worse_count(history, t)
     if count < t.worse_after_sessions:
         return None
@@ -576,7 +581,7 @@ def worse_after_flag(history, current_week, t):
     )
 
 
-def homework_flag(history, current_week, t):
+def homework_flag(history, reading, t):
     if not homework_falling_off(history, t):
         return None
     shares = homework_shares(history)
@@ -738,7 +743,7 @@ def needs_crisis_help(checkin: CheckInLike) -> bool:
     return checkin.in_crisis or bool(safety_item_answers(checkin))
 
 
-def safety_item_flag(history, current_week, t):
+def safety_item_flag(history, reading, t):
     """PHQ-9 item 9 above "Not at all": the crisis path at once, whatever the total."""
     latest = history[-1]
     found = safety_item_answers(latest)
@@ -871,7 +876,7 @@ def _off_track_finding(off: list[Course]) -> Finding:
     )
 
 
-def measure_progress_flag(history, current_week, t):
+def measure_progress_flag(history, reading, t):
     """The strongest of three signals on the questionnaires, one flag at a time:
 
     - reliable deterioration: worse than the first score by the reliable-change
@@ -885,27 +890,40 @@ def measure_progress_flag(history, current_week, t):
       score by half a reliable change (clinical.measures explains the curve, a
       heuristic), from `measure_on_track_from_sessions` sessions on.
     """
-    courses = measure_courses(history, t)
-    worse = [c for c in courses if c.change.reliably_deteriorated]
-    if worse:
-        return _deterioration_finding(worse)
-    stalled = [
-        c
-        for c in courses
-        if is_case(c.instrument, c.change.first)
-        and is_case(c.instrument, c.change.latest)
-        and c.sessions >= t.no_improvement_sessions
-        and not c.change.reliably_improved
-    ]
-    if stalled:
-        return _no_reliable_improvement_finding(stalled, t)
-    off = [
-        c
-        for c in courses
-        if c.sessions >= t.measure_on_track_from_sessions
-        and is_off_track(c.instrument, c.change.first, c.change.latest, c.sessions)
-    ]
-    return _off_track_finding(off) if off else None
+    if reading.worse:
+        return _deterioration_finding(list(reading.worse))
+    if reading.stalled and reading.stalled_courses:
+        return _no_reliable_improvement_finding(list(reading.stalled_courses), t)
+    return _off_track_finding(list(reading.off_track)) if reading.off_track else None
+
+
+def wellbeing_falling_flag(history, reading, t):
+    """Falling, but not yet a sustained decline from the client's level: a single
+    week's drop of twice the deterioration figure, or three falls in a row. The
+    client is told to raise it this week, so the therapist sees it too, worth a
+    mention: it is one or two weeks of a single item, and a flag for every dip
+    would bury the ones worth raising (monitoring systems flag 10-15% of clients)."""
+    if not reading.falling or reading.decline or reading.worse:
+        return None
+    shown = history[-3:] if reading.steady_fall else history[-2:]
+    drop = shown[0].wellbeing - shown[-1].wellbeing
+    if reading.steady_fall:
+        summary = Message(
+            gettext_noop("Wellbeing fell in each of the last %(count)d check-ins: %(scores)s."),
+            {"count": len(shown), "scores": ", ".join(f"{c.wellbeing}/10" for c in shown)},
+        )
+    else:
+        summary = Message(
+            gettext_noop("Wellbeing fell from %(before)s/10 to %(now)s/10 in a week."),
+            {"before": shown[0].wellbeing, "now": shown[-1].wellbeing},
+        )
+    return Finding(
+        FlagKind.WELLBEING_FALLING,
+        Severity.LOW,
+        float(drop),
+        summary,
+        tuple(_ev(c, WELLBEING, f"{c.wellbeing}/10") for c in shown),
+    )
 
 
 # The rules that read the client's latest answers; barriers come after them
@@ -915,53 +933,10 @@ TREND_RULES = [
     safety_item_flag,
     measure_progress_flag,
     deterioration_flag,
+    wellbeing_falling_flag,
     discomfort_flag,
     expectations_flag,
     no_improvement_flag,
     worse_after_flag,
     homework_flag,
 ]
-
-
-def evaluate(history: Sequence[CheckInLike], *, current_week, t: Thresholds) -> dict[str, Finding]:
-    """Every flag the history supports as of `current_week`, by kind.
-
-    Findings rest on the latest check-in; when that is older than
-    `evidence_recent_weeks` only the silence itself is a finding.
-    """
-    if not history:
-        return {}
-    findings = {}
-    stopped = checkins_stopped_flag(history, current_week, t)
-    if stopped is not None:
-        findings[stopped.kind] = stopped
-    age_weeks = (current_week - history[-1].week_start).days // 7
-    if age_weeks > t.evidence_recent_weeks:
-        return findings
-    trends = [f for f in (rule(history, current_week, t) for rule in TREND_RULES) if f]
-    barriers = barriers_flag(
-        history, current_week, t, other_trends=any(f.severity >= WORTH_RAISING for f in trends)
-    )
-    for finding in [*trends, barriers]:
-        if finding is not None:
-            findings[finding.kind] = finding
-    return merge_deterioration(findings)
-
-
-def merge_deterioration(findings: dict[str, Finding]) -> dict[str, Finding]:
-    """Wellbeing clearly worse and questionnaire scores reliably worse are one
-    signal from two sources: one flag, the validated questionnaire's, carrying
-    both summaries and both sets of evidence, so the therapist reads it once."""
-    scores = findings.get(FlagKind.RELIABLE_DETERIORATION)
-    wellbeing = findings.get(FlagKind.DETERIORATION)
-    if scores is None or wellbeing is None:
-        return findings
-    merged = replace(
-        scores,
-        summary=Joined((scores.summary, wellbeing.summary)),
-        evidence=scores.evidence + wellbeing.evidence,
-    )
-    return {
-        **{kind: f for kind, f in findings.items() if kind != FlagKind.DETERIORATION},
-        FlagKind.RELIABLE_DETERIORATION: merged,
-    }

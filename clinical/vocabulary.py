@@ -51,6 +51,7 @@ class FlagKind(models.TextChoices):
         _("No reliable improvement in questionnaire scores"),
     )
     DETERIORATION = "deterioration", _("Wellbeing clearly worse than baseline")
+    WELLBEING_FALLING = "wellbeing_falling", _("Wellbeing falling")
     DISCOMFORT = "discomfort", _("Discomfort with the therapist")
     CHECKINS_STOPPED = "checkins_stopped", _("Check-ins stopped")
     EXPECTATIONS_UNMET = "expectations_unmet", _("Expectations unmet")

@@ -21,21 +21,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext, ngettext
 
+from clinical.reading import Reading, read_week
 from clinical.trends import (
     CheckInLike,
     Thresholds,
-    decline,
     felt_worse_count,
     homework_falling_off,
-    is_falling,
-    is_improving,
-    is_stalled,
-    measure_courses,
-    needs_crisis_help,
     repeated_barriers,
-    sudden_drop,
     trailing_run,
-    weeks_missed,
 )
 from clinical.vocabulary import SAFETY_KINDS, Barrier, FlagKind, Homework
 
@@ -51,12 +44,18 @@ MAX_THERAPIST_PIECES = 4
 CRISIS_CLIENT_KEY = "crisis-you-did-the-right-thing"
 CRISIS_THERAPIST_KEY = "therapist-crisis-safety"
 
-# Pieces that counsel waiting, patience or a pause. Never shown while
-# wellbeing is falling: a client who is clearly getting worse is not told to
-# give it time (clients rarely worsen before they improve: Lambert, 2007).
+# Early in therapy the timeline answers much of what the other pieces ask
+# (about half of clients improve by session 8: Howard et al., 1986), so it is
+# never crowded out of the client's few pieces by them.
+TIMELINE_KEY = "timeline-too-early"
+
+# Pieces that counsel waiting, patience or a pause. Never shown while the
+# client is falling or a safety flag is open (`excluded_keys`): a client who is
+# clearly getting worse is not told to give it time (clients rarely worsen
+# before they improve: Lambert, 2007).
 WAIT_KEYS = frozenset(
     {
-        "timeline-too-early",
+        TIMELINE_KEY,
         "working-but-unpleasant",
         "not-ready-yet",
         "clinician-not-magician",
@@ -64,6 +63,10 @@ WAIT_KEYS = frozenset(
         "therapist-not-ready",
     }
 )
+
+# Pieces about stopping: never shown while a safety flag is open, when the next
+# step is the therapist and the crisis contacts, not a decision to end therapy.
+STOP_KEYS = frozenset({"choosing-to-stop"})
 
 # Base weights: how much each kind of signal matters before its strength is
 # added. A falling wellbeing outweighs everything; the alliance is the
@@ -97,18 +100,18 @@ class Match:
     reason: str
 
 
-Rule = Callable[[Sequence[CheckInLike], Thresholds], list[Match]]
+Rule = Callable[[Sequence[CheckInLike], Reading, Thresholds], list[Match]]
 
 
 def _weeks(run: int) -> float:
     return W_PER_WEEK * min(run, MAX_WEEKS_COUNTED)
 
 
-def falling(history, t):
+def falling(history, reading, t):
     """A clear drop in wellbeing, or a steady fall: raise it, never reassure it away."""
-    if not is_falling(history, t):
+    if not reading.falling:
         return []
-    found = decline(history, t)
+    found = reading.decline
     if found is not None:
         client_reason = ngettext(
             "How you have been has dropped by about %(drop).0f points over your last "
@@ -124,7 +127,7 @@ def falling(history, t):
         )
         numbers = {"drop": found.drop, "count": len(found.after), "level": found.reference}
         strength = found.drop
-    elif worse := [c for c in measure_courses(history, t) if c.change.reliably_deteriorated]:
+    elif worse := reading.worse:
         course = max(worse, key=lambda c: c.change.delta / c.instrument.reliable_change)
         # No numbers for the client: their practice may keep scores from them.
         client_reason = gettext(
@@ -143,7 +146,7 @@ def falling(history, t):
             "reliable": course.instrument.reliable_change,
         }
         strength = course.change.delta / course.instrument.reliable_change * t.deterioration_points
-    elif sudden_drop(history, t):
+    elif reading.sudden:
         before, now = history[-2].wellbeing, history[-1].wellbeing
         client_reason = gettext(
             "How you have been dropped from %(before)s to %(now)s out of 10 since your last "
@@ -168,7 +171,7 @@ def falling(history, t):
     ]
 
 
-def discomfort(history, t):
+def discomfort(history, reading, t):
     current = history[-1]
     if current.discomfort < t.discomfort_high:
         return []
@@ -208,26 +211,42 @@ def discomfort(history, t):
     return matches
 
 
-def stalled(history, t):
+def stalled(history, reading, t):
     """Many sessions without reliable improvement: look at the approach, not only at time."""
-    if not is_stalled(history, t):
+    if not reading.stalled:
         return []
     sessions = history[-1].sessions_attended
     count = {"count": sessions}
     weight = W_STALLED + sessions / t.no_improvement_sessions
+    if reading.stalled_courses:
+        # No scores for the client: their practice may keep them from clients.
+        client_reason = ngettext(
+            "You have had %(count)d session and your questionnaire answers have not changed "
+            "much since you began.",
+            "You have had %(count)d sessions and your questionnaire answers have not changed "
+            "much since you began.",
+            sessions,
+        )
+        therapist_reason = ngettext(
+            "%(count)d session in, no reliable improvement on the questionnaires.",
+            "%(count)d sessions in, no reliable improvement on the questionnaires.",
+            sessions,
+        )
+    else:
+        client_reason = ngettext(
+            "You have had %(count)d session and how you have been has not moved much "
+            "from where you started.",
+            "You have had %(count)d sessions and how you have been has not moved much "
+            "from where you started.",
+            sessions,
+        )
+        therapist_reason = ngettext(
+            "%(count)d session in, wellbeing is no higher than the client's baseline.",
+            "%(count)d sessions in, wellbeing is no higher than the client's baseline.",
+            sessions,
+        )
     matches = [
-        Match(
-            "change-the-approach",
-            weight,
-            ngettext(
-                "You have had %(count)d session and how you have been has not moved much "
-                "from where you started.",
-                "You have had %(count)d sessions and how you have been has not moved much "
-                "from where you started.",
-                sessions,
-            )
-            % count,
-        ),
+        Match("change-the-approach", weight, client_reason % count),
         Match(
             "other-kinds-of-therapy",
             weight - 1,
@@ -238,16 +257,7 @@ def stalled(history, t):
             )
             % count,
         ),
-        Match(
-            "therapist-no-improvement",
-            weight,
-            ngettext(
-                "%(count)d session in, wellbeing is no higher than the client's baseline.",
-                "%(count)d sessions in, wellbeing is no higher than the client's baseline.",
-                sessions,
-            )
-            % count,
-        ),
+        Match("therapist-no-improvement", weight, therapist_reason % count),
         Match(
             "therapist-change-the-approach",
             weight - 1,
@@ -283,9 +293,9 @@ def stalled(history, t):
     return matches
 
 
-def improving(history, t):
+def improving(history, reading, t):
     """Doing clearly better than at the start: say so, and how to keep it going."""
-    if not is_improving(history, t):
+    if not reading.improving:
         return []
     window = min(t.recent_checkins, len(history) // 2)
     start = sum(c.wellbeing for c in history[:window]) / window
@@ -303,7 +313,7 @@ def improving(history, t):
     ]
 
 
-def expectations(history, t):
+def expectations(history, reading, t):
     current = history[-1]
     if current.expectations > t.expectations_low:
         return []
@@ -370,7 +380,7 @@ def expectations(history, t):
     return matches
 
 
-def felt_worse(history, t):
+def felt_worse(history, reading, t):
     """Feeling worse after sessions: reassurance only when wellbeing is not falling
     (the falling rule speaks for that case)."""
     if not history[-1].felt_worse_after_session:
@@ -408,7 +418,7 @@ def felt_worse(history, t):
     return matches
 
 
-def homework(history, t):
+def homework(history, reading, t):
     current = history[-1]
     if current.homework not in (Homework.NOT_DONE, Homework.SOME):
         return []
@@ -446,7 +456,7 @@ def _named(barriers: list[str]) -> str:
     return ", ".join(Barrier(b).label.lower() for b in barriers)
 
 
-def barriers(history, t):
+def barriers(history, reading, t):
     """What got in the way, weighted by how much of it there is and whether it repeats.
 
     Energy and life events mean the client may have little room for therapy
@@ -474,7 +484,10 @@ def barriers(history, t):
             Match("therapist-barriers", weight, gettext("Client reported: %(barriers)s.") % named),
         ]
     personal = sorted(found & {Barrier.ENERGY, Barrier.LIFE_EVENTS})
-    if personal and (strained or repeated & set(personal) or len(personal) > 1):
+    # A client who is improving and had one hard week is coping, not "not ready":
+    # only their own repeated answers bring the piece about pausing.
+    room = repeated & set(personal) or (not reading.improving and (strained or len(personal) > 1))
+    if personal and room:
         weight = (
             W_BARRIERS
             + W_PER_WEEK * (len(personal) + len(repeated & set(personal)))
@@ -503,11 +516,9 @@ def barriers(history, t):
     return matches
 
 
-def returning_after_gap(history, t):
+def returning_after_gap(history, reading, t):
     """Back after weeks without a check-in: the quiet spell is worth asking about."""
-    if len(history) < 2:
-        return []
-    gap_weeks = weeks_missed(history[-2].week_start, history[-1].week_start)
+    gap_weeks = reading.weeks_since_previous
     if gap_weeks < t.missed_weeks:
         return []
     return [
@@ -524,7 +535,7 @@ def returning_after_gap(history, t):
     ]
 
 
-def timeline(history, t):
+def timeline(history, reading, t):
     """Early on, impatience is understandable but it is too soon to judge."""
     current = history[-1]
     if current.sessions_attended >= t.early_sessions:
@@ -537,7 +548,7 @@ def timeline(history, t):
     numbers = {"count": sessions, "early": t.early_sessions}
     return [
         Match(
-            "timeline-too-early",
+            TIMELINE_KEY,
             weight,
             ngettext(
                 "You have had %(count)d session so far; in the research, about half of people "
@@ -561,8 +572,24 @@ def timeline(history, t):
     ]
 
 
-def dialogue(history, t):
-    """Whenever anything else fits, say plainly that talking is the first step."""
+def dialogue(history, reading, t):
+    """Say plainly that talking is the first step, whenever anything else fits
+    (`match_advice`). A client who is improving is not told therapy "feels
+    stuck" unless their own answers say so this week (unease with the therapist,
+    hopes unmet, feeling worse after a session)."""
+    latest = history[-1]
+    if reading.improving and not (
+        latest.discomfort >= t.discomfort_high
+        or latest.expectations <= t.expectations_low
+        or latest.felt_worse_after_session
+    ):
+        return [
+            Match(
+                "therapist-open-the-conversation",
+                W_DIALOGUE,
+                gettext("Something in this check-in is worth opening up together."),
+            )
+        ]
     return [
         Match(
             "open-a-dialogue",
@@ -608,26 +635,40 @@ def crisis_week() -> list[Match]:
     ]
 
 
-def match_advice(history: Sequence[CheckInLike], t: Thresholds) -> list[Match]:
+def excluded_keys(reading: Reading) -> frozenset[str]:
+    """The pieces this reading must never show, on any page: nothing about waiting
+    while the client is falling, nor about stopping while a safety flag is open."""
+    if reading.crisis_now or reading.safety_open:
+        return WAIT_KEYS | STOP_KEYS
+    if reading.falling:
+        return WAIT_KEYS
+    return frozenset()
+
+
+def match_advice(
+    history: Sequence[CheckInLike], t: Thresholds, reading: Reading | None = None
+) -> list[Match]:
     """All advice that fits the latest check-in in `history`, strongest first, keys unique.
 
-    A crisis week gets the crisis pieces only. While wellbeing is falling the
-    pieces that counsel waiting are left out. Ties keep rule order. The
-    dialogue pieces are added when any rule fired.
+    A crisis week gets the crisis pieces only. While the client is falling, or a
+    safety flag is open from an earlier week, the pieces that counsel waiting
+    (and, for an open safety flag, stopping) are left out. Ties keep rule order.
+    The dialogue pieces are added when any rule fired.
     """
     if not history:
         return []
-    if needs_crisis_help(history[-1]):
+    reading = reading or read_week(history, t)
+    if reading.crisis_now:
         return crisis_week()
     found: dict[str, Match] = {}
     for rule in RULES:
-        for match in rule(history, t):
+        for match in rule(history, reading, t):
             if match.key not in found or match.weight > found[match.key].weight:
                 found[match.key] = match
-    if is_falling(history, t):
-        found = {key: match for key, match in found.items() if key not in WAIT_KEYS}
+    left_out = excluded_keys(reading)
+    found = {key: match for key, match in found.items() if key not in left_out}
     if found:
-        for match in dialogue(history, t):
+        for match in dialogue(history, reading, t):
             found.setdefault(match.key, match)
     return sorted(found.values(), key=lambda m: -m.weight)
 
@@ -653,6 +694,7 @@ FLAG_ADVICE: dict[str, list[str]] = {
     FlagKind.NOT_ON_TRACK: ["therapist-deterioration", "therapist-change-the-approach"],
     FlagKind.NO_RELIABLE_IMPROVEMENT: ["therapist-no-improvement", "therapist-change-the-approach"],
     FlagKind.DETERIORATION: ["therapist-deterioration", "therapist-medication-and-other-care"],
+    FlagKind.WELLBEING_FALLING: ["therapist-deterioration"],
     FlagKind.DISCOMFORT: ["therapist-alliance-rupture"],
     FlagKind.CHECKINS_STOPPED: ["therapist-dropout-risk"],
     FlagKind.EXPECTATIONS_UNMET: ["therapist-unmet-expectations", "therapist-early-sessions"],
@@ -666,7 +708,7 @@ FLAG_ADVICE: dict[str, list[str]] = {
 # in the order they come to them, as the client pieces of the library.
 BEFORE_STOPPING = [
     "open-a-dialogue",  # talk about it first
-    "timeline-too-early",  # consider the timeline
+    TIMELINE_KEY,  # consider the timeline
     "reassess-expectations",
     "other-kinds-of-therapy",
     "new-therapist-not-failure",  # another therapist
@@ -674,6 +716,28 @@ BEFORE_STOPPING = [
     "working-but-unpleasant",  # it may be working even if it is hard
     "choosing-to-stop",  # it is fine to stop, after talking it over
 ]
+
+
+def before_stopping(reading: Reading, t: Thresholds) -> list[str]:
+    """The steps worth reading before stopping or switching, chosen by the reading.
+
+    Talking it over comes first, always. A client who is getting worse reads how
+    to tell a hard patch from a real decline, and nothing about waiting; one who
+    has stalled reads about changing the approach, not the timeline; the timeline
+    only while it is early to judge. While a safety flag is open, nothing about
+    waiting or stopping: the next step is the therapist and the crisis contacts.
+    """
+    keys = list(BEFORE_STOPPING)
+    if reading.falling:
+        keys.insert(1, "hard-sessions-vs-decline")
+    if reading.stalled:
+        keys.insert(1, "change-the-approach")
+    if reading.sessions >= t.early_sessions:
+        keys.remove(TIMELINE_KEY)
+    left_out = excluded_keys(reading)
+    return [key for key in keys if key not in left_out]
+
+
 FLAG_ADVICE_CLOSING = "therapist-open-the-conversation"
 # Barrier flags take the piece whose questions fit what was named, by the
 # barrier's code: its label is in whatever language the flag was written in.

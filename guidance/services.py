@@ -4,7 +4,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import get_language
 
-from clinical.trends import CheckInLike, Thresholds, needs_crisis_help
+from clinical.reading import Reading, read_week
+from clinical.trends import CheckInLike, Thresholds
 from portal.compiled import Compiled
 
 from .library import advice_library
@@ -13,34 +14,46 @@ from .rules import (
     CLOSING_KEY,
     MAX_CLIENT_PIECES,
     MAX_THERAPIST_PIECES,
+    TIMELINE_KEY,
     closing_match,
     match_advice,
 )
 
 
 def select_advice(
-    history: Sequence[CheckInLike], t: Thresholds, library: dict[str, Advice]
+    history: Sequence[CheckInLike],
+    t: Thresholds,
+    library: dict[str, Advice],
+    reading: Reading | None = None,
 ) -> list[tuple[Advice, str]]:
     """Pick what to show for the latest check-in: a handful for the client, ending on
     the invitation to talk, and a handful for the therapist.
 
     Pure apart from `library`, the active advice by key; a rule whose piece was
-    deactivated in the admin is skipped.
+    deactivated in the admin is skipped. The timeline piece, where it fits, is
+    never crowded out of the client's handful (rules.TIMELINE_KEY says why).
     """
+    reading = reading or read_week(history, t)
     client, therapist = [], []
-    for match in match_advice(history, t):
+    timeline = None
+    for match in match_advice(history, t, reading):
         advice = library.get(match.key)
         if advice is None or match.key == CLOSING_KEY:
             continue
-        if advice.audience in (Audience.CLIENT, Audience.BOTH) and len(client) < MAX_CLIENT_PIECES:
-            client.append((advice, match.reason))
+        if advice.audience in (Audience.CLIENT, Audience.BOTH):
+            if len(client) < MAX_CLIENT_PIECES:
+                client.append((advice, match.reason))
+            elif match.key == TIMELINE_KEY:
+                timeline = (advice, match.reason)
         if advice.audience in (Audience.THERAPIST, Audience.BOTH) and len(therapist) < (
             MAX_THERAPIST_PIECES
         ):
             therapist.append((advice, match.reason))
+    if timeline is not None:
+        client[-1] = timeline
     closing = library.get(CLOSING_KEY)
     # A crisis week ends on the crisis help, not on "bring it to your next session".
-    if closing is not None and history and not needs_crisis_help(history[-1]):
+    if closing is not None and history and not reading.crisis_now:
         client.append((closing, closing_match().reason))
     return client + therapist
 
@@ -67,7 +80,12 @@ _SHOWN = Compiled(
 
 
 def attach_advice(
-    *, checkin, history: Sequence[CheckInLike], t: Thresholds, replace: bool = True
+    *,
+    checkin,
+    history: Sequence[CheckInLike],
+    t: Thresholds,
+    reading: Reading | None = None,
+    replace: bool = True,
 ) -> list[ShownAdvice]:
     """Store, word for word, the advice chosen for `checkin` (replacing any earlier choice
     for the same week, since an edited check-in gets fresh advice), in the active
@@ -77,7 +95,7 @@ def attach_advice(
     earlier choice that is the same, word for word, is kept as it is.
     """
     language = get_language()
-    chosen = select_advice(history, t, advice_library())
+    chosen = select_advice(history, t, advice_library(), reading)
     shown = [
         ShownAdvice(
             checkin=checkin,

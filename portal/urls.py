@@ -45,7 +45,6 @@ urlpatterns = [
     path("language/", views.language, name="language"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("favicon.ico", favicon, name="favicon"),
-    path("advice/", include("guidance.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -210,7 +210,8 @@ def test_a_submit_and_the_daily_recompute_at_once_open_one_flag():
     from django.db import connection, transaction
 
     from checkins.services import sync_flags
-    from clinical.trends import evaluate, thresholds
+    from clinical.reading import evaluate
+    from clinical.trends import thresholds
     from tests.factories import ClientFactory
 
     person = ClientFactory()

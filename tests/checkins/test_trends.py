@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from checkins.models import CheckIn, FlagKind, Severity
+from clinical.reading import evaluate
 from clinical.trends import DEFAULT_THRESHOLDS as T
-from clinical.trends import evaluate, thresholds
+from clinical.trends import thresholds
 from tests.factories import answers
 
 START = date(2026, 6, 1)

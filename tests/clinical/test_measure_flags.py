@@ -11,8 +11,9 @@ import pytest
 
 from checkins.models import CheckIn, FlagKind, Severity
 from clinical.measures import GAD7, PHQ9, example_answers
+from clinical.reading import evaluate
 from clinical.trends import DEFAULT_THRESHOLDS as T
-from clinical.trends import evaluate, is_falling, needs_crisis_help
+from clinical.trends import is_falling, needs_crisis_help
 from tests.factories import answers
 
 START = date(2026, 6, 1)

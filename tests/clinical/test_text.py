@@ -13,6 +13,7 @@ from django.utils import translation
 
 from checkins.models import CheckIn
 from clinical.measures import PHQ9, example_answers
+from clinical.reading import evaluate
 from clinical.text import (
     Choice,
     Date,
@@ -24,7 +25,6 @@ from clinical.text import (
     from_dict,
 )
 from clinical.trends import DEFAULT_THRESHOLDS as T
-from clinical.trends import evaluate
 from clinical.vocabulary import FlagKind
 from tests.factories import answers
 from tests.fake_catalogue import add_spanish

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from clinical.trends import DEFAULT_THRESHOLDS as T
 from guidance.content import ADVICE, SOURCES, WHEN, credit
 from guidance.models import Advice
 
@@ -123,12 +122,12 @@ SAFETY_PIECES = {"crisis-you-did-the-right-thing", "therapist-crisis-safety"}
 
 def reasons_by_key() -> dict[str, str]:
     """Every reason the rules can attach, gathered from the rule test cases."""
-    from tests.guidance.test_rules import CASES
+    from tests.guidance.test_rules import CASES, apply
 
     found: dict[str, str] = {}
     for case in CASES:
         rule, checkins, *_ = case.values
-        for match in rule(checkins, T):
+        for match in apply(rule, checkins):
             found[match.key] = found.get(match.key, "") + " " + match.reason
     return found
 

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from checkins.agenda import add_item, consider_stopping, mark_talked_about, stopping_steps
 from checkins.demo import PATTERNS
 from checkins.models import AgendaItem, CheckIn, Flag, FlagKind, week_start_for
+from checkins.selectors import client_reading
 from checkins.services import recompute_flags, submit_checkin
 from portal.models import (
     DEFAULT_CRISIS_CONTACTS,
@@ -214,7 +215,9 @@ class Command(BaseCommand):
             item = add_item(client=client, text="The breathing exercise feels pointless.")
             mark_talked_about(item=item, by=therapist, note="Agreed to try a shorter version.")
         elif pattern == "expectations unmet":
-            consider_stopping(client=client, steps_read=[s.title for s in stopping_steps()])
+            reading = client_reading(client, week_start=week_start_for(timezone.now(), client.tz))
+            steps = stopping_steps(reading)
+            consider_stopping(client=client, steps_read=[s.title for s in steps])
 
     def _history(self, client: User, rows: list[dict | None], *, now) -> None:
         """Add the pattern's weeks, ending last week, that the client has no check-in for."""

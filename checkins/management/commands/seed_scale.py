@@ -27,7 +27,8 @@ from django.utils import timezone
 from checkins.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from checkins.models import CheckIn, Flag, MeasureResponse, week_start_for
 from clinical.measures import GAD7, INSTRUMENTS, PHQ9, example_answers, total
-from clinical.trends import evaluate, thresholds
+from clinical.reading import evaluate
+from clinical.trends import thresholds
 from portal.models import CaseloadAssignment, Practice, Role, User
 
 BATCH = 5000
