@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from clinical.reading import Trajectory
 from clinical.trends import weeks_missed
 from clinical.vocabulary import HOMEWORK_SHARE
 from portal.compiled import Compiled
@@ -62,6 +63,7 @@ class DashboardRow:
     current_week: date
     last_week: date | None
     sessions: int | None
+    trajectory: str = ""  # the latest week's reading (clinical.reading.Trajectory)
     flags: list[Flag] = field(default_factory=list)
     measures: list[MeasureSummary] = field(default_factory=list)
     recent: list[RecentWeek] = field(default_factory=list)  # the sparklines' weeks, oldest first
@@ -71,7 +73,21 @@ class DashboardRow:
     def sparklines(self) -> list[LineChart]:
         """Drawn only when the row is rendered, not when it comes from the cache."""
         weeks = [self.current_week - timedelta(weeks=n) for n in range(SPARKLINE_WEEKS - 1, -1, -1)]
-        return client_charts(self.recent, weeks=weeks, **SPARKLINE_SIZE)
+        charts = client_charts(self.recent, weeks=weeks, **SPARKLINE_SIZE)
+        wellbeing = charts[0]
+        # Eight weeks' first-to-last change can say "up" while the reading says the
+        # client is getting worse (6, 9, 8, 7): the reading speaks, not the chart.
+        if (self.trajectory == Trajectory.FALLING and wellbeing.change_css == "better") or (
+            self.trajectory == Trajectory.IMPROVING and wellbeing.change_css == "worse"
+        ):
+            wellbeing.change, wellbeing.change_css = "", ""
+        return charts
+
+    @property
+    def trajectory_label(self) -> str:
+        """Which way therapy is going, in the reading's one word: the same judgement
+        the client's advice rests on."""
+        return Trajectory(self.trajectory).label if self.trajectory else ""
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -142,6 +158,7 @@ _CLIENTS = Compiled(
     lambda therapist_id: User.objects.caseload_of(therapist_id).annotate(
         last_week=Subquery(_LATEST.values("week_start")[:1]),
         last_sessions=Subquery(_LATEST.values("sessions_attended")[:1]),
+        last_trajectory=Subquery(_LATEST.values("trajectory")[:1]),
         **score_ends(),
     ),
     therapist_id=int,
@@ -198,6 +215,7 @@ def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
             current_week=current,
             last_week=client.last_week,
             sessions=client.last_sessions,
+            trajectory=client.last_trajectory or "",
             flags=data.flags.get(client.pk, []),
             measures=data.measures.get(client.pk, []),
             recent=data.recent.get(client.pk, []),
@@ -259,6 +277,7 @@ def row_cache_key(row: DashboardRow) -> str:
         row.current_week,
         row.last_week,
         row.sessions,
+        row.trajectory,
         [
             (
                 f.pk,

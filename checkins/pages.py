@@ -220,6 +220,8 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
         "client": client,
         "checkins": overview.checkins[::-1],
         "latest_row": history_row(overview.checkins[-1]) if overview.checkins else None,
+        # The latest week's reading: the same judgement the client's advice rests on.
+        "trajectory": overview.checkins[-1].get_trajectory_display() if overview.checkins else "",
         "history": history,
         "charts": client_charts(overview.checkins, marks=overview.chart_marks, for_therapist=True),
         "reminders": overview.reminders,
