@@ -851,8 +851,9 @@ def _off_track_finding(off: list[Course]) -> Finding:
             tuple(
                 Message(
                     gettext_noop(
-                        "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; the "
-                        "expected course is about %(expected)s by now."
+                        "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; a "
+                        "rough expected course (a heuristic from the dose-effect curve) would be "
+                        "about %(expected)s by now."
                     ),
                     {
                         "measure": c.instrument.short_name,
