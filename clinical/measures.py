@@ -155,8 +155,8 @@ FOLLOW_UP_ES = (
 )
 PHQ_SOURCE_ES = (
     "Desarrollado por los Doctores Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y "
-    "colegas, con una beca educacional otorgada por Pfizer Inc. No se requiere permiso para "
-    "reproducir, traducir, mostrar o distribuir."
+    "colegas, con una beca educativa otorgada por Pfizer Inc. No se requiere permiso para "
+    "reproducir, traducir, presentar o distribuir."
 )
 
 # The paper forms add "(Use ✔ to indicate your answer)" after the

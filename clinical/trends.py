@@ -76,8 +76,9 @@ class Thresholds:
     # About half of clients improve by their eighth session (Howard et al.,
     # 1986), so fewer sessions than this is early to judge whether it works.
     early_sessions: int = 8
-    # About half recover within 13-18 sessions; no reliable gain by the 12th
-    # is worth raising with the client.
+    # Across clinical trials about half of clients recover within 13-18
+    # sessions, and fewer do in routine care (Hansen, Lambert & Forman, 2002);
+    # no reliable gain by the 12th is worth raising with the client.
     no_improvement_sessions: int = 12
     # The client's baseline is the mean of their first few check-ins, so one
     # unusual first week does not set it.
@@ -93,19 +94,22 @@ class Thresholds:
     # Wellbeing (0-10) that has not risen by at least this much over baseline
     # counts as no improvement: a one-point move is within week-to-week noise.
     improvement_points: float = 1.0
-    # A recent mean this far below baseline is a clear drop. Two points on a
-    # 0-10 self-rating is the smallest change published as clinically important
-    # for single-item 0-10 rating scales (two points or 30%: Farrar et al.,
-    # 2001), and a fifth of the scale, beyond week-to-week noise. Clients rarely
-    # worsen before they improve (Lambert, 2007), so this is a flag, never
-    # something to reassure away.
+    # A recent mean this far below baseline is a clear drop. The figure is
+    # borrowed from pain ratings: on a 0-10 pain rating, Farrar et al. (2001)
+    # found two points or 30% the smallest clinically important change; the
+    # portal borrows it for its 0-10 wellbeing item, where it is also a fifth
+    # of the scale, beyond week-to-week noise. Clients rarely worsen before
+    # they improve (Lambert, 2007), so this is a flag, never something to
+    # reassure away.
     deterioration_points: float = 2.0
     # Early decline: the last two check-ins each sit this many points below the
     # client's own level in the check-ins just before them (same two-point
     # figure as above). Two in a row is "sustained": one bad week is not a
-    # trend. It needs only three check-ins, because outcome-monitoring
-    # algorithms catch most clients who go on to deteriorate by the third
-    # session while clinicians foresaw 1 in 40 (Hannan et al., 2005).
+    # trend. Three check-ins (a level, then two weeks below it) is the portal's
+    # own choice, the fewest that show a sustained fall, so that a decline is
+    # raised early: clinicians rarely see deterioration coming (Hannan et al.,
+    # 2005: therapists predicted 1 of the 40 clients who deteriorated, where an
+    # actuarial method identified 36 of them).
     decline_sustained_checkins: int = 2
     # The client's level is their best three-check-in mean among this many
     # check-ins before the sustained fall (two months of weekly check-ins): a
@@ -142,9 +146,10 @@ class Thresholds:
     # month of weekly sessions, twice the missed-weeks signal above.
     evidence_recent_weeks: int = 4
     # Questionnaire scores are judged against the expected course from the
-    # third session after the first score: outcome-monitoring algorithms catch
-    # most clients who will deteriorate by then (Hannan et al., 2005), and
-    # fewer sessions leave too little time for any change to show.
+    # third session after the first score. Three is the portal's own choice,
+    # not a published figure: fewer sessions leave too little time for any
+    # change to show against a course that is itself a rough heuristic, and
+    # waiting longer would delay raising a client who is off course.
     measure_on_track_from_sessions: int = 3
 
 
@@ -856,8 +861,9 @@ def _off_track_finding(off: list[Course]) -> Finding:
             tuple(
                 Message(
                     gettext_noop(
-                        "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; the "
-                        "expected course is about %(expected)s by now."
+                        "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; a "
+                        "rough expected course (a heuristic from the dose-effect curve) would be "
+                        "about %(expected)s by now."
                     ),
                     {
                         "measure": c.instrument.short_name,

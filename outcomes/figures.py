@@ -15,11 +15,13 @@ from clinical.measures import INSTRUMENTS
 from clinical.trends import DEFAULT_THRESHOLDS
 
 # The small-cell rule: a figure resting on fewer clients than this is not shown,
-# so no figure singles a person out. Five is the threshold most health
-# statistics publishers apply (NHS England's statistical disclosure control
-# suppresses counts of 1 to 4; the US CDC's NCHS and CMS use similar
-# minimums). A practice may set it higher with OUTCOMES_MIN_CLIENTS; lower is
-# refused at start-up.
+# so no figure singles a person out. Five is the portal's own choice, not a
+# published standard: low enough that a small practice still sees its figures.
+# Public bodies hold back more: CMS's cell-size suppression policy bars counts
+# of 1 to 10 from Medicare and Medicaid data (cells under 11), and NHS England
+# holds back sub-national counts of 1 to 7 in its Hospital Episode Statistics.
+# A practice may set it higher with OUTCOMES_MIN_CLIENTS; lower is refused at
+# start-up.
 DEFAULT_MIN_CLIENTS = 5
 
 # Check-ins "stopped" as the trend rule reads it: this many whole weeks missed.

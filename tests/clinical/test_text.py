@@ -11,10 +11,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import translation
 
-from checkins.models import CheckIn
+from checkins.models import CheckIn, Flag
 from clinical.measures import PHQ9, example_answers
 from clinical.reading import evaluate
 from clinical.text import (
+    REWORDED,
     Choice,
     Date,
     InstrumentText,
@@ -144,3 +145,35 @@ def test_messages_are_equal_by_what_they_store_not_by_their_words():
     assert len({Message("a"), Message("a"), Message("b")}) == 2
     with pytest.raises(TypeError, match="Date"):
         Message("%(d)s", {"d": date(2026, 1, 5)}).as_dict()
+
+
+OLD_OFF_TRACK = (
+    "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; the "
+    "expected course is about %(expected)s by now."
+)
+NEW_OFF_TRACK = (
+    "%(measure)s %(latest)s after %(sessions)s sessions, from %(first)s; a rough expected "
+    "course (a heuristic from the dose-effect curve) would be about %(expected)s by now."
+)
+
+
+def test_a_flag_stored_under_words_since_reworded_reads_in_the_new_words(monkeypatch):
+    add_spanish(monkeypatch, {NEW_OFF_TRACK: "Nuevo: %(measure)s %(latest)s (%(expected)s)."})
+    params = {"measure": "PHQ-9", "latest": 17, "sessions": 8, "first": 19, "expected": "14"}
+    flag = Flag(
+        summary="PHQ-9 17 after 8 sessions, from 19; the expected course is about 14 by now."
+    )
+    flag.summary_message = {"msgid": OLD_OFF_TRACK, "params": params}
+    with translation.override("en"):
+        assert flag.summary_text == (
+            "PHQ-9 17 after 8 sessions, from 19; a rough expected course (a heuristic from the "
+            "dose-effect curve) would be about 14 by now."
+        )
+    with translation.override("es"):
+        assert flag.summary_text == "Nuevo: PHQ-9 17 (14)."
+    assert REWORDED[OLD_OFF_TRACK] == NEW_OFF_TRACK
+
+
+def test_a_message_stored_under_todays_words_reads_as_stored():
+    stored = {"msgid": "Last check-in"}
+    assert from_dict(stored).as_dict() == stored

@@ -110,7 +110,9 @@ RESEARCH_CLAIMS = {
         "Howard et al., 1986"
     ),
     r"(not|rarely) get (reliably )?worse before": "Lambert, 2007",
+    r"\b13 ?(-|–|to) ?18 sessions": "Hansen, Lambert & Forman, 2002",
     r"clinicians tend to miss": "Hannan et al., 2005",
+    r"smallest clinically important change": "Farrar et al., 2001",
     r"alliance to outcome": "Flückiger et al., 2018",
     r"alliance to dropping out|weak alliance": "Sharf et al., 2010",
     r"homework gets done relates to outcome": "Kazantzis et al., 2010",
@@ -155,6 +157,14 @@ def test_the_research_claim_check_catches_an_uncredited_figure():
     piece = {"body": "About half of clients improve by the eighth session.", "research": ""}
     assert uncredited_claims(piece) == ["Howard et al., 1986"]
     assert uncredited_claims({**piece, "research": "Howard et al., 1986"}) == []
+
+
+def test_each_figure_is_credited_to_the_study_that_found_it():
+    piece = {"body": "About half recover within 13-18 sessions in trials.", "research": ""}
+    assert "Hansen, Lambert & Forman, 2002" in uncredited_claims(piece)
+    assert "Howard et al., 1986" not in uncredited_claims(piece), "not Howard's figure"
+    credited = {**piece, "research": "Hansen, Lambert & Forman, 2002"}
+    assert uncredited_claims(credited) == []
 
 
 def test_advice_shows_the_article_and_the_research_apart():

@@ -5,6 +5,7 @@ import re
 
 from django.utils import translation
 
+from clinical.text import REWORDED, from_dict
 from tests.i18n.catalogue import PO, catalogue, marked_messages
 
 MINIMUM_MESSAGES = 300
@@ -58,3 +59,16 @@ def test_no_translation_names_a_placeholder_its_english_does_not_give():
 def test_the_compiled_catalogue_is_the_one_django_reads():
     with translation.override("es"):
         assert translation.gettext("Language") != "Language"
+
+
+def test_a_reworded_message_reads_in_the_catalogue_s_spanish_under_its_old_words():
+    """A flag stored before a rewording reads in today's words, translated."""
+    assert REWORDED, "the mapping is in use"
+    marked = {msgid for context, msgid in marked_messages() if context is None}
+    for old, new in REWORDED.items():
+        assert new in marked, f"the new words are the code's own: {new!r}"
+        assert new not in REWORDED, "one step from old words to today's"
+        params = {name: "1" for name in PLACEHOLDER.findall(old)}
+        with translation.override("es"):
+            spanish = str(from_dict({"msgid": old, "params": params}))
+        assert spanish != new % params and spanish != old % params, spanish

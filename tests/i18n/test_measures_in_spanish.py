@@ -23,6 +23,26 @@ def test_the_spanish_wording_matches_the_english_item_for_item(instrument):
     assert total(spanish, answers) == total(instrument, answers)
 
 
+# The footers of Pfizer's forms, word for word: the Spanish for the USA forms
+# of both questionnaires share theirs, as the English forms share theirs.
+FOOTER_EN = (
+    "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, "
+    "with an educational grant from Pfizer Inc. No permission required to reproduce, "
+    "translate, display or distribute."
+)
+FOOTER_ES = (
+    "Desarrollado por los Doctores Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke y "
+    "colegas, con una beca educativa otorgada por Pfizer Inc. No se requiere permiso para "
+    "reproducir, traducir, presentar o distribuir."
+)
+
+
+@pytest.mark.parametrize("instrument", [PHQ9, GAD7], ids=["phq9", "gad7"])
+def test_the_source_line_is_the_published_footer_word_for_word(instrument):
+    assert instrument.source == FOOTER_EN
+    assert instrument.in_language("es").source == FOOTER_ES
+
+
 def test_a_language_without_a_published_version_gets_the_english():
     assert PHQ9.in_language("fr") is PHQ9
     assert PHQ9.in_language("en") is PHQ9

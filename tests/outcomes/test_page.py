@@ -70,6 +70,18 @@ def test_a_therapist_with_fewer_than_five_clients_is_held_back(
     assert other_therapist.display_name in response.text
 
 
+def test_the_page_says_its_small_cell_limit_is_its_own_choice_and_cms_holds_back_more(
+    client, lead, practice_of_twelve
+):
+    client.force_login(lead)
+    text = " ".join(page(client).text.split())
+    assert "fewer than 5 clients is held back" in text
+    assert "this portal's own choice, which a practice may raise, not a published standard" in (
+        text.replace("&#x27;", "'")
+    )
+    assert "CMS, for one, holds back counts of 1 to 10" in text
+
+
 def test_filtering_to_one_therapist_shows_their_figures_beside_the_practice(
     client, lead, practice_of_twelve, therapist, other_therapist
 ):
