@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, ClientFactory, checkin_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LOCALES = {"en": "en-US", "es": "es-US"}
-# Beside the journeys' own captures, where a reviewer looks for them.
+# Looked at by eye after a change to the page: /tmp/safety-*.png.
 SHOTS = Path(tempfile.gettempdir())
 
 
