@@ -330,6 +330,20 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
             )
         return cleaned
 
+    def safety_answers(self) -> dict:
+        """The answers that cannot wait for the rest of the form, as
+        `record_safety_answer` takes them: the crisis question, and each safety
+        item (PHQ-9 item 9) answered, as far as each was answered validly. Read
+        after validation, whether or not the form as a whole is valid."""
+        cleaned = getattr(self, "cleaned_data", {})
+        items: dict[str, dict[int, int]] = {}
+        for instrument in self.instruments:
+            for number in instrument.safety_items:
+                answer = cleaned.get(f"{instrument.key}_{number}")
+                if answer is not None:
+                    items.setdefault(instrument.key, {})[number] = answer
+        return {"in_crisis": cleaned.get("in_crisis") is True, "safety_items": items}
+
     def answers(self) -> dict:
         """The cleaned answers, as `submit_checkin` takes them."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,5 +1,6 @@
 """The one write path for check-ins: the form view, the demo data and the tests all use it."""
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -9,8 +10,9 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from clinical.measures import INSTRUMENTS
 from clinical.reading import evaluate, read_week
-from clinical.trends import Finding, Thresholds, thresholds
+from clinical.trends import Finding, Thresholds, crisis_flag, safety_item_flag, thresholds
 from guidance.services import attach_advice
 from portal.compiled import Compiled
 from portal.lookups import AnyOf
@@ -103,6 +105,74 @@ def _keep_trajectory(checkin: CheckIn, reading) -> None:
     if checkin.trajectory != reading.trajectory:
         checkin.trajectory = reading.trajectory
         CheckIn.objects.filter(pk=checkin.pk).update(trajectory=reading.trajectory)
+
+
+def record_safety_answer(
+    *,
+    client: User,
+    in_crisis: bool,
+    safety_items: Mapping[str, Mapping[int, int]],
+    now: datetime | None = None,
+) -> list[Flag]:
+    """Act on a crisis answer, or a safety item (PHQ-9 item 9) answered above "Not at
+    all", from a check-in that cannot be saved yet because another answer needs a
+    second look: the week's safety flag is opened (or kept) and its alert queued at
+    once, exactly as `submit_checkin` would for the same answers. Returns the
+    week's safety flags; none (and no query) for a "no".
+
+    `safety_items` holds, by questionnaire key, the safety items answered (item
+    number: answer); any other item given is ignored, and nothing is filled in.
+
+    The flag is the record of what was answered and when: its evidence is the
+    answer and its week, its history the time it was opened or changed, and it is
+    in the client's export and erased with them. The week's check-in is not
+    touched: a check-in is saved whole or not at all, with the advice made from
+    it, and this week may have none yet. When the client sends the form again the
+    rules find the same answer with the same score, so `_apply_finding` leaves
+    the flag as it is and no second alert goes out; a repeated post does the same.
+    """
+    now = now or timezone.now()
+    week_start = week_start_for(now, client.tz)
+    # The answers as the rules read a week, never saved: only what was given.
+    said = CheckIn(client=client, week_start=week_start, in_crisis=in_crisis)
+    said.measure_answers = _safety_items_only(safety_items)
+    t = thresholds()
+    findings = [
+        finding
+        for rule in (crisis_flag, safety_item_flag)
+        if (finding := rule([said], read_week([said], t), t)) is not None
+    ]
+    if not findings:
+        return []
+    with transaction.atomic():
+        # As in a submit: the client locked first, so a submit or the daily
+        # recompute meanwhile waits, and only one of them opens the flag.
+        _lock_client(client)
+        active = _active_flags(client)
+        return [
+            _apply_finding(client, finding.kind, finding, now=now, active=active)
+            for finding in findings
+        ]
+
+
+def _safety_items_only(safety_items: Mapping[str, Mapping[int, int]]) -> dict[str, list]:
+    """Each questionnaire's answers as the rules read them, with only its safety
+    items given (None for every item not answered here)."""
+    answers = {}
+    for key, given in safety_items.items():
+        instrument = INSTRUMENTS.get(key)
+        if instrument is None:
+            raise CheckInError(f"No questionnaire {key!r}.")
+        values = {option.value for option in instrument.options}
+        items: list[int | None] = [None] * len(instrument.items)
+        for number, answer in given.items():
+            if number not in instrument.safety_items:
+                continue
+            if answer not in values:
+                raise CheckInError(f"{answer!r} is not an answer to {key} item {number}.")
+            items[number - 1] = answer
+        answers[key] = items
+    return answers
 
 
 def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> tuple[CheckIn, bool]:
@@ -352,39 +422,47 @@ def _apply_findings(
         if kind not in findings and not (flag.is_safety and flag.is_open):
             flag.closed_at = now
             flag.save(update_fields=["closed_at", "updated_at"])
-    result = []
-    for kind, finding in findings.items():
-        flag = active.get(kind)
-        if flag is not None and flag.is_safety and finding.score > flag.score:
-            # A crisis answer in a later week is a new event, with its own alert,
-            # actions and escalation, whatever was done about the earlier one.
-            flag.closed_at = now
-            flag.save(update_fields=["closed_at", "updated_at"])
-            flag = None
-        if flag is not None and not flag.is_open and finding.score > flag.handled_score:
-            flag.closed_at = now
-            flag.save(update_fields=["closed_at", "updated_at"])
-            flag = None
-        new = flag is None
-        if new:
-            flag = Flag(client=client, kind=kind, opened_at=now)
-        # Compared as stored: the messages, not words in whatever language is active.
-        evidence = [item.as_dict() for item in finding.evidence]
-        unchanged = flag.pk is not None and (
-            flag.severity,
-            flag.score,
-            flag.summary_message,
-            flag.evidence,
-        ) == (finding.severity, finding.score, finding.summary.as_dict(), evidence)
-        if not unchanged:  # an unchanged flag is not rewritten, nor its history grown
-            flag.severity = finding.severity
-            flag.score = finding.score
-            flag.word(finding.summary, finding.evidence)
-            flag.save()
-        if new and kind in SAFETY_KINDS:
-            alert_on_new_safety_flag(flag)
-        result.append(flag)
-    return result
+    return [
+        _apply_finding(client, kind, finding, now=now, active=active)
+        for kind, finding in findings.items()
+    ]
+
+
+def _apply_finding(
+    client: User, kind: str, finding: Finding, *, now: datetime, active: dict[str, Flag]
+) -> Flag:
+    """Open, update or leave as it is the one flag of `kind`, from its finding; a new
+    safety flag queues its alert. The client's other flags are not touched."""
+    flag = active.get(kind)
+    if flag is not None and flag.is_safety and finding.score > flag.score:
+        # A crisis answer in a later week is a new event, with its own alert,
+        # actions and escalation, whatever was done about the earlier one.
+        flag.closed_at = now
+        flag.save(update_fields=["closed_at", "updated_at"])
+        flag = None
+    if flag is not None and not flag.is_open and finding.score > flag.handled_score:
+        flag.closed_at = now
+        flag.save(update_fields=["closed_at", "updated_at"])
+        flag = None
+    new = flag is None
+    if new:
+        flag = Flag(client=client, kind=kind, opened_at=now)
+    # Compared as stored: the messages, not words in whatever language is active.
+    evidence = [item.as_dict() for item in finding.evidence]
+    unchanged = flag.pk is not None and (
+        flag.severity,
+        flag.score,
+        flag.summary_message,
+        flag.evidence,
+    ) == (finding.severity, finding.score, finding.summary.as_dict(), evidence)
+    if not unchanged:  # an unchanged flag is not rewritten, nor its history grown
+        flag.severity = finding.severity
+        flag.score = finding.score
+        flag.word(finding.summary, finding.evidence)
+        flag.save()
+    if new and kind in SAFETY_KINDS:
+        alert_on_new_safety_flag(flag)
+    return flag
 
 
 # What the therapist is told, translated when it is raised.

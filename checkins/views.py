@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -23,8 +23,16 @@ from .measures import due_instruments, in_plain_words, summaries_for
 from .models import AgendaItem, CheckIn, MeasureResponse, NotificationPreference, week_start_for
 from .notifications import read_unsubscribe_token, unsubscribe
 from .selectors import advice_shown_to, client_reading, recent_weeks, weeks_page
-from .services import submit_checkin
+from .services import record_safety_answer, submit_checkin
 from .tasks import send_notification
+
+# Under the crisis help on a form sent back for another look: what is saved, and
+# what is not yet.
+CRISIS_TOLD_FORM_NOT_SAVED = gettext_noop(
+    "Your answer about your safety is saved and your therapist has been told, but please "
+    "do not wait for them. The rest of your check-in is not saved yet: it is below, "
+    "with everything you typed."
+)
 
 
 def questionnaires_for(request, client, week_start) -> list:
@@ -66,10 +74,21 @@ def checkin(request):
     if request.method == "POST" and form.is_valid():
         submit_checkin(client=client, data=form.answers())
         return redirect("checkin_saved")
+    # A crisis answer alerts now, whatever else on the form needs another look;
+    # the help then comes first, the form with everything typed below it.
+    crisis_now = form.is_bound and bool(
+        record_safety_answer(client=client, **form.safety_answers())
+    )
     return render(
         request,
         "checkins/checkin_form.html",
-        {"form": form, "week_start": week_start, "current": current},
+        {
+            "form": form,
+            "week_start": week_start,
+            "current": current,
+            "crisis_now": crisis_now,
+            "crisis_told": gettext(CRISIS_TOLD_FORM_NOT_SAVED) if crisis_now else "",
+        },
     )
 
 
