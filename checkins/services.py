@@ -140,7 +140,8 @@ def record_safety_answer(
     findings = [
         finding
         for rule in (crisis_flag, safety_item_flag)
-        if (finding := rule([said], read_week([said], t), t)) is not None
+        # Both read this week's answers alone, never the reading of a week half answered.
+        if (finding := rule([said], None, t)) is not None
     ]
     if not findings:
         return []
