@@ -3,7 +3,8 @@
 A fixed number of queries whatever the caseload or history size: the clients
 with their latest check-in and their first and latest questionnaire scores
 (subqueries on the (client, week) and (client, instrument, week) indexes), the
-check-ins of a short recent window, and the active flags.
+check-ins of a short recent window, and the active flags; and, when a crisis
+flag is open, its recorded actions and its escalation (two more).
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -29,7 +30,8 @@ from portal.models import User
 
 from .charts import LineChart, client_charts
 from .measures import MeasureSummary, as_date, score_ends, summaries_from
-from .models import CheckIn, Flag, FlagStatus, week_start_for
+from .models import CheckIn, Flag, FlagStatus, SafetyAction, week_start_for
+from .safety import CrisisStanding, crisis_standing, escalations_with_on_call
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class DashboardRow:
     measures: list[MeasureSummary] = field(default_factory=list)
     recent: list[RecentWeek] = field(default_factory=list)  # the sparklines' weeks, oldest first
     html: str = ""  # the row as rendered (see render_rows)
+    now: datetime | None = None  # when the page is drawn: how long a crisis has waited
 
     @cached_property
     def sparklines(self) -> list[LineChart]:
@@ -101,7 +104,13 @@ class DashboardRow:
 
     @property
     def tier_css(self) -> str:
-        return self.open_flags[0].tier.css if self.open_flags else ""
+        if not self.open_flags:
+            return ""
+        # A crisis acted on keeps its tier but loses the waiting one's heavy frame.
+        crisis = (
+            ("crisis-waiting" if self.crisis_waiting else "crisis-acted") if self.in_crisis else ""
+        )
+        return f"{self.open_flags[0].tier.css} {crisis}".strip()
 
     @property
     def handled_flags(self) -> list[Flag]:
@@ -122,16 +131,41 @@ class DashboardRow:
     def in_crisis(self) -> bool:
         return any(flag.is_safety for flag in self.open_flags)
 
+    @cached_property
+    def crisis_standings(self) -> dict[int, CrisisStanding]:
+        """Where each open crisis flag stands, by flag id (see fetch_caseload)."""
+        return {
+            flag.pk: crisis_standing(
+                opened_at=flag.opened_at,
+                actions=flag.actions_recorded,
+                escalations=flag.escalations,
+                now=self.now,
+            )
+            for flag in self.open_flags
+            if flag.is_safety
+        }
+
+    @property
+    def open_flags_standing(self) -> list[tuple[Flag, CrisisStanding | None]]:
+        """Each open flag with where it stands if it is a crisis flag."""
+        return [(flag, self.crisis_standings.get(flag.pk)) for flag in self.open_flags]
+
+    @property
+    def crisis_waiting(self) -> bool:
+        """A crisis flag nobody has acted on yet: it comes before one acted on."""
+        return any(not standing.acted_on for standing in self.crisis_standings.values())
+
     @property
     def top_severity(self) -> int:
         return max((flag.severity for flag in self.open_flags), default=0)
 
     def rank_key(self):
-        # Crisis first, then the most severe flag worth raising, then how many,
-        # then mentions, then who has been quiet longest; names break ties so
-        # the order is stable.
+        # Crisis first, one nobody has acted on before one acted on; then the
+        # most severe flag worth raising, then how many, then mentions, then who
+        # has been quiet longest; names break ties so the order is stable.
         return (
             not self.in_crisis,
+            not self.crisis_waiting,
             -self.top_severity,
             -len(self.open_flags),
             -len(self.mentions),
@@ -149,6 +183,7 @@ class CaseloadData:
     recent: dict[int, list[RecentWeek]]
     flags: dict[int, list[Flag]]
     measures: dict[int, list[MeasureSummary]]
+    now: datetime | None = None
 
 
 _LATEST = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
@@ -186,7 +221,8 @@ _FLAGS = Compiled(
 
 
 def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
-    """Three queries, whatever the caseload or history size."""
+    """Three queries, whatever the caseload or history size; two more when a crisis
+    flag is open (its actions and its escalation, for the whole caseload at once)."""
     clients = _CLIENTS.instances(User, therapist_id=therapist.pk)
     current = {client.pk: week_start_for(now, client.tz) for client in clients}
     recent: dict[int, list[RecentWeek]] = defaultdict(list)
@@ -200,9 +236,15 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
         since = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
         for client_id, *answers in _WINDOW.rows(therapist_id=therapist.pk, since=since):
             recent[client_id].append(RecentWeek(*answers))
-        for flag in _FLAGS.instances(Flag, therapist_id=therapist.pk):
+        found = _FLAGS.instances(Flag, therapist_id=therapist.pk)
+        for flag in found:
             flags[flag.client_id].append(flag)
-    return CaseloadData(clients, current, recent, flags, measures)
+        prefetch_related_objects(
+            [flag for flag in found if flag.is_safety and flag.is_open],
+            Prefetch("safety_actions", SafetyAction.objects.all(), to_attr="actions_recorded"),
+            Prefetch("alerts", escalations_with_on_call(), to_attr="escalations"),
+        )
+    return CaseloadData(clients, current, recent, flags, measures, now=now)
 
 
 def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
@@ -219,6 +261,7 @@ def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
             flags=data.flags.get(client.pk, []),
             measures=data.measures.get(client.pk, []),
             recent=data.recent.get(client.pk, []),
+            now=data.now,
         )
         if show == "flagged" and not row.open_flags:
             continue
@@ -295,6 +338,18 @@ def row_cache_key(row: DashboardRow) -> str:
         ],
         [(m.instrument.key, m.first, m.first_week, m.latest, m.latest_week) for m in row.measures],
         [(c.week_start, c.wellbeing, c.expectations, c.discomfort, c.homework) for c in row.recent],
+        # Each crisis flag's actions and escalation as recorded, and the words they
+        # make in the reader's time zone (which also tell how long one has waited).
+        [
+            (
+                f.pk,
+                [(a.pk, a.kind, a.done_at, a.method) for a in f.actions_recorded],
+                [(e.pk, e.sent_at, e.recipients, e.on_call_name) for e in f.escalations],
+            )
+            for f in row.flags
+            if f.pk in row.crisis_standings
+        ],
+        [(pk, s.acted_on, s.lines) for pk, s in row.crisis_standings.items()],
     )
     return "dashboard-row:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 

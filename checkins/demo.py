@@ -190,6 +190,115 @@ def improving_busy_week(weeks: int) -> list[dict | None]:
     return rows
 
 
+# Most of a caseload: clients for whom therapy is going as it usually does.
+# Each takes a variant (0, 1, 2...) so that two clients of one pattern differ in
+# how long they have been coming, how they feel and what they say. Every one
+# is clearly steady or improving in its last weeks, so none is worth raising.
+HOPES = [
+    "Sleep through the night again",
+    "Handle stress at work better",
+    "Feel closer to my family",
+    "Stop avoiding my friends",
+    "Feel like myself again",
+]
+HARD_WEEKS = [
+    "A hard week: my father was in hospital.",
+    "I lost my temper at work and it shook me.",
+    "We had to move out at short notice.",
+]
+GOING_WELL = "Things are going well; I want to keep the routines going."
+
+
+def _joined(weeks: int, variant: int) -> int:
+    """Weeks since this client started checking in: 12 to the whole history."""
+    return weeks - (variant * 3) % 5
+
+
+def _started(weeks: int, rows: list[dict | None]) -> list[dict | None]:
+    """A later start: no check-ins before the client joined."""
+    return [None] * (weeks - len(rows)) + rows
+
+
+def doing_well(weeks: int, variant: int = 0) -> list[dict | None]:
+    """Well and staying well: high wellbeing, hopes met, homework done."""
+    n = _joined(weeks, variant)
+    level = 7 + variant % 2
+    rows = [
+        _week(
+            6 + 2 * variant + i,
+            wellbeing=level + (i % 5 == 2) - (i % 7 == 4 and i < n - 3),
+            expectations=4 + (variant % 2 and i % 3 == 0),
+            discomfort=0,
+            homework="all" if i % 3 else "most",
+            hoped_for=HOPES[variant % len(HOPES)] if i == 0 else "",
+            to_raise=GOING_WELL if i == n - 2 and variant % 2 == 0 else "",
+        )
+        for i in range(n)
+    ]
+    return _started(weeks, rows)
+
+
+def slowly_improving(weeks: int, variant: int = 0) -> list[dict | None]:
+    """Small gains week after week: wellbeing up two or three points over months."""
+    n = _joined(weeks, variant)
+    rows = [
+        _week(
+            1 + variant + i,
+            wellbeing=4 + round((2 + variant % 2) * i / (n - 1)),
+            expectations=3 if i < n // 2 else 4,
+            discomfort=1 if i < 4 else 0,
+            homework="some" if i < n // 2 else "most",
+            hoped_for=HOPES[(variant + 1) % len(HOPES)] if i == 0 else "",
+        )
+        for i in range(n)
+    ]
+    return _started(weeks, rows)
+
+
+def bad_week_recovered(weeks: int, variant: int = 0) -> list[dict | None]:
+    """Better than at the start and settled there, one hard week some weeks ago
+    (life got in the way), and back since."""
+    n = _joined(weeks, variant)
+    level = 7 + variant % 2
+    dip = n - 7 - variant % 3
+    rows = []
+    for i in range(n):
+        hard = i == dip
+        usual = min(level, 5 + i // 2)  # two points up over the first weeks
+        rows.append(
+            _week(
+                4 + 2 * variant + i,
+                wellbeing=usual - 3 if hard else usual - 1 if i == dip + 1 else usual,
+                expectations=4,
+                discomfort=0 if i % 4 else 1,
+                homework="not_done" if hard else "most",
+                barrier_life_events=hard,
+                to_raise=HARD_WEEKS[variant % len(HARD_WEEKS)] if hard else "",
+            )
+        )
+    return _started(weeks, rows)
+
+
+def barrier_once(weeks: int, variant: int = 0) -> list[dict | None]:
+    """Improving, and one week when time (or money) got in the way of the homework."""
+    n = _joined(weeks, variant)
+    once = n // 2 + variant % 3 - 1
+    rows = [
+        _week(
+            2 + variant + i,
+            wellbeing=min(8, 4 + variant % 3 + i * 3 // n),
+            expectations=3 if i < 3 else 4,
+            discomfort=1 if i < 2 else 0,
+            homework="some" if i == once else "most",
+            barrier_time=i == once and variant % 2 == 0,
+            barrier_money=i == once and variant % 2 == 1,
+            hoped_for=HOPES[(variant + 2) % len(HOPES)] if i == 0 else "",
+        )
+        for i in range(n)
+    ]
+    return _started(weeks, rows)
+
+
 Course = Callable[[float], float]  # a score at a point in the history, 0 (first) to 1 (last)
 
 
@@ -198,19 +307,19 @@ def _line(first: float, last: float) -> Course:
 
 
 def with_scores(
-    pattern: Callable[[int], list[dict | None]],
+    pattern: Callable[..., list[dict | None]],
     phq9: Course,
     gad7: Course,
     *,
     item9_last: int = 0,
-) -> Callable[[int], list[dict | None]]:
+) -> Callable[..., list[dict | None]]:
     """The pattern's weeks with the PHQ-9 and GAD-7 answered every other check-in
     (the practice default): the first, then every other one ending the week before
     last, so that they are due again in the demo's current week. A pattern with
     `item9_last` answers them in its last check-in too, item 9 at that value."""
 
-    def weeks_with_scores(weeks: int) -> list[dict | None]:
-        rows = pattern(weeks)
+    def weeks_with_scores(weeks: int, *variant: int) -> list[dict | None]:
+        rows = pattern(weeks, *variant)
         answered = [i for i, row in enumerate(rows) if row is not None]
         for n, i in enumerate(answered):
             last = i == answered[-1]
@@ -257,3 +366,36 @@ PATTERNS: dict[str, Callable[[int], list[dict | None]]] = {
     "new, with barriers": with_scores(early_with_barriers, _line(13, 12), _line(10, 10)),
     "deteriorating": with_scores(deteriorating, _late_rise(8, 8), _late_rise(6, 5)),
 }
+
+
+def _varied(first: float, last: float, variant: int, spread: int = 2) -> Course:
+    """A straight course, a point or two higher or lower for another variant."""
+    shift = variant % (spread + 1) - spread // 2
+    return _line(first + shift, last + shift // 2)
+
+
+# The ordinary clients' patterns, by name: (weeks, variant) -> weeks. Their
+# questionnaires stay mild, or start moderate and fall by more than a reliable
+# change, so none of them is flagged for its scores.
+ORDINARY: dict[str, Callable[[int, int], list[dict | None]]] = {
+    "doing well": lambda weeks, v: with_scores(
+        doing_well, _varied(5, 3, v), _varied(4, 3, v, spread=1)
+    )(weeks, v),
+    "slowly improving": lambda weeks, v: with_scores(
+        slowly_improving, _varied(9, 5, v, spread=1), _varied(8, 5, v)
+    )(weeks, v),
+    "a bad week, recovered": lambda weeks, v: with_scores(
+        bad_week_recovered, _varied(7, 5, v), _varied(6, 5, v)
+    )(weeks, v),
+    "a barrier once": lambda weeks, v: with_scores(
+        barrier_once, _varied(13, 6, v), _varied(10, 5, v)
+    )(weeks, v),
+}
+
+
+def demo_history(pattern: str, *, weeks: int, variant: int = 0) -> list[dict | None]:
+    """The weeks of a demo client with this pattern: the n-th client of an ordinary
+    pattern is its n-th variant; the showcased patterns have one history each."""
+    if pattern in ORDINARY:
+        return ORDINARY[pattern](weeks, variant)
+    return PATTERNS[pattern](weeks)

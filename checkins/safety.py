@@ -11,17 +11,20 @@ never turns the client's save into an error page. No email names the client.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.timesince import timesince
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from portal.formats import local_date
 from portal.models import User
 from portal.tasks import retry_later
 
@@ -289,3 +292,85 @@ def record_safety_action(
         flag.handled_score = flag.score
         flag.save()
     return action
+
+
+# Where an open crisis flag stands, in words: what the therapist recorded and
+# whether it went to the on-call contact. Worded when read, in the reader's
+# language and time zone.
+STANDING_NO_ACTION = gettext_lazy("No action recorded yet — opened %(when)s (%(ago)s ago)")
+STANDING_CONTACTED = gettext_lazy("Client contacted %(when)s (%(method)s)")
+STANDING_CONTACTED_NO_METHOD = gettext_lazy("Client contacted %(when)s")
+STANDING_SAFETY_PLAN = gettext_lazy("Safety plan reviewed %(date)s")
+STANDING_ESCALATED_NAMED = gettext_lazy("Escalated to the on-call contact (%(name)s) %(when)s")
+STANDING_ESCALATED = gettext_lazy("Escalated to the on-call contact %(when)s")
+STANDING_ESCALATED_STAFF = gettext_lazy("Escalated to the practice's staff %(when)s")
+STANDING_ESCALATION_UNSENT = gettext_lazy(
+    "Escalation to the on-call contact not sent yet (queued %(when)s; it is retried)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisStanding:
+    """Where an open crisis flag stands: whether anyone has acted, and the steps
+    so far in the order they happened."""
+
+    acted_on: bool
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " · ".join(self.lines)
+
+
+def escalations_with_on_call():
+    """The escalation alerts, each with its practice's on-call contact as it is now,
+    for `crisis_standing` to say who an escalation went to by role and name."""
+    return SafetyAlert.objects.filter(kind=SafetyAlertKind.ESCALATION).annotate(
+        on_call_name=F("flag__client__practice__on_call_name"),
+        on_call_email=F("flag__client__practice__on_call_email"),
+    )
+
+
+def crisis_standing(
+    *, opened_at: datetime, actions: list[SafetyAction], escalations: list, now: datetime | None
+) -> CrisisStanding:
+    """The latest contact, the latest safety-plan review and the escalation of one
+    open crisis flag, with times in the active time zone; or, when nothing is
+    recorded, how long it has waited. An escalation alone is not an action: it
+    says nobody acted in time."""
+
+    def at(value: datetime) -> str:
+        return local_date(timezone.localtime(value), "M j, H:i")
+
+    steps: list[tuple[datetime, str]] = []
+    latest = {action.kind: action for action in sorted(actions, key=lambda a: a.done_at)}
+    if contact := latest.get(SafetyActionKind.CONTACTED):
+        if contact.method:
+            words = STANDING_CONTACTED % {
+                "when": at(contact.done_at),
+                "method": contact.get_method_display().lower(),
+            }
+        else:
+            words = STANDING_CONTACTED_NO_METHOD % {"when": at(contact.done_at)}
+        steps.append((contact.done_at, words))
+    if review := latest.get(SafetyActionKind.SAFETY_PLAN):
+        day = local_date(timezone.localtime(review.done_at).date(), "M j")
+        steps.append((review.done_at, STANDING_SAFETY_PLAN % {"date": day}))
+    acted_on = bool(steps)
+    if not acted_on:
+        ago = timesince(opened_at, now, depth=1)
+        steps.append((opened_at, STANDING_NO_ACTION % {"when": at(opened_at), "ago": ago}))
+    for alert in escalations:
+        if alert.sent_at is None:
+            words = STANDING_ESCALATION_UNSENT % {"when": at(alert.created_at)}
+        elif alert.on_call_email and alert.on_call_email in alert.recipients:
+            when = at(alert.sent_at)
+            if alert.on_call_name:
+                words = STANDING_ESCALATED_NAMED % {"name": alert.on_call_name, "when": when}
+            else:
+                words = STANDING_ESCALATED % {"when": when}
+        else:
+            words = STANDING_ESCALATED_STAFF % {"when": at(alert.sent_at)}
+        steps.append((alert.sent_at or alert.created_at, words))
+    steps.sort(key=lambda step: step[0])
+    return CrisisStanding(acted_on=acted_on, lines=tuple(str(words) for _, words in steps))

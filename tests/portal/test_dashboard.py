@@ -1,3 +1,5 @@
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -312,3 +314,246 @@ def test_what_a_client_wrote_in_a_crisis_week_older_than_the_charted_year_still_
     assert "Words from that week" in response.text
     for page in ("abc", "-1", "0", "999", "2"):
         assert signed_in.get(url, {"page": page}).status_code == 200
+
+
+# -- Where a crisis stands ------------------------------------------------------
+
+
+def in_crisis(therapist, first_name: str, *, hours_ago: int = 3):
+    """A client of `therapist` whose crisis answer was saved `hours_ago` hours ago."""
+    person = ClientFactory(
+        therapist=therapist, practice=therapist.practice, first_name=first_name, last_name="Client"
+    )
+    submit_checkin(
+        client=person, data=answers(in_crisis=True), now=NOW - timedelta(hours=hours_ago)
+    )
+    return person, Flag.objects.open().get(client=person, kind=FlagKind.CRISIS)
+
+
+def row_text(response, person) -> str:
+    (row,) = [row for row in response.context["rows"] if row.client == person]
+    # Runs of spaces and line breaks as one space; the no-break spaces Django puts
+    # in "3 hours" stay as they are.
+    return re.sub(r"[ \n]+", " ", html.unescape(str(row.html)))
+
+
+@pytest.fixture
+def in_new_york(therapist):
+    """The therapist reads times in New York: 5 pm UTC is noon there."""
+    therapist.time_zone = "America/New_York"
+    therapist.save(update_fields=["time_zone"])
+    return therapist
+
+
+def test_each_crisis_says_where_it_stands_in_the_therapists_time_zone(signed_in, in_new_york):
+    from checkins.models import SafetyActionKind
+    from checkins.safety import deliver_safety_alert, record_safety_action, sweep_safety_alerts
+
+    therapist = in_new_york
+    therapist.practice.on_call_name = "Dr Rivera, clinical lead"
+    therapist.practice.on_call_email = "oncall@example.org"
+    therapist.practice.save()
+    _, fresh = in_crisis(therapist, "Fresh", hours_ago=3)
+    contacted, flag = in_crisis(therapist, "Called")
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind=SafetyActionKind.CONTACTED,
+        method="phone",
+        done_at=NOW - timedelta(hours=1),
+        now=NOW,
+    )
+    planned, flag = in_crisis(therapist, "Planned")
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind=SafetyActionKind.SAFETY_PLAN,
+        done_at=NOW - timedelta(minutes=30),
+        now=NOW,
+    )
+    escalated, flag = in_crisis(therapist, "Escalated", hours_ago=30)
+    sweep_safety_alerts(now=NOW)
+    alert = flag.alerts.get(kind="escalation")
+    deliver_safety_alert(alert.pk, now=NOW - timedelta(minutes=5))
+
+    response = signed_in.get(reverse("caseload"))
+    fresh_row = row_text(response, fresh.client)
+    assert "No action recorded yet — opened Nov 18, 09:00 (3\xa0hours ago)" in fresh_row
+    assert "Client contacted Nov 18, 11:00 (phone call)" in row_text(response, contacted)
+    assert "Safety plan reviewed Nov 18" in row_text(response, planned)
+    escalated_row = row_text(response, escalated)
+    assert (
+        "No action recorded yet — opened Nov 17, 06:00 (1\xa0day ago) · "
+        "Escalated to the on-call contact (Dr Rivera, clinical lead) Nov 18, 11:55"
+    ) in escalated_row
+    assert "oncall@example.org" not in response.text, "a role and a name, not an address"
+    # The acted-on rows never carry the waiting words, nor the waiting frame.
+    for person in (contacted, planned):
+        assert "No action recorded yet" not in row_text(response, person)
+        assert "crisis-acted" in row_text(response, person)
+    assert "crisis-waiting" in fresh_row and "crisis-acted" not in fresh_row
+
+
+def test_an_escalation_to_a_practice_without_an_on_call_contact_names_the_staff(
+    signed_in, therapist
+):
+    from checkins.safety import deliver_safety_alert, sweep_safety_alerts
+    from tests.factories import StaffFactory
+
+    StaffFactory(practice=therapist.practice)
+    therapist.time_zone = "UTC"
+    therapist.save(update_fields=["time_zone"])
+    person, flag = in_crisis(therapist, "Nobody", hours_ago=30)
+    sweep_safety_alerts(now=NOW)
+    alert = flag.alerts.get(kind="escalation")
+    assert (
+        "Escalation to the on-call contact not sent yet (queued Nov 18, 17:00; it is retried)"
+        in (row_text(signed_in.get(reverse("caseload")), person))
+    )
+    deliver_safety_alert(alert.pk, now=NOW)
+    assert "Escalated to the practice's staff Nov 18, 17:00" in row_text(
+        signed_in.get(reverse("caseload")), person
+    )
+
+
+def test_a_crisis_nobody_acted_on_ranks_above_one_acted_on_and_both_above_the_rest(
+    signed_in, therapist
+):
+    from checkins.models import SafetyActionKind
+    from checkins.safety import record_safety_action
+
+    uneasy = ClientFactory(therapist=therapist, first_name="Aaron", last_name="Uneasy")
+    checkin_history(uneasy, [{"discomfort": 4}, {"discomfort": 4}])
+    # Older and alphabetically first, but acted on: it comes after the newer one.
+    handled, flag = in_crisis(therapist, "Abel", hours_ago=20)
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind=SafetyActionKind.CONTACTED,
+        method="video",
+        done_at=NOW - timedelta(hours=2),
+        now=NOW,
+    )
+    waiting, _ = in_crisis(therapist, "Zoe", hours_ago=1)
+
+    response = signed_in.get(reverse("caseload"))
+    assert names(response) == [waiting.display_name, handled.display_name, uneasy.display_name]
+    flagged = signed_in.get(reverse("caseload"), {"show": "flagged"})
+    assert names(flagged) == [waiting.display_name, handled.display_name, uneasy.display_name]
+
+
+def test_an_action_recorded_shows_on_the_next_view_of_the_dashboard(signed_in, in_new_york):
+    therapist = in_new_york
+    from checkins.models import SafetyActionKind
+    from checkins.safety import record_safety_action
+
+    person, flag = in_crisis(therapist, "Cached")
+    calm = ClientFactory(therapist=therapist, first_name="Calm")
+    checkin_history(calm, [{}])
+    assert rendered_rows(signed_in.get(reverse("caseload"))) == 2
+    assert rendered_rows(signed_in.get(reverse("caseload"))) == 0, "both from the cache"
+
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind=SafetyActionKind.CONTACTED,
+        method="text",
+        done_at=NOW - timedelta(minutes=10),
+        now=NOW,
+    )
+    after = signed_in.get(reverse("caseload"))
+    assert rendered_rows(after) == 1, "the crisis row is drawn again, the calm one is not"
+    assert "Client contacted Nov 18, 11:50 (text message)" in row_text(after, person)
+    assert "No action recorded yet" not in after.text
+
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind=SafetyActionKind.SAFETY_PLAN,
+        done_at=NOW - timedelta(minutes=5),
+        now=NOW,
+    )
+    again = signed_in.get(reverse("caseload"))
+    assert rendered_rows(again) == 1
+    assert "Safety plan reviewed Nov 18" in row_text(again, person)
+
+
+def test_how_long_a_crisis_has_waited_is_not_served_stale_from_the_cache(signed_in, therapist):
+    import time_machine
+
+    person, _ = in_crisis(therapist, "Waiting", hours_ago=1)
+    assert "(1\xa0hour ago)" in row_text(signed_in.get(reverse("caseload")), person)
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        signed_in.force_login(therapist)
+        assert "(3\xa0hours ago)" in row_text(signed_in.get(reverse("caseload")), person)
+
+
+def test_where_a_crisis_stands_reads_in_spanish(signed_in, in_new_york):
+    therapist = in_new_york
+    from checkins.models import SafetyActionKind
+    from checkins.safety import record_safety_action
+
+    therapist.language = "es"
+    therapist.save(update_fields=["language"])
+    fresh, _ = in_crisis(therapist, "Nueva", hours_ago=3)
+    contacted, flag = in_crisis(therapist, "Llamada")
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind=SafetyActionKind.CONTACTED,
+        method="phone",
+        done_at=NOW - timedelta(hours=1),
+        now=NOW,
+    )
+    record_safety_action(
+        flag=flag,
+        by=therapist,
+        kind=SafetyActionKind.SAFETY_PLAN,
+        done_at=NOW - timedelta(minutes=30),
+        now=NOW,
+    )
+    response = signed_in.get(reverse("caseload"))
+    assert (
+        "Todavía no se ha registrado ninguna acción; abierta el 18 nov, 09:00 (hace 3\xa0horas)"
+        in row_text(response, fresh)
+    )
+    assert (
+        "Se contactó al cliente el 18 nov, 11:00 (llamada telefónica) · "
+        "Plan de seguridad revisado el 18 nov"
+    ) in row_text(response, contacted)
+
+
+# The signed-in user, the caseload with its scores, its recent weeks, its flags,
+# the access log's row and the pending invitations.
+WITHOUT_CRISIS = 6
+
+
+def test_the_dashboard_costs_a_fixed_number_of_queries(
+    signed_in, therapist, django_assert_num_queries
+):
+    """Pinned exactly. A caseload with an open crisis flag costs two queries more
+    than one without: the flags' recorded actions and their escalations, each for
+    the whole caseload at once (never per row)."""
+    from checkins.models import SafetyActionKind
+    from checkins.safety import record_safety_action, sweep_safety_alerts
+
+    calm = ClientFactory(therapist=therapist)
+    checkin_history(calm, [{"discomfort": 4}, {}])
+    signed_in.get(reverse("caseload"))  # fills the per-person cache (two-factor, session)
+    with django_assert_num_queries(WITHOUT_CRISIS):
+        signed_in.get(reverse("caseload"))
+
+    for n in range(3):
+        person, flag = in_crisis(therapist, f"Crisis{n}", hours_ago=30)
+        record_safety_action(
+            flag=flag,
+            by=therapist,
+            kind=SafetyActionKind.CONTACTED,
+            method="phone",
+            done_at=NOW - timedelta(hours=1),
+            now=NOW,
+        )
+    in_crisis(therapist, "Escalated", hours_ago=30)
+    sweep_safety_alerts(now=NOW)
+    with django_assert_num_queries(WITHOUT_CRISIS + 2):
+        signed_in.get(reverse("caseload"))

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from checkins.demo import ORDINARY
 from checkins.management.commands.seed_demo import CLIENTS, DEMO_PASSWORD, THERAPISTS
 from checkins.models import CheckIn
 from portal.models import CaseloadAssignment, Practice, User
@@ -102,7 +103,7 @@ def test_the_demo_has_a_spanish_speaking_therapist_whose_clients_read_spanish(db
     therapist = User.objects.get(email="ana.beltran@demo.example")
     assert therapist.language == "es"
     clients = list(User.objects.caseload_of(therapist))
-    assert len(clients) == 2
+    assert len(clients) == sum(index == 2 for *_, index, _ in CLIENTS) >= 8
     assert {c.email for c in clients} <= SPANISH
     for client in clients:
         assert client.language == "es"
@@ -115,3 +116,52 @@ def test_the_demo_has_a_spanish_speaking_therapist_whose_clients_read_spanish(db
         assert piece.title == ADVICE_ES[piece.key]["title"]
     sofia = User.objects.get(email="sofia.ramirez@demo.example")
     assert CheckIn.objects.filter(client=sofia, hoped_for__startswith="Sentirme").exists()
+
+
+def test_each_demo_therapist_has_a_realistic_share_of_clients_worth_raising(db):
+    """Outcome-monitoring systems flag roughly 10-15% of clients. The demo shows a
+    few of each pattern worth raising, among enough ordinary clients that each
+    caseload has 10-25% worth raising, as the dashboard counts them."""
+    from checkins.dashboard import caseload_rows
+
+    call_command("seed_demo", stdout=StringIO())
+    pattern = {email: pattern for email, *_, pattern in CLIENTS}
+    for email, *_ in THERAPISTS:
+        rows = caseload_rows(User.objects.get(email=email), now=timezone.now())
+        raising = [row.client.email for row in rows if row.open_flags]
+        assert 0.10 <= len(raising) / len(rows) <= 0.25, f"{email}: {len(raising)}/{len(rows)}"
+        # What is worth raising is what the demo shows on purpose, never an
+        # ordinary client's ordinary weeks.
+        assert not [e for e in raising if pattern[e] in ORDINARY], email
+
+
+def test_the_showcased_patterns_still_show_among_the_ordinary_clients(db):
+    from checkins.models import AgendaItem, Flag, FlagKind
+
+    call_command("seed_demo", stdout=StringIO())
+
+    def kinds(email: str) -> set[str]:
+        return set(
+            Flag.objects.worth_raising().filter(client__email=email).values_list("kind", flat=True)
+        )
+
+    assert FlagKind.DISCOMFORT in kinds("sam.lee@demo.example")
+    assert AgendaItem.objects.filter(client__email="sam.lee@demo.example").count() == 2
+    assert AgendaItem.objects.filter(
+        client__email="jordan.patel@demo.example", talked_about_at__isnull=False
+    ).exists()
+    assert kinds("casey.nguyen@demo.example")
+    assert FlagKind.CHECKINS_STOPPED in kinds("riley.brooks@demo.example")
+    assert {FlagKind.CRISIS, FlagKind.SAFETY_ITEM} <= kinds("taylor.kim@demo.example")
+    assert FlagKind.STOPPING_CONSIDERED in kinds("jamie.silva@demo.example")
+    assert FlagKind.RELIABLE_DETERIORATION in kinds("avery.chen@demo.example")
+    assert FlagKind.DISCOMFORT in kinds("mateo.rojas@demo.example")
+    for steady in ("alex.morgan@demo.example", "sofia.ramirez@demo.example"):
+        assert not kinds(steady)
+    # Ordinary clients are not copies of each other: each has their own weeks.
+    histories = {
+        tuple(CheckIn.objects.filter(client__email=email).values_list("wellbeing", flat=True))
+        for email, *_, pattern in CLIENTS
+        if pattern in ORDINARY
+    }
+    assert len(histories) == sum(pattern in ORDINARY for *_, pattern in CLIENTS)

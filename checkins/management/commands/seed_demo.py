@@ -4,6 +4,7 @@ Safe to run again: people are looked up by email, and history is only added
 for weeks that have none.
 """
 
+from collections import Counter
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from checkins.agenda import add_item, consider_stopping, mark_talked_about, stopping_steps
-from checkins.demo import PATTERNS
+from checkins.demo import demo_history
 from checkins.models import AgendaItem, CheckIn, Flag, FlagKind, week_start_for
 from checkins.selectors import client_reading
 from checkins.services import recompute_flags, submit_checkin
@@ -46,7 +47,10 @@ THERAPISTS = [
 # (email, first name, last name, therapist index, pattern of weekly history).
 # One of each pattern worth a therapist's attention, among clients for whom
 # therapy is going fine, as most clients' is: a caseload where everyone is
-# flagged teaches a therapist to ignore the flags.
+# flagged teaches a therapist to ignore the flags. Outcome-monitoring systems
+# flag roughly 10-15% of clients; each demo therapist has 10-25% worth raising
+# (a showcase needs a few of each), the rest ordinary clients (see
+# checkins.demo.ORDINARY).
 CLIENTS = [
     ("alex.morgan@demo.example", "Alex", "Morgan", 0, "steady progress"),
     ("quinn.adams@demo.example", "Quinn", "Adams", 0, "settled"),
@@ -65,15 +69,64 @@ CLIENTS = [
     ("avery.chen@demo.example", "Avery", "Chen", 1, "deteriorating"),
     ("mateo.rojas@demo.example", "Mateo", "Rojas", 2, "rising discomfort"),
     ("sofia.ramirez@demo.example", "Sofía", "Ramírez", 2, "steady progress"),
+    # Maya Okafor's ordinary clients.
+    ("noah.bennett@demo.example", "Noah", "Bennett", 0, "doing well"),
+    ("lena.fischer@demo.example", "Lena", "Fischer", 0, "slowly improving"),
+    ("marcus.johnson@demo.example", "Marcus", "Johnson", 0, "a barrier once"),
+    ("aisha.rahman@demo.example", "Aisha", "Rahman", 0, "a bad week, recovered"),
+    ("ethan.walsh@demo.example", "Ethan", "Walsh", 0, "slowly improving"),
+    ("grace.obi@demo.example", "Grace", "Obi", 0, "doing well"),
+    ("tomasz.kowalski@demo.example", "Tomasz", "Kowalski", 0, "a bad week, recovered"),
+    ("hana.sato@demo.example", "Hana", "Sato", 0, "a barrier once"),
+    ("oliver.brandt@demo.example", "Oliver", "Brandt", 0, "doing well"),
+    ("chloe.martin@demo.example", "Chloe", "Martin", 0, "slowly improving"),
+    # Daniel Reyes's ordinary clients.
+    ("david.cohen@demo.example", "David", "Cohen", 1, "a barrier once"),
+    ("fatima.haddad@demo.example", "Fatima", "Haddad", 1, "slowly improving"),
+    ("liam.oconnor@demo.example", "Liam", "O'Connor", 1, "doing well"),
+    ("mei.lin@demo.example", "Mei", "Lin", 1, "a bad week, recovered"),
+    ("kwame.mensah@demo.example", "Kwame", "Mensah", 1, "doing well"),
+    ("sara.lindqvist@demo.example", "Sara", "Lindqvist", 1, "slowly improving"),
+    ("jack.murphy@demo.example", "Jack", "Murphy", 1, "a barrier once"),
+    ("nadia.petrova@demo.example", "Nadia", "Petrova", 1, "a bad week, recovered"),
+    ("omar.farouk@demo.example", "Omar", "Farouk", 1, "doing well"),
+    ("ruth.abernathy@demo.example", "Ruth", "Abernathy", 1, "slowly improving"),
+    ("ben.tanaka@demo.example", "Ben", "Tanaka", 1, "a barrier once"),
+    ("zoe.papadopoulos@demo.example", "Zoe", "Papadopoulos", 1, "doing well"),
+    ("isaac.greene@demo.example", "Isaac", "Greene", 1, "a bad week, recovered"),
+    ("maria.costa@demo.example", "Maria", "Costa", 1, "slowly improving"),
+    # Ana Beltrán's ordinary clients, who read and write Spanish.
+    ("lucia.fernandez@demo.example", "Lucía", "Fernández", 2, "doing well"),
+    ("javier.morales@demo.example", "Javier", "Morales", 2, "slowly improving"),
+    ("camila.torres@demo.example", "Camila", "Torres", 2, "a bad week, recovered"),
+    ("diego.herrera@demo.example", "Diego", "Herrera", 2, "a barrier once"),
+    ("valentina.cruz@demo.example", "Valentina", "Cruz", 2, "doing well"),
+    ("andres.vega@demo.example", "Andrés", "Vega", 2, "slowly improving"),
+    ("gabriela.soto@demo.example", "Gabriela", "Soto", 2, "a bad week, recovered"),
 ]
 
-# Who reads the portal in Spanish: a therapist and her two clients. What the
+# Who reads the portal in Spanish: a therapist and her clients. What the
 # clients write, they write in Spanish; nobody's words are translated.
-SPANISH = {"ana.beltran@demo.example", "mateo.rojas@demo.example", "sofia.ramirez@demo.example"}
+SPANISH = {"ana.beltran@demo.example"} | {email for email, *_, index, _ in CLIENTS if index == 2}
 IN_SPANISH = {
     "Feel less anxious at work": "Sentirme menos ansiosa en el trabajo",
     "I find it hard to say when a session upsets me.": (
         "Me cuesta decir cuándo una sesión me molesta."
+    ),
+    "Sleep through the night again": "Volver a dormir toda la noche",
+    "Handle stress at work better": "Manejar mejor el estrés del trabajo",
+    "Feel closer to my family": "Sentirme más cerca de mi familia",
+    "Stop avoiding my friends": "Dejar de evitar a mis amigos",
+    "Feel like myself again": "Volver a sentirme yo",
+    "A hard week: my father was in hospital.": (
+        "Una semana difícil: mi padre estuvo en el hospital."
+    ),
+    "I lost my temper at work and it shook me.": (
+        "Perdí la paciencia en el trabajo y eso me afectó mucho."
+    ),
+    "We had to move out at short notice.": "Tuvimos que mudarnos de un día para otro.",
+    "Things are going well; I want to keep the routines going.": (
+        "Las cosas van bien; quiero mantener mis rutinas."
     ),
 }
 
@@ -154,8 +207,10 @@ class Command(BaseCommand):
             for email, first, last in THERAPISTS
         ]
         now = timezone.now()
+        seen: Counter = Counter()
         for email, first, last, index, pattern in CLIENTS:
-            rows = PATTERNS[pattern](HISTORY_WEEKS)
+            rows = demo_history(pattern, weeks=HISTORY_WEEKS, variant=seen[pattern])
+            seen[pattern] += 1
             client = User.objects.filter(email=email).first()
             if client is None:
                 client = create_client(
