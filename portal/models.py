@@ -4,7 +4,7 @@ import hashlib
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -12,7 +12,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -643,6 +644,11 @@ class DeletionRequest(models.Model):
 # A return within this long of the last assignment's end continues the course: a
 # move to another therapist closes one assignment and opens the next at once.
 COURSE_GAP = timedelta(days=1)
+# The open ends of a client's first and latest course, as moments a timestamp
+# compares with on every database (far from the limits of a datetime, which a
+# conversion to local time would overflow).
+BEFORE_ANY_COURSE = datetime(1900, 1, 1, tzinfo=UTC)
+AFTER_EVERY_COURSE = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def _course_starts(assignments: QuerySet) -> QuerySet:
@@ -655,10 +661,11 @@ def _course_starts(assignments: QuerySet) -> QuerySet:
     return assignments.filter(Q(starts_course=True) | ~Exists(continued))
 
 
-def course_start(client: OuterRef | F, moment: OuterRef | F | None = None) -> Subquery:
+def course_start(client, moment=None) -> Coalesce:
     """When the client's course of therapy open at `moment` (now, if None) began,
-    as a subquery; NULL while that is the client's first course, so everything
-    the client wrote before their first assignment belongs to it too.
+    as an expression; BEFORE_ANY_COURSE while that is the client's first course,
+    so everything the client wrote before their first assignment belongs to it.
+    `client` and `moment` are values or references (OuterRef) to them.
 
     A course starts at the client's first assignment, at a return after a gap
     (no assignment open within `COURSE_GAP` before it), or where the therapist
@@ -670,16 +677,22 @@ def course_start(client: OuterRef | F, moment: OuterRef | F | None = None) -> Su
     earlier = CaseloadAssignment.objects.filter(
         client=OuterRef("client"), started_at__lt=OuterRef("started_at")
     )
-    return Subquery(
-        _course_starts(assignments)
-        .filter(Exists(earlier))
-        .order_by("-started_at")
-        .values("started_at")[:1]
+    return Coalesce(
+        Subquery(
+            _course_starts(assignments)
+            .filter(Exists(earlier))
+            .order_by("-started_at")
+            .values("started_at")[:1]
+        ),
+        Value(BEFORE_ANY_COURSE, output_field=DateTimeField()),
     )
 
 
-def course_end(client: OuterRef | F, moment: OuterRef | F) -> Subquery:
-    """When the course after the one open at `moment` began (NULL if none has):
-    the moment that course's check-ins stop."""
+def course_end(client, moment) -> Coalesce:
+    """When the course after the one open at `moment` began (AFTER_EVERY_COURSE
+    if none has): the moment that course's check-ins stop."""
     later = CaseloadAssignment.objects.filter(client=client, started_at__gt=moment)
-    return Subquery(_course_starts(later).order_by("started_at").values("started_at")[:1])
+    return Coalesce(
+        Subquery(_course_starts(later).order_by("started_at").values("started_at")[:1]),
+        Value(AFTER_EVERY_COURSE, output_field=DateTimeField()),
+    )

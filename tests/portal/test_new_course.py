@@ -8,7 +8,7 @@ from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import CaseloadAssignment, User, course_start
+from portal.models import BEFORE_ANY_COURSE, CaseloadAssignment, User, course_start
 from portal.services import assign_therapist, end_therapy, start_new_course
 from tests.factories import sign_in
 
@@ -55,10 +55,10 @@ def course_started(client):
 def test_when_the_current_course_began(client_a, therapist, other_therapist):
     first = client_a.assignments.get()
     # The first course holds everything before it too: no start.
-    assert course_started(client_a) is None
+    assert course_started(client_a) == BEFORE_ANY_COURSE
     # A move to a colleague continues the course.
     assign_therapist(client=client_a, therapist=other_therapist)
-    assert course_started(client_a) is None
+    assert course_started(client_a) == BEFORE_ANY_COURSE
     # Therapy ends; the client comes back three weeks later: a new course.
     later = timezone.now() + timedelta(weeks=3)
     end_therapy(client=client_a)

@@ -1,0 +1,63 @@
+"""A course of therapy is where change is measured from: a client who comes back
+after a gap, or whose therapist starts a new course, is compared with the new
+course's first scores, never with an old course's."""
+
+from datetime import timedelta
+
+import pytest
+
+from checkins.models import Flag, FlagKind
+from checkins.services import rules_histories, rules_history
+from clinical.measures import GAD7, PHQ9, example_answers
+from clinical.trends import thresholds
+from portal.models import CaseloadAssignment
+from portal.services import end_therapy, start_new_course
+from tests.factories import MIDWEEK, checkin_history
+
+pytestmark = pytest.mark.usefixtures("midweek")
+NOW = MIDWEEK
+WEEK = timedelta(weeks=1)
+
+
+def scores(phq9: int, gad7: int) -> dict:
+    return {
+        "measures": {
+            PHQ9.key: {"answers": example_answers(PHQ9, phq9)},
+            GAD7.key: {"answers": example_answers(GAD7, gad7)},
+        }
+    }
+
+
+@pytest.fixture
+def returning(client_a, therapist):
+    """A first course at PHQ-9 8 (ended 8 weeks ago) and a return 4 weeks ago."""
+    CaseloadAssignment.objects.filter(client=client_a).update(started_at=NOW - 14 * WEEK)
+    checkin_history(client_a, [scores(8, 5), scores(8, 5)], last_week_at=NOW - 10 * WEEK)
+    end_therapy(client=client_a, now=NOW - 8 * WEEK)
+    CaseloadAssignment.objects.create(
+        client=client_a, therapist=therapist, started_at=NOW - 4 * WEEK
+    )
+    return client_a
+
+
+def test_a_returning_client_is_measured_from_the_new_courses_first_score(returning):
+    # 8 then 15 would be a reliable deterioration (7 >= 6), but 8 was last course's.
+    made = checkin_history(returning, [scores(15, 5), None, scores(16, 5)], last_week_at=NOW)
+    assert not Flag.objects.filter(client=returning, kind=FlagKind.RELIABLE_DETERIORATION)
+    history = rules_history(made[-1], thresholds())
+    assert [c.week_start for c in history] == [c.week_start for c in made]
+    assert rules_histories([returning.pk], thresholds())[returning.pk] == history
+
+
+def test_a_rise_within_the_new_course_is_flagged_from_its_first_score(returning):
+    checkin_history(returning, [scores(9, 5), None, scores(15, 5)], last_week_at=NOW)
+    flag = Flag.objects.get(client=returning, kind=FlagKind.RELIABLE_DETERIORATION)
+    assert "up from 9 to 15" in flag.summary
+
+
+def test_a_new_course_started_by_the_therapist_is_measured_from_its_own_scores(client_a, therapist):
+    CaseloadAssignment.objects.filter(client=client_a).update(started_at=NOW - 14 * WEEK)
+    checkin_history(client_a, [scores(8, 5), scores(9, 5)], last_week_at=NOW - 6 * WEEK)
+    start_new_course(client=client_a, therapist=therapist, now=NOW - 5 * WEEK)
+    checkin_history(client_a, [scores(15, 5), None, scores(15, 5)], last_week_at=NOW)
+    assert not Flag.objects.filter(client=client_a, kind=FlagKind.RELIABLE_DETERIORATION)
