@@ -27,7 +27,7 @@ from portal.compiled import Compiled
 from portal.models import User
 
 from .charts import LineChart, client_charts
-from .measures import MeasureSummary, as_date, score_ends, summaries_from
+from .measures import EpisodeSummary, MeasureSummary, as_date, episode_from, score_ends, summaries_from
 from .models import CheckIn, Flag, FlagStatus, week_start_for
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class DashboardRow:
     sessions: int | None
     flags: list[Flag] = field(default_factory=list)
     measures: list[MeasureSummary] = field(default_factory=list)
+    episode: EpisodeSummary | None = None  # the course's outcome, one marker
     recent: list[RecentWeek] = field(default_factory=list)  # the sparklines' weeks, oldest first
     html: str = ""  # the row as rendered (see render_rows)
 
@@ -133,6 +134,7 @@ class CaseloadData:
     recent: dict[int, list[RecentWeek]]
     flags: dict[int, list[Flag]]
     measures: dict[int, list[MeasureSummary]]
+    episodes: dict[int, EpisodeSummary] = field(default_factory=dict)
 
 
 _LATEST = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
@@ -175,17 +177,20 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
     recent: dict[int, list[RecentWeek]] = defaultdict(list)
     flags: dict[int, list[Flag]] = defaultdict(list)
     measures: dict[int, list[MeasureSummary]] = {}
+    episodes: dict[int, EpisodeSummary] = {}
     for client in clients:
         client.last_week = as_date(client.last_week)
         if found := summaries_from(vars(client)):
             measures[client.pk] = found
+        if episode := episode_from(vars(client)):
+            episodes[client.pk] = episode
     if clients:
         since = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
         for client_id, *answers in _WINDOW.rows(therapist_id=therapist.pk, since=since):
             recent[client_id].append(RecentWeek(*answers))
         for flag in _FLAGS.instances(Flag, therapist_id=therapist.pk):
             flags[flag.client_id].append(flag)
-    return CaseloadData(clients, current, recent, flags, measures)
+    return CaseloadData(clients, current, recent, flags, measures, episodes)
 
 
 def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
@@ -200,6 +205,7 @@ def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
             sessions=client.last_sessions,
             flags=data.flags.get(client.pk, []),
             measures=data.measures.get(client.pk, []),
+            episode=data.episodes.get(client.pk),
             recent=data.recent.get(client.pk, []),
         )
         if show == "flagged" and not row.open_flags:
@@ -275,6 +281,7 @@ def row_cache_key(row: DashboardRow) -> str:
             for f in row.flags
         ],
         [(m.instrument.key, m.first, m.first_week, m.latest, m.latest_week) for m in row.measures],
+        row.episode.as_key() if row.episode else None,
         [(c.week_start, c.wellbeing, c.expectations, c.discomfort, c.homework) for c in row.recent],
     )
     return "dashboard-row:" + hashlib.sha256(repr(shown).encode()).hexdigest()

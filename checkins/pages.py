@@ -226,6 +226,7 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
         "reminders": overview.reminders,
         "last_reminder": overview.last_reminder,
         "measures": overview.measures,
+        "episode": overview.episode,
         "agenda": _agenda_items(overview.agenda, bound or {}),
         "agenda_answered": overview.agenda_answered,
         "measure_charts": measure_charts(overview.responses, firsts=overview.measures),

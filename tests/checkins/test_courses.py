@@ -61,3 +61,34 @@ def test_a_new_course_started_by_the_therapist_is_measured_from_its_own_scores(c
     start_new_course(client=client_a, therapist=therapist, now=NOW - 5 * WEEK)
     checkin_history(client_a, [scores(15, 5), None, scores(15, 5)], last_week_at=NOW)
     assert not Flag.objects.filter(client=client_a, kind=FlagKind.RELIABLE_DETERIORATION)
+
+
+def test_the_dashboard_and_client_page_judge_the_course_on_both_questionnaires(
+    client, therapist, client_a
+):
+    """PHQ-9 14->8 with GAD-7 6->11: each alone says the opposite; together, no
+    reliable change, so the dashboard shows no marker and the client page says so,
+    with each questionnaire's own change as detail."""
+    checkin_history(client_a, [scores(14, 6), None, scores(8, 11)], last_week_at=NOW)
+    client.force_login(therapist)
+    page = client.get("/caseload/")
+    (row,) = page.context["rows"]
+    assert row.episode.outcome.category == "no_reliable_change"
+    assert "Reliable recovery" not in page.text and "Reliable deterioration" not in page.text
+    detail = client.get(f"/clients/{client_a.public_id}/").text
+    assert "Course outcome on the PHQ-9 and GAD-7 together" in detail
+    assert "No reliable change</strong>" in detail
+    assert "reliable recovery" in detail and "reliable deterioration" in detail
+    prep = client.get(f"/clients/{client_a.public_id}/prep/").text
+    assert "No reliable change</strong>" in prep
+
+
+def test_a_returning_clients_dashboard_scores_start_from_the_new_course(
+    client, therapist, returning
+):
+    checkin_history(returning, [scores(15, 9), None, scores(8, 4)], last_week_at=NOW)
+    client.force_login(therapist)
+    (row,) = client.get("/caseload/").context["rows"]
+    assert [(m.first, m.latest) for m in row.measures] == [(15, 8), (9, 4)]
+    assert row.episode.first == {PHQ9.key: 15, GAD7.key: 9}
+    assert row.episode.marker == ("better", "▼ Reliable recovery")
