@@ -27,7 +27,14 @@ from portal.compiled import Compiled
 from portal.models import User
 
 from .charts import LineChart, client_charts
-from .measures import EpisodeSummary, MeasureSummary, as_date, episode_from, score_ends, summaries_from
+from .measures import (
+    EpisodeSummary,
+    MeasureSummary,
+    as_date,
+    episode_from,
+    score_ends,
+    summaries_from,
+)
 from .models import CheckIn, Flag, FlagStatus, week_start_for
 
 logger = logging.getLogger(__name__)
