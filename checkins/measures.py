@@ -194,6 +194,22 @@ def _in_course(scored):
     return scored.filter(checkin__submitted_at__gte=course_start(OuterRef("client")))
 
 
+def paired_checkins(checkins):
+    """The check-ins among `checkins` with paired scores: a score on each of the
+    PHQ-9 and the GAD-7, or on the one of them the client has ever been asked."""
+    paired = checkins.filter(Exists(MeasureResponse.objects.filter(checkin=OuterRef("pk"))))
+    for instrument in EPISODE_MEASURES:
+        paired = paired.filter(
+            Exists(
+                MeasureResponse.objects.filter(checkin=OuterRef("pk"), instrument=instrument.key)
+            )
+            | ~Exists(
+                MeasureResponse.objects.filter(client=OuterRef("client"), instrument=instrument.key)
+            )
+        )
+    return paired
+
+
 def score_ends() -> dict[str, Subquery]:
     """Annotations for a queryset of clients: each questionnaire's first and latest
     total and week in the current course, as index lookups on (client,
@@ -207,19 +223,11 @@ def score_ends() -> dict[str, Subquery]:
                 ends[f"{key}__{end}__{column}"] = Subquery(
                     scored.order_by(order).values(column)[:1]
                 )
-    paired = CheckIn.objects.filter(
-        client=OuterRef("pk"), submitted_at__gte=course_start(OuterRef("client"))
-    ).filter(Exists(MeasureResponse.objects.filter(checkin=OuterRef("pk"))))
-    for instrument in EPISODE_MEASURES:
-        # Answered in the check-in, or never asked of the client at all.
-        paired = paired.filter(
-            Exists(
-                MeasureResponse.objects.filter(checkin=OuterRef("pk"), instrument=instrument.key)
-            )
-            | ~Exists(
-                MeasureResponse.objects.filter(client=OuterRef("client"), instrument=instrument.key)
-            )
+    paired = paired_checkins(
+        CheckIn.objects.filter(
+            client=OuterRef("pk"), submitted_at__gte=course_start(OuterRef("client"))
         )
+    )
     for end, order in (("first", "week_start"), ("last", "-week_start")):
         checkin = f"episode__{end}__checkin"
         ends[checkin] = Subquery(paired.order_by(order).values("pk")[:1])
