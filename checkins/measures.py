@@ -168,7 +168,9 @@ class EpisodeSummary:
     def measures(self) -> str:
         """The questionnaires it is judged on: "PHQ-9 and GAD-7"."""
         names = [i.short_name for i in EPISODE_MEASURES if i.key in self.first]
-        return gettext(" and ").join(names)
+        if len(names) == 1:
+            return names[0]
+        return gettext("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
 
     @property
     def marker(self) -> tuple[str, str]:
