@@ -1,7 +1,8 @@
 """The therapist's dashboard: the caseload ranked by what is most worth raising.
 
 A fixed number of queries whatever the caseload or history size: the clients
-with their latest check-in and their first and latest questionnaire scores
+with their latest check-in, their first and latest questionnaire scores in the
+current course of therapy and its first and last paired scores
 (subqueries on the (client, week) and (client, instrument, week) indexes), the
 check-ins of a short recent window, and the active flags.
 """

@@ -19,6 +19,8 @@ from clinical.measures import (
     NO_RELIABLE_CHANGE,
     RECOVERY,
     RELIABLE_DETERIORATION,
+    RELIABLE_IMPROVEMENT,
+    RELIABLE_RECOVERY,
     Band,
     Change,
     EpisodeOutcome,
@@ -142,8 +144,8 @@ class MeasureSummary:
 # a fall points down. No reliable change is left unmarked on the dashboard.
 MARKERS = {
     RELIABLE_DETERIORATION: ("worse", "▲"),
-    "reliable_recovery": ("better", "▼"),
-    "reliable_improvement": ("better", "▼"),
+    RELIABLE_RECOVERY: ("better", "▼"),
+    RELIABLE_IMPROVEMENT: ("better", "▼"),
     RECOVERY: ("", "▽"),
     NO_RELIABLE_CHANGE: ("", ""),
 }
