@@ -1,7 +1,8 @@
 """The therapist's dashboard: the caseload ranked by what is most worth raising.
 
 A fixed number of queries whatever the caseload or history size: the clients
-with their latest check-in and their first and latest questionnaire scores
+with their latest check-in, their first and latest questionnaire scores in the
+current course of therapy and its first and last paired scores
 (subqueries on the (client, week) and (client, instrument, week) indexes), the
 check-ins of a short recent window, and the active flags; and, when a crisis
 flag is open, its recorded actions and its escalation (two more).
@@ -29,7 +30,14 @@ from portal.compiled import Compiled
 from portal.models import User
 
 from .charts import LineChart, client_charts
-from .measures import MeasureSummary, as_date, score_ends, summaries_from
+from .measures import (
+    EpisodeSummary,
+    MeasureSummary,
+    as_date,
+    episode_from,
+    score_ends,
+    summaries_from,
+)
 from .models import CheckIn, Flag, FlagStatus, SafetyAction, week_start_for
 from .safety import CrisisStanding, crisis_standing, escalations_with_on_call
 
@@ -68,6 +76,7 @@ class DashboardRow:
     trajectory: str = ""  # the latest week's reading (clinical.reading.Trajectory)
     flags: list[Flag] = field(default_factory=list)
     measures: list[MeasureSummary] = field(default_factory=list)
+    episode: EpisodeSummary | None = None  # the course's outcome, one marker
     recent: list[RecentWeek] = field(default_factory=list)  # the sparklines' weeks, oldest first
     html: str = ""  # the row as rendered (see render_rows)
     now: datetime | None = None  # when the page is drawn: how long a crisis has waited
@@ -184,6 +193,7 @@ class CaseloadData:
     flags: dict[int, list[Flag]]
     measures: dict[int, list[MeasureSummary]]
     now: datetime | None = None
+    episodes: dict[int, EpisodeSummary] = field(default_factory=dict)
 
 
 _LATEST = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
@@ -228,10 +238,13 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
     recent: dict[int, list[RecentWeek]] = defaultdict(list)
     flags: dict[int, list[Flag]] = defaultdict(list)
     measures: dict[int, list[MeasureSummary]] = {}
+    episodes: dict[int, EpisodeSummary] = {}
     for client in clients:
         client.last_week = as_date(client.last_week)
         if found := summaries_from(vars(client)):
             measures[client.pk] = found
+        if episode := episode_from(vars(client)):
+            episodes[client.pk] = episode
     if clients:
         since = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
         for client_id, *answers in _WINDOW.rows(therapist_id=therapist.pk, since=since):
@@ -244,7 +257,7 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
             Prefetch("safety_actions", SafetyAction.objects.all(), to_attr="actions_recorded"),
             Prefetch("alerts", escalations_with_on_call(), to_attr="escalations"),
         )
-    return CaseloadData(clients, current, recent, flags, measures, now=now)
+    return CaseloadData(clients, current, recent, flags, measures, now=now, episodes=episodes)
 
 
 def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
@@ -260,6 +273,7 @@ def build_rows(data: CaseloadData, *, show: str = "all") -> list[DashboardRow]:
             trajectory=client.last_trajectory or "",
             flags=data.flags.get(client.pk, []),
             measures=data.measures.get(client.pk, []),
+            episode=data.episodes.get(client.pk),
             recent=data.recent.get(client.pk, []),
             now=data.now,
         )
@@ -337,6 +351,7 @@ def row_cache_key(row: DashboardRow) -> str:
             for f in row.flags
         ],
         [(m.instrument.key, m.first, m.first_week, m.latest, m.latest_week) for m in row.measures],
+        row.episode.as_key() if row.episode else None,
         [(c.week_start, c.wellbeing, c.expectations, c.discomfort, c.homework) for c in row.recent],
         # Each crisis flag's actions and escalation as recorded, and the words they
         # make in the reader's time zone (which also tell how long one has waited).

@@ -1,5 +1,6 @@
 """The questionnaires in the weekly check-in: which are due, saving the answers
-with their scores, and reading each client's first and latest score.
+with their scores, and reading each client's first and latest scores in their
+current course of therapy, and the course's outcome on both together.
 
 What the scores mean lives in `clinical.measures`; this module only reads and
 writes the database."""
@@ -7,21 +8,30 @@ writes the database."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils.translation import get_language, gettext
 
 from clinical.measures import (
     DEFAULT_EVERY_WEEKS,
+    EPISODE_CATEGORIES,
+    EPISODE_MEASURES,
     INSTRUMENTS,
+    NO_RELIABLE_CHANGE,
+    RECOVERY,
+    RELIABLE_DETERIORATION,
+    RELIABLE_IMPROVEMENT,
+    RELIABLE_RECOVERY,
     Band,
     Change,
+    EpisodeOutcome,
     Instrument,
     band,
+    episode_outcome,
     is_due,
     safety_answers,
     total,
 )
-from portal.models import User
+from portal.models import User, course_start
 
 from .models import CheckIn, MeasureResponse, MeasureSchedule
 
@@ -121,32 +131,116 @@ class MeasureSummary:
         return f"+{delta}" if delta > 0 else (f"−{-delta}" if delta < 0 else "±0")
 
     @property
-    def marker(self) -> tuple[str, str]:
-        """(css, words) for a reliable change, decided here rather than in a template;
-        empty when the change is within measurement error (or there is none yet)."""
-        change = self.change
+    def detail(self) -> str:
+        """This questionnaire's own change, in words: the detail under the course's
+        outcome (judged on one questionnaire, the rules are `Change`'s)."""
         if not self.has_change:
+            return ""
+        key = self.instrument.key
+        return str(episode_outcome({key: self.first}, {key: self.latest}).label)
+
+
+# The marker's symbol and style for each outcome: higher scores are worse, so
+# a fall points down. No reliable change is left unmarked on the dashboard.
+MARKERS = {
+    RELIABLE_DETERIORATION: ("worse", "▲"),
+    RELIABLE_RECOVERY: ("better", "▼"),
+    RELIABLE_IMPROVEMENT: ("better", "▼"),
+    RECOVERY: ("", "▽"),
+    NO_RELIABLE_CHANGE: ("", ""),
+}
+
+
+@dataclass(frozen=True)
+class EpisodeSummary:
+    """The first and last paired scores of the client's current course of therapy
+    (PHQ-9 and GAD-7 answered in the same check-in, or the one questionnaire the
+    client is asked), and the course's outcome on them."""
+
+    first: dict[str, int]
+    first_week: date
+    last: dict[str, int]
+    last_week: date
+
+    @property
+    def outcome(self) -> EpisodeOutcome:
+        return episode_outcome(self.first, self.last)
+
+    @property
+    def measures(self) -> str:
+        """The questionnaires it is judged on: "PHQ-9 and GAD-7"."""
+        names = [i.short_name for i in EPISODE_MEASURES if i.key in self.first]
+        if len(names) == 1:
+            return names[0]
+        return gettext("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+
+    @property
+    def marker(self) -> tuple[str, str]:
+        """(css, symbol and words) for the course's outcome, decided here rather than
+        in a template; empty for no reliable change."""
+        category = self.outcome.category
+        css, symbol = MARKERS[category]
+        if not symbol:
             return "", ""
-        if change.reliably_deteriorated:
-            return "worse", "▲ " + gettext("Reliable deterioration")
-        if change.reliably_recovered:
-            return "better", "▼ " + gettext("Reliable recovery")
-        if change.reliably_improved:
-            return "better", "▼ " + gettext("Reliable improvement")
-        return "", ""
+        return css, f"{symbol} {EPISODE_CATEGORIES[category]}"
+
+    def as_key(self) -> tuple:
+        return (
+            sorted(self.first.items()),
+            self.first_week,
+            sorted(self.last.items()),
+            self.last_week,
+        )
+
+
+def _in_course(scored):
+    """Scores of the client's current course of therapy only (see course_start)."""
+    return scored.filter(checkin__submitted_at__gte=course_start(OuterRef("client")))
+
+
+def paired_checkins(checkins):
+    """The check-ins among `checkins` with paired scores: a score on each of the
+    PHQ-9 and the GAD-7, or on the one of them the client has ever been asked."""
+    paired = checkins.filter(Exists(MeasureResponse.objects.filter(checkin=OuterRef("pk"))))
+    for instrument in EPISODE_MEASURES:
+        paired = paired.filter(
+            Exists(
+                MeasureResponse.objects.filter(checkin=OuterRef("pk"), instrument=instrument.key)
+            )
+            | ~Exists(
+                MeasureResponse.objects.filter(client=OuterRef("client"), instrument=instrument.key)
+            )
+        )
+    return paired
 
 
 def score_ends() -> dict[str, Subquery]:
     """Annotations for a queryset of clients: each questionnaire's first and latest
-    total and week, as index lookups on (client, instrument, week)."""
+    total and week in the current course, as index lookups on (client,
+    instrument, week); and the check-ins, weeks and totals of the course's first
+    and last paired scores."""
     ends = {}
     for key in INSTRUMENTS:
-        scored = MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=key)
+        scored = _in_course(MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=key))
         for end, order in (("first", "week_start"), ("latest", "-week_start")):
             for column in ("total", "week_start"):
                 ends[f"{key}__{end}__{column}"] = Subquery(
                     scored.order_by(order).values(column)[:1]
                 )
+    paired = paired_checkins(
+        CheckIn.objects.filter(
+            client=OuterRef("pk"), submitted_at__gte=course_start(OuterRef("client"))
+        )
+    )
+    for end, order in (("first", "week_start"), ("last", "-week_start")):
+        checkin = f"episode__{end}__checkin"
+        ends[checkin] = Subquery(paired.order_by(order).values("pk")[:1])
+        answers = MeasureResponse.objects.filter(checkin=OuterRef(checkin))
+        ends[f"episode__{end}__week_start"] = Subquery(answers.values("week_start")[:1])
+        for instrument in EPISODE_MEASURES:
+            ends[f"episode__{end}__{instrument.key}"] = Subquery(
+                answers.filter(instrument=instrument.key).values("total")[:1]
+            )
     return ends
 
 
@@ -165,21 +259,42 @@ def summaries_from(row: dict) -> list[MeasureSummary]:
     ]
 
 
-def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
-    """First and latest scores of every client in `clients`, per questionnaire: one
-    query of index lookups on (client, instrument, week), whatever the number of
-    clients or the length of their histories."""
+def episode_from(row: dict) -> EpisodeSummary | None:
+    """The course's first and last paired scores from a row annotated with
+    `score_ends`; None until there are two."""
+    first, last = row["episode__first__checkin"], row["episode__last__checkin"]
+    if first is None or first == last:
+        return None
+
+    def totals(end):
+        found = {i.key: row[f"episode__{end}__{i.key}"] for i in EPISODE_MEASURES}
+        return {key: score for key, score in found.items() if score is not None}
+
+    return EpisodeSummary(
+        totals("first"),
+        as_date(row["episode__first__week_start"]),
+        totals("last"),
+        as_date(row["episode__last__week_start"]),
+    )
+
+
+def course_summaries(clients) -> dict[int, tuple[list[MeasureSummary], EpisodeSummary | None]]:
+    """Each client's per-questionnaire summaries and course outcome, in one query
+    of index lookups whatever the number of clients or the length of their
+    histories; clients with no score are left out."""
     ends = score_ends()
     rows = (
         User.objects.filter(pk__in=[client.pk for client in clients])
         .annotate(**ends)
         .values("pk", *ends)
     )
-    summaries: dict[int, list[MeasureSummary]] = {}
-    for row in rows:
-        if found := summaries_from(row):
-            summaries[row["pk"]] = found
-    return summaries
+    return {row["pk"]: (found, episode_from(row)) for row in rows if (found := summaries_from(row))}
+
+
+def summaries_for(clients) -> dict[int, list[MeasureSummary]]:
+    """First and latest scores in the current course of every client in `clients`,
+    per questionnaire (see `course_summaries`)."""
+    return {pk: found for pk, (found, _) in course_summaries(clients).items()}
 
 
 def as_date(value):

@@ -18,6 +18,7 @@ from portal.access import client_for_therapist_or_404, client_required, therapis
 from portal.audit import record_access
 from portal.formats import local_date
 from portal.models import DeletionRequest, Invitation
+from portal.services import CaseloadError, start_new_course
 
 from .agenda_views import home_context
 from .charts import client_charts
@@ -227,6 +228,7 @@ def _client_page(request, client, *, template="portal/client_detail.html", bound
         "reminders": overview.reminders,
         "last_reminder": overview.last_reminder,
         "measures": overview.measures,
+        "episode": overview.episode,
         "agenda": _agenda_items(overview.agenda, bound or {}),
         "agenda_answered": overview.agenda_answered,
         "measure_charts": measure_charts(overview.responses, firsts=overview.measures),
@@ -245,6 +247,28 @@ def client_detail(request, client_id):
 def session_prep(request, client_id):
     client = client_for_therapist_or_404(request, client_id)
     return _client_page(request, client, template="portal/session_prep.html")
+
+
+@therapist_required
+@require_POST
+def new_course(request, client_id):
+    """The client's therapist begins a new course of therapy with them: from now on
+    change is measured from the new course's first scores."""
+    client = client_for_therapist_or_404(request, client_id)
+    try:
+        start_new_course(client=client, therapist=request.user)
+    except CaseloadError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            gettext(
+                "A new course of therapy has begun for %(client)s. Change is now measured from "
+                "their next questionnaire scores."
+            )
+            % {"client": client.display_name},
+        )
+    return redirect("client_detail", client_id=client.public_id)
 
 
 def _flag_or_404(request, client_id, pk, *, safety: bool):

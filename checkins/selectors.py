@@ -12,7 +12,7 @@ from guidance.models import Advice, ShownAdvice
 from guidance.rules import advice_keys_for_flag, excluded_keys
 from portal.models import User
 
-from .measures import MeasureSummary, summaries_for
+from .measures import EpisodeSummary, MeasureSummary, course_summaries
 from .models import (
     AgendaItem,
     CheckIn,
@@ -29,7 +29,7 @@ AGENDA_ANSWERED_SHOWN = 5
 # The charts of a client's history draw the year up to their latest check-in:
 # long enough to see a season's change, and bounded, so a page costs the same
 # after ten years of weekly check-ins as after one. Older weeks are in the
-# paginated table (`weeks_page`); first scores come from `summaries_for`.
+# paginated table (`weeks_page`); first scores come from `course_summaries`.
 RECENT_WEEKS = 52
 # A quarter of a year of weekly check-ins per page of the table: enough to
 # compare recent weeks at a glance, short enough that the page stays about
@@ -81,7 +81,10 @@ class ClientOverview:
     reminders: NotificationPreference
     last_reminder: SentNotification | None
     responses: list[MeasureResponse]  # questionnaire answers of the recent weeks, oldest first
-    measures: list[MeasureSummary]  # first and latest score of each questionnaire, ever
+    # First and latest score of each questionnaire in the current course, and the
+    # course's outcome on both together.
+    measures: list[MeasureSummary]
+    episode: EpisodeSummary | None
     agenda: list[AgendaItem]  # the client's open items, in their order
     agenda_answered: list[AgendaItem]  # the latest items talked about, newest first
     # The weeks of a safety flag's answer older than the charted year: the
@@ -159,6 +162,7 @@ def _read_overview(client: User) -> ClientOverview:
         for flag in flags
         if flag.is_safety and flag.evidence
     } - {checkin.week_start for checkin in checkins}
+    measures, episode = course_summaries([client]).get(client.pk, ([], None))
     return ClientOverview(
         client=client,
         checkins=checkins,
@@ -170,7 +174,8 @@ def _read_overview(client: User) -> ClientOverview:
                 "week_start"
             )
         ),
-        measures=summaries_for([client]).get(client.pk, []),
+        measures=measures,
+        episode=episode,
         older_evidence=list(CheckIn.objects.for_client(client).filter(week_start__in=older))
         if older
         else [],

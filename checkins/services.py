@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min, Q, Window
+from django.db.models import F, Min, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -16,7 +16,7 @@ from clinical.trends import Finding, Thresholds, crisis_flag, safety_item_flag, 
 from guidance.services import attach_advice
 from portal.compiled import Compiled
 from portal.lookups import AnyOf
-from portal.models import User
+from portal.models import User, course_start
 
 from .agenda import record_answers
 from .measures import save_responses
@@ -233,11 +233,16 @@ RULES_READ = [
 def _rules_history_query(client_id, week_start, baseline_checkins: int):
     """`rules_history`'s one statement: the weeks it reads, each joined to its
     questionnaire answers (one row per week and questionnaire, or one with none)."""
-    upto = CheckIn.objects.filter(client_id=client_id, week_start__lte=week_start)
+    # The current course of therapy only: a returning client, or one whose
+    # therapist began a new course, is measured from the new course's start.
+    since = course_start(client_id)
+    upto = CheckIn.objects.filter(
+        client_id=client_id, week_start__lte=week_start, submitted_at__gte=since
+    )
     # The baseline weeks, the recent window, and the week of each questionnaire's
-    # first score (change is measured from it, however long ago).
+    # first score in the course (change is measured from it, however long ago).
     first_scores = (
-        MeasureResponse.objects.filter(client_id=client_id)
+        MeasureResponse.objects.filter(client_id=client_id, checkin__submitted_at__gte=since)
         .values("instrument")
         .annotate(first=Min("week_start"))
         .values("first")
@@ -261,8 +266,9 @@ _RULES_HISTORY: dict[int, Compiled] = {}
 
 def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     """The check-ins the rules read for `checkin`, oldest first, ending with it:
-    the client's first few (their baseline) and the most recent window, each
-    with its questionnaire answers; one statement, compiled once."""
+    the first few of the client's current course of therapy (their baseline) and
+    the most recent window, each with its questionnaire answers; one statement,
+    compiled once."""
     query = _RULES_HISTORY.get(t.baseline_checkins)
     if query is None:
         query = _RULES_HISTORY[t.baseline_checkins] = Compiled(
@@ -285,10 +291,14 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
 
 def rules_histories(client_ids: list[int], t: Thresholds) -> dict[int, list[CheckIn]]:
     """What `rules_history` reads for each client's latest check-in, for many clients
-    in three queries: the baseline and recent weeks (numbered by window functions),
-    the weeks of each questionnaire's first score, and the answers."""
+    in three queries: the baseline and recent weeks of the current course
+    (numbered by window functions), the weeks of each questionnaire's first
+    score in it, and the answers."""
+    # Each client's current course of therapy only, as in `rules_history`.
     numbered = (
         CheckIn.objects.filter(client_id__in=client_ids)
+        .alias(since=course_start(OuterRef("client_id")))
+        .filter(submitted_at__gte=F("since"))
         .only(*RULES_READ)
         .annotate(
             from_first=Window(
@@ -307,6 +317,8 @@ def rules_histories(client_ids: list[int], t: Thresholds) -> dict[int, list[Chec
         kept[(checkin.client_id, checkin.week_start)] = checkin
     first_scores = set(
         MeasureResponse.objects.filter(client_id__in=client_ids)
+        .alias(since=course_start(OuterRef("client_id")))
+        .filter(checkin__submitted_at__gte=F("since"))
         .values("client_id", "instrument")
         .annotate(first=Min("week_start"))
         .values_list("client_id", "first")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("clients/<uuid:client_id>/", pages.client_detail, name="client_detail"),
     path("clients/<uuid:client_id>/prep/", pages.session_prep, name="session_prep"),
+    path("clients/<uuid:client_id>/new-course/", pages.new_course, name="new_course"),
     path(
         "clients/<uuid:client_id>/agenda/<int:pk>/talked-about/",
         agenda_views.agenda_talked_about,

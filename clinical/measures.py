@@ -17,12 +17,18 @@ reports on, after Jacobson & Truax (1991):
 - recovery: at or above the cut-off at the first score, below it now;
 - reliable recovery: recovery and reliable improvement together.
 
+`Change` applies them to one questionnaire; an episode of care is judged on
+the PHQ-9 and the GAD-7 together (`episode_outcome`), and the per-questionnaire
+change is its detail.
+
 Pure functions only: no database, no clock.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -418,6 +424,125 @@ class Change:
         if self.recovered:
             return "Recovered, within measurement error"
         return "No reliable change"
+
+
+# ---------------------------------------------------------------------------
+# The outcome of an episode of care, judged on the PHQ-9 and the GAD-7 together
+# as NHS Talking Therapies judges it (NHS Talking Therapies for anxiety and
+# depression manual, NHS England, 2024; reliable change after Jacobson &
+# Truax, 1991). A client who falls reliably on one questionnaire while the
+# other climbs to caseness has not recovered, whatever the first line says.
+# ---------------------------------------------------------------------------
+
+# The two questionnaires an episode is judged on, in the order they are shown.
+EPISODE_MEASURES: tuple[Instrument, ...] = (PHQ9, GAD7)
+
+# The categories, most urgent first: deterioration is never hidden behind
+# anything else, as in `Change.outcome`.
+RELIABLE_DETERIORATION = "reliable_deterioration"
+RELIABLE_RECOVERY = "reliable_recovery"
+RELIABLE_IMPROVEMENT = "reliable_improvement"
+RECOVERY = "recovery"
+NO_RELIABLE_CHANGE = "no_reliable_change"
+EPISODE_CATEGORIES = {
+    RELIABLE_DETERIORATION: _("Reliable deterioration"),
+    RELIABLE_RECOVERY: _("Reliable recovery"),
+    RELIABLE_IMPROVEMENT: _("Reliable improvement"),
+    RECOVERY: _("Recovered, within measurement error"),
+    NO_RELIABLE_CHANGE: _("No reliable change"),
+}
+
+
+@dataclass(frozen=True)
+class EpisodeOutcome:
+    """The episode's outcome on its paired first and last scores (instrument key
+    -> total), each rule as the manual words it."""
+
+    first: dict[str, int]
+    last: dict[str, int]
+
+    @property
+    def changes(self) -> list[Change]:
+        """Each questionnaire's own change: the detail under the outcome."""
+        return [
+            Change(instrument, self.first[instrument.key], self.last[instrument.key])
+            for instrument in EPISODE_MEASURES
+            if instrument.key in self.first
+        ]
+
+    @property
+    def case(self) -> bool:
+        """At caseness on either questionnaire at the first paired score."""
+        return any(is_case(c.instrument, c.first) for c in self.changes)
+
+    @property
+    def recovered(self) -> bool:
+        """A case at the start, and below caseness on both at the end."""
+        return self.case and not any(is_case(c.instrument, c.latest) for c in self.changes)
+
+    @property
+    def reliably_improved(self) -> bool:
+        """One falls by its reliable change, and neither rises by its own."""
+        changes = self.changes
+        return any(c.reliably_improved for c in changes) and not any(
+            c.reliably_deteriorated for c in changes
+        )
+
+    @property
+    def reliably_deteriorated(self) -> bool:
+        """One rises by its reliable change, and the other does not fall by its own."""
+        changes = self.changes
+        return any(
+            c.reliably_deteriorated and not any(o.reliably_improved for o in changes if o is not c)
+            for c in changes
+        )
+
+    @property
+    def reliably_recovered(self) -> bool:
+        return self.recovered and self.reliably_improved
+
+    @property
+    def category(self) -> str:
+        if self.reliably_deteriorated:
+            return RELIABLE_DETERIORATION
+        if self.reliably_recovered:
+            return RELIABLE_RECOVERY
+        if self.reliably_improved:
+            return RELIABLE_IMPROVEMENT
+        if self.recovered:
+            return RECOVERY
+        return NO_RELIABLE_CHANGE
+
+    @property
+    def label(self) -> str:
+        return EPISODE_CATEGORIES[self.category]
+
+
+def episode_outcome(first: dict[str, int], last: dict[str, int]) -> EpisodeOutcome:
+    """The outcome of an episode from its first and last paired scores: totals by
+    instrument key, both answered in the same check-in. Where only one
+    questionnaire was ever asked (a practice that asks the PHQ-9 alone, say), the
+    episode is judged on that one alone: pass it alone in both."""
+    keys = {instrument.key for instrument in EPISODE_MEASURES}
+    if not first or first.keys() != last.keys() or not first.keys() <= keys:
+        raise ValueError("An episode is judged on the same questionnaires at both ends.")
+    return EpisodeOutcome(dict(first), dict(last))
+
+
+def paired_ends(
+    scores: Sequence[dict[str, int]], asked: set[str]
+) -> tuple[dict[str, int], dict[str, int]] | None:
+    """The first and last paired scores among an episode's check-ins, oldest
+    first (each a mapping of instrument key to total): a check-in is paired when
+    it has a score on every questionnaire in `asked` (the ones the client has
+    ever been asked). None until two check-ins are paired."""
+    wanted = asked & {instrument.key for instrument in EPISODE_MEASURES}
+    if not wanted:
+        return None
+    paired = [{key: totals[key] for key in wanted} for totals in scores if wanted <= totals.keys()]
+    if len(paired) < 2:
+        return None
+    return paired[0], paired[-1]
 
 
 # The expected-change curve. This is a heuristic, not a fitted trajectory like

@@ -11,7 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from clinical.measures import INSTRUMENTS
+from clinical.measures import EPISODE_MEASURES
 from clinical.trends import DEFAULT_THRESHOLDS
 
 # The small-cell rule: a figure resting on fewer clients than this is not shown,
@@ -59,85 +59,71 @@ class Section:
 SECTIONS = (
     Section("caseload", _("Caseload")),
     Section("engagement", _("Engagement")),
-    *(
-        Section(key, _lazy(gettext_noop("Outcomes on the %(measure)s"), measure=i.short_name))
-        for key, i in INSTRUMENTS.items()
-    ),
+    Section("episodes", _("Outcomes per course of therapy, on the PHQ-9 and GAD-7 together")),
     Section("safety", _("Safety")),
     Section("flags", _("Flags and follow-through")),
 )
 
 
-def _outcome_figures(key: str) -> tuple[Figure, ...]:
-    instrument = INSTRUMENTS[key]
-    terms = {"change": instrument.reliable_change, "cutoff": instrument.cutoff}
-    return (
-        Figure(
-            f"{key}_reliably_improved",
-            key,
-            _("Reliably improved"),
-            Kind.SHARE,
-            _lazy(
-                gettext_noop(
-                    "Latest score %(change)s or more points below the first, out of clients "
-                    "with two or more scores, the latest in the period."
-                ),
-                **terms,
-            ),
+# The figures' terms: each questionnaire's cut-off and reliable change, as the
+# definitions print them ("PHQ-9 10, GAD-7 8").
+_TERMS = {
+    "cutoffs": ", ".join(f"{i.short_name} {i.cutoff}" for i in EPISODE_MEASURES),
+    "changes": ", ".join(f"{i.short_name} {i.reliable_change}" for i in EPISODE_MEASURES),
+}
+
+
+def _episode_figure(key: str, label, definition: str) -> Figure:
+    return Figure(f"episode_{key}", "episodes", label, Kind.SHARE, _lazy(definition, **_TERMS))
+
+
+# NHS Talking Therapies' rules (clinical.measures.EpisodeOutcome), on each
+# course's first and last paired scores: PHQ-9 and GAD-7 in the same check-in.
+EPISODE_FIGURES = (
+    _episode_figure(
+        "reliably_improved",
+        _("Reliably improved"),
+        gettext_noop(
+            "One questionnaire down by its reliable change (%(changes)s points) or more and "
+            "neither up by its own, from the course's first paired score to its last, out of "
+            "courses with two or more paired scores, the last in the period."
         ),
-        Figure(
-            f"{key}_recovered",
-            key,
-            _("Recovered"),
-            Kind.SHARE,
-            _lazy(
-                gettext_noop(
-                    "Below the cut-off now, out of those at or above it (%(cutoff)s) at their "
-                    "first score."
-                ),
-                **terms,
-            ),
+    ),
+    _episode_figure(
+        "recovered",
+        _("Recovered"),
+        gettext_noop(
+            "Below the cut-off on both at the last paired score, out of courses at or above it "
+            "on either (%(cutoffs)s) at the first."
         ),
-        Figure(
-            f"{key}_reliably_recovered",
-            key,
-            _("Reliably recovered"),
-            Kind.SHARE,
-            _lazy(
-                gettext_noop(
-                    "Recovered and reliably improved, out of those at or above the cut-off "
-                    "(%(cutoff)s) at their first score."
-                ),
-                **terms,
-            ),
+    ),
+    _episode_figure(
+        "reliably_recovered",
+        _("Reliably recovered"),
+        gettext_noop(
+            "Recovered and reliably improved, out of courses at or above the cut-off on either "
+            "(%(cutoffs)s) at the first paired score."
         ),
-        Figure(
-            f"{key}_no_reliable_change",
-            key,
-            _("No reliable change"),
-            Kind.SHARE,
-            _lazy(
-                gettext_noop(
-                    "Less than %(change)s points from the first score either way, out of "
-                    "clients with two or more scores, the latest in the period."
-                ),
-                **terms,
-            ),
+    ),
+    _episode_figure(
+        "no_reliable_change",
+        _("No reliable change"),
+        gettext_noop(
+            "Neither reliably improved nor reliably deteriorated, out of courses with two or "
+            "more paired scores, the last in the period: one questionnaire down and the other up, "
+            "each by its reliable change, is here."
         ),
-        Figure(
-            f"{key}_reliably_deteriorated",
-            key,
-            _("Reliably deteriorated"),
-            Kind.SHARE,
-            _lazy(
-                gettext_noop(
-                    "Latest score %(change)s or more points above the first, out of clients "
-                    "with two or more scores, the latest in the period."
-                ),
-                **terms,
-            ),
+    ),
+    _episode_figure(
+        "reliably_deteriorated",
+        _("Reliably deteriorated"),
+        gettext_noop(
+            "One questionnaire up by its reliable change (%(changes)s points) or more and the "
+            "other not down by its own, out of courses with two or more paired scores, the last "
+            "in the period."
         ),
-    )
+    ),
+)
 
 
 FIGURES: tuple[Figure, ...] = (
@@ -202,7 +188,7 @@ FIGURES: tuple[Figure, ...] = (
             "therapist, weeks on their caseload."
         ),
     ),
-    *(figure for key in INSTRUMENTS for figure in _outcome_figures(key)),
+    *EPISODE_FIGURES,
     Figure(
         "crisis_answers",
         "safety",

@@ -7,8 +7,8 @@ check-in is loaded into Python.
 
 Attribution: a check-in, a score or a flag belongs to the therapist whose
 caseload the client was on when it was written, so a client moved between
-therapists mid-period counts for each in their own weeks. Outcomes on a
-measure belong to the therapist at the latest score.
+therapists mid-period counts for each in their own weeks. A course's outcome
+belongs to the therapist at its last paired score.
 """
 
 import zoneinfo
@@ -32,6 +32,7 @@ from django.db.models.fields import DateField
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
+from checkins.measures import paired_checkins
 from checkins.models import (
     SAFETY_KINDS,
     CheckIn,
@@ -42,8 +43,8 @@ from checkins.models import (
     SafetyAlert,
     SafetyAlertKind,
 )
-from clinical.measures import INSTRUMENTS, PHQ9
-from portal.models import CaseloadAssignment, Practice, Role, User
+from clinical.measures import EPISODE_MEASURES, PHQ9
+from portal.models import CaseloadAssignment, Practice, Role, User, course_end, course_start
 
 from .db import EVERYONE, Agg, DayNumber, HoursBetween, summarize
 from .figures import (
@@ -322,67 +323,137 @@ def caseload_and_engagement(practice: Practice, window: Window) -> dict:
     }
 
 
-def measure_outcomes(practice: Practice, window: Window, key: str) -> dict:
-    """Change from each client's first score to their latest score in the period,
-    for clients with two or more scores: the definitions of clinical.measures."""
-    instrument = INSTRUMENTS[key]
-    scores = MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=key)
-    in_period = scores.filter(
-        week_start__gte=window.period.start, week_start__lt=window.period.end
-    ).order_by("-week_start")
-    clients = (
-        User.objects.filter(practice=practice, role=Role.CLIENT)
-        .annotate(
-            latest=Subquery(in_period.values("total")[:1]),
-            first=Subquery(scores.order_by("week_start").values("total")[:1]),
-            # A second score by the end of the period, if there is one: two
-            # index entries read, where counting them all would read every one.
-            second=Subquery(
-                scores.filter(week_start__lt=window.period.end)
-                .order_by("week_start")
-                .values("week_start")[1:2]
-            ),
-            latest_at=Subquery(in_period.values("checkin__submitted_at")[:1]),
+def _first(key: str) -> str:
+    return f'"first_{key}"'
+
+
+def _last(key: str) -> str:
+    return f'"last_{key}"'
+
+
+def episode_conditions() -> dict[str, str]:
+    """The rules of `clinical.measures.EpisodeOutcome` as SQL over an episode's
+    columns first_<key> and last_<key> (NULL for a questionnaire the client is
+    not asked), each threshold taken from the instrument's own figures."""
+
+    def scored(key, condition):
+        return f"({_first(key)} IS NOT NULL AND {condition})"
+
+    case, still, fell, rose = {}, {}, {}, {}
+    for instrument in EPISODE_MEASURES:
+        key, cutoff, change = (
+            instrument.key,
+            int(instrument.cutoff),
+            int(instrument.reliable_change),
         )
-        .annotate(therapist_at=_therapist_at("pk", "latest_at"))
-        .values("therapist_at", "first", "latest", "second")
+        case[key] = scored(key, f"{_first(key)} >= {cutoff}")
+        still[key] = scored(key, f"{_last(key)} >= {cutoff}")
+        fell[key] = scored(key, f"{_first(key)} - {_last(key)} >= {change}")
+        rose[key] = scored(key, f"{_last(key)} - {_first(key)} >= {change}")
+
+    def any_of(conditions) -> str:
+        return "(" + " OR ".join(conditions) + ")" if conditions else "FALSE"
+
+    is_case = any_of(case.values())
+    recovered = f"{is_case} AND NOT {any_of(still.values())}"
+    improved = f"{any_of(fell.values())} AND NOT {any_of(rose.values())}"
+    deteriorated = any_of(
+        f"({rose[key]} AND NOT {any_of([fell[k] for k in fell if k != key])})" for key in rose
     )
-    # The instrument's own figures, as SQL over each client's first and latest.
-    change, cutoff = int(instrument.reliable_change), int(instrument.cutoff)
-    improved = f'"first" >= "latest" + {change}'
-    deteriorated = f'"latest" >= "first" + {change}'
-    case_at_first = f'"first" >= {cutoff}'
-    recovered = f'{case_at_first} AND "latest" < {cutoff}'
+    return {
+        "case": is_case,
+        "recovered": recovered,
+        "improved": improved,
+        "deteriorated": deteriorated,
+        "unchanged": f"NOT ({improved}) AND NOT {deteriorated}",
+        "reliably_recovered": f"{recovered} AND {improved}",
+    }
+
+
+def episode_outcomes(practice: Practice, window: Window) -> dict:
+    """Each course of therapy whose last paired score (PHQ-9 and GAD-7 in the same
+    check-in) falls in the period, judged from the course's first paired score to
+    that one on both questionnaires together: the NHS Talking Therapies rules of
+    clinical.measures. A course with one paired score is in no share."""
+    checkins = CheckIn.objects.filter(
+        client__practice=practice,
+        client__role=Role.CLIENT,
+        week_start__gte=window.period.start,
+        week_start__lt=window.period.end,
+    )
+    later = paired_checkins(
+        CheckIn.objects.filter(
+            client=OuterRef("client"),
+            week_start__gt=OuterRef("week_start"),
+            week_start__lt=window.period.end,
+            submitted_at__lt=OuterRef("course_until"),
+        )
+    )
+    first = paired_checkins(
+        CheckIn.objects.filter(client=OuterRef("client"), submitted_at__gte=OuterRef("course_from"))
+    ).order_by("week_start")
+    totals = {}
+    for instrument in EPISODE_MEASURES:
+        scored = MeasureResponse.objects.filter(instrument=instrument.key)
+        for end, checkin in (("first", "first_at"), ("last", "pk")):
+            totals[f"{end}_{instrument.key}"] = Subquery(
+                scored.filter(checkin=OuterRef(checkin)).values("total")[:1]
+            )
+    episodes = (
+        paired_checkins(checkins)
+        .alias(
+            course_from=course_start(OuterRef("client"), OuterRef("submitted_at")),
+            course_until=course_end(OuterRef("client"), OuterRef("submitted_at")),
+        )
+        .filter(~Exists(later))
+        .annotate(first_at=Subquery(first.values("pk")[:1]))
+        .annotate(
+            **totals,
+            therapist_at=_therapist_at("client", "submitted_at"),
+            client_ref=F("client"),
+            last_at=F("pk"),
+        )
+        .values("therapist_at", "client_ref", "first_at", "last_at", *totals)
+    )
+    rules = episode_conditions()
     rows = summarize(
-        clients,
+        episodes,
         by="therapist_at",
-        keep='"latest" IS NOT NULL AND "second" IS NOT NULL',
+        keep='"first_at" IS NOT NULL AND "first_at" <> "last_at"',
         aggregates={
             "scored": Agg("COUNT"),
-            "cases": Agg("COUNT", where=case_at_first),
-            "improved": Agg("COUNT", where=improved),
-            "deteriorated": Agg("COUNT", where=deteriorated),
-            "unchanged": Agg("COUNT", where=f"NOT ({improved}) AND NOT ({deteriorated})"),
-            "recovered": Agg("COUNT", where=recovered),
-            "reliably_recovered": Agg("COUNT", where=f"{recovered} AND {improved}"),
+            "clients": Agg("DISTINCT", "client_ref"),
+            "cases": Agg("COUNT", where=rules["case"]),
+            "case_clients": Agg("DISTINCT", "client_ref", rules["case"]),
+            **{name: Agg("COUNT", where=rules[name]) for name in OUTCOME_COUNTS},
         },
     )
 
-    def of(name, r, count, base):
-        return _cell(f"{key}_{name}", share(r[count], r[base]), r[base], r[count], r[base])
+    def of(name, r, count, base, clients):
+        return _cell(f"episode_{name}", share(r[count], r[base]), r[clients], r[count], r[base])
 
     return {
         group: {
-            f"{key}_reliably_improved": of("reliably_improved", r, "improved", "scored"),
-            f"{key}_recovered": of("recovered", r, "recovered", "cases"),
-            f"{key}_reliably_recovered": of("reliably_recovered", r, "reliably_recovered", "cases"),
-            f"{key}_no_reliable_change": of("no_reliable_change", r, "unchanged", "scored"),
-            f"{key}_reliably_deteriorated": of(
-                "reliably_deteriorated", r, "deteriorated", "scored"
+            "episode_reliably_improved": of(
+                "reliably_improved", r, "improved", "scored", "clients"
+            ),
+            "episode_recovered": of("recovered", r, "recovered", "cases", "case_clients"),
+            "episode_reliably_recovered": of(
+                "reliably_recovered", r, "reliably_recovered", "cases", "case_clients"
+            ),
+            "episode_no_reliable_change": of(
+                "no_reliable_change", r, "unchanged", "scored", "clients"
+            ),
+            "episode_reliably_deteriorated": of(
+                "reliably_deteriorated", r, "deteriorated", "scored", "clients"
             ),
         }
         for group, r in _rows(rows).items()
     }
+
+
+# The outcomes counted per course, by their names in `episode_conditions`.
+OUTCOME_COUNTS = ("recovered", "improved", "deteriorated", "unchanged", "reliably_recovered")
 
 
 def safety(practice: Practice, window: Window) -> dict:
@@ -528,7 +599,7 @@ def practice_outcomes(practice: Practice, period: Period, *, now: datetime | Non
     window = Window(period, zoneinfo.ZoneInfo(practice.time_zone), now or timezone.now())
     families = [
         caseload_and_engagement(practice, window),
-        *(measure_outcomes(practice, window, key) for key in INSTRUMENTS),
+        episode_outcomes(practice, window),
         safety(practice, window),
         follow_through(practice, window),
     ]

@@ -12,7 +12,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from checkins.data_rights import csv_safe
-from clinical.measures import INSTRUMENTS
 from portal.access import lead_required
 from portal.audit import record_access
 
@@ -22,13 +21,11 @@ from .forms import OutcomesFilterForm
 from .queries import PRACTICE, practice_outcomes
 
 # The shares drawn per therapist beside each section's table: how engaged
-# clients stay, and the two changes on each measure a lead acts on.
+# clients stay, and the two changes over a course a lead acts on.
 CHARTED = (
     "completion_rate",
-    "phq9_reliably_improved",
-    "phq9_reliably_deteriorated",
-    "gad7_reliably_improved",
-    "gad7_reliably_deteriorated",
+    "episode_reliably_improved",
+    "episode_reliably_deteriorated",
 )
 
 
@@ -42,6 +39,10 @@ def _detail(cell: Cell, min_clients: int) -> str:
             "count": cell.count,
             "base": cell.base,
         }
+    if kind == Kind.SHARE and cell.figure.section == "episodes":
+        return ngettext(
+            "%(count)s of %(base)s course", "%(count)s of %(base)s courses", cell.base
+        ) % {"count": cell.count, "base": cell.base}
     if kind == Kind.SHARE:
         return ngettext(
             "%(count)s of %(base)s client", "%(count)s of %(base)s clients", cell.base
@@ -70,14 +71,10 @@ def _table_rows(rows) -> SafeString:
 
 
 def _title(figure) -> str:
-    """The figure's label, with the measure it is about where there is one."""
-    instrument = INSTRUMENTS.get(figure.section)
-    if instrument is None:
-        return str(figure.label)
-    return gettext("%(figure)s on the %(measure)s") % {
-        "figure": figure.label,
-        "measure": instrument.short_name,
-    }
+    """The figure's label, saying so where it is about a whole course of therapy."""
+    if figure.section == "episodes":
+        return gettext("%(figure)s over the course") % {"figure": figure.label}
+    return str(figure.label)
 
 
 def _filtered(request, *, strict: bool = False):

@@ -4,7 +4,7 @@ import hashlib
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -12,7 +12,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -418,6 +419,13 @@ class CaseloadAssignment(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # A therapist starting a new course of therapy for a current client: the
+    # only course start the assignments' dates cannot show (see course_start).
+    starts_course = models.BooleanField(
+        _("starts a new course"),
+        default=False,
+        help_text=_("A new course of therapy for a client already on the caseload."),
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -631,3 +639,60 @@ class DeletionRequest(models.Model):
             "client": self.client_ref,
             "date": f"{self.due_at:%Y-%m-%d}",
         }
+
+
+# A return within this long of the last assignment's end continues the course: a
+# move to another therapist closes one assignment and opens the next at once.
+COURSE_GAP = timedelta(days=1)
+# The open ends of a client's first and latest course, as moments a timestamp
+# compares with on every database (far from the limits of a datetime, which a
+# conversion to local time would overflow).
+BEFORE_ANY_COURSE = datetime(1900, 1, 1, tzinfo=UTC)
+AFTER_EVERY_COURSE = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def _course_starts(assignments: QuerySet) -> QuerySet:
+    """The assignments among `assignments` that begin a course: marked so by the
+    therapist, or with no assignment of the client's open within COURSE_GAP
+    before them."""
+    continued = CaseloadAssignment.objects.filter(
+        client=OuterRef("client"), started_at__lt=OuterRef("started_at")
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("started_at") - COURSE_GAP))
+    return assignments.filter(Q(starts_course=True) | ~Exists(continued))
+
+
+def course_start(client, moment=None) -> Coalesce:
+    """When the client's course of therapy open at `moment` (now, if None) began,
+    as an expression; BEFORE_ANY_COURSE while that is the client's first course,
+    so everything the client wrote before their first assignment belongs to it.
+    `client` and `moment` are values or references (OuterRef) to them.
+
+    A course starts at the client's first assignment, at a return after a gap
+    (no assignment open within `COURSE_GAP` before it), or where the therapist
+    started a new course (`starts_course`). A check-in belongs to the course
+    open when it was first submitted."""
+    assignments = CaseloadAssignment.objects.filter(client=client)
+    if moment is not None:
+        assignments = assignments.filter(started_at__lte=moment)
+    earlier = CaseloadAssignment.objects.filter(
+        client=OuterRef("client"), started_at__lt=OuterRef("started_at")
+    )
+    return Coalesce(
+        Subquery(
+            _course_starts(assignments)
+            .filter(Exists(earlier))
+            .order_by("-started_at")
+            .values("started_at")[:1]
+        ),
+        Value(BEFORE_ANY_COURSE, output_field=DateTimeField()),
+    )
+
+
+def course_end(client, moment) -> Coalesce:
+    """When the course after the one open at `moment` began (AFTER_EVERY_COURSE
+    if none has): the moment that course's check-ins stop."""
+    later = CaseloadAssignment.objects.filter(client=client, started_at__gt=moment)
+    return Coalesce(
+        Subquery(_course_starts(later).order_by("started_at").values("started_at")[:1]),
+        Value(AFTER_EVERY_COURSE, output_field=DateTimeField()),
+    )

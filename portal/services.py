@@ -323,3 +323,26 @@ def end_therapy(*, client: User, now=None) -> bool:
             ended_at=now or timezone.now()
         )
     )
+
+
+NOT_ON_CASELOAD = gettext_noop("Only the client's current therapist can start a new course.")
+
+
+@transaction.atomic
+def start_new_course(*, client: User, therapist: User, now=None) -> CaseloadAssignment:
+    """Begin a new course of therapy for a client on `therapist`'s caseload: the
+    open assignment ends and a new one with the same therapist begins, marked as
+    starting a course, so change is measured from the new course's first scores."""
+    now = now or timezone.now()
+    current = (
+        CaseloadAssignment.objects.select_for_update()
+        .filter(client=client, therapist=therapist, ended_at__isnull=True)
+        .first()
+    )
+    if current is None or not client.is_client:
+        raise CaseloadError(gettext(NOT_ON_CASELOAD))
+    current.ended_at = now
+    current.save(update_fields=["ended_at"])
+    return CaseloadAssignment.objects.create(
+        client=client, therapist=therapist, started_at=now, starts_course=True
+    )

@@ -68,6 +68,12 @@ ROUTES: dict[str, Route] = {
     "session_prep": Route(
         THERAPIST, lambda w: {"client_id": w["client_a"].public_id}, intruder="other_therapist"
     ),
+    "new_course": Route(
+        THERAPIST,
+        lambda w: {"client_id": w["client_a"].public_id},
+        post_only=True,
+        intruder="other_therapist",
+    ),
     "agenda_add": Route(CLIENT, post_only=True, data=lambda w: {"text": "My sleep"}),
     "thinking_of_stopping": Route(CLIENT),
     "agenda_up": Route(

@@ -154,8 +154,8 @@ def test_the_dashboard_marks_a_reliable_deterioration(client, therapist, client_
     (row,) = page.context["rows"]
     phq9 = row.measures[0]
     assert (phq9.latest, phq9.since_first, phq9.band.label) == (14, "+6", "Moderate")
-    assert phq9.marker == ("worse", "▲ Reliable deterioration")
-    assert "▲ Reliable deterioration" in page.text
+    assert row.episode.marker == ("worse", "▲ Reliable deterioration")
+    assert page.text.count("▲ Reliable deterioration") == 1
     assert FlagKind.RELIABLE_DETERIORATION in {f.kind for f in row.open_flags}
 
 

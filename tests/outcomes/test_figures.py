@@ -27,7 +27,7 @@ def cell(key, value, clients, count=None, base=None):
 
 @pytest.mark.parametrize("clients", [1, 2, 3, 4])
 def test_a_figure_resting_on_one_to_four_clients_is_held_back(clients):
-    for key in ("active_clients", "completion_rate", "phq9_reliably_improved", "median_weeks"):
+    for key in ("active_clients", "completion_rate", "episode_reliably_improved", "median_weeks"):
         held = cell(key, 0.5 if key != "active_clients" else clients, clients)
         assert shown(held, DEFAULT_MIN_CLIENTS) == Shown.SUPPRESSED
         assert display(held, DEFAULT_MIN_CLIENTS) == "fewer than 5"
@@ -35,7 +35,7 @@ def test_a_figure_resting_on_one_to_four_clients_is_held_back(clients):
 
 
 def test_five_clients_are_enough_to_show_a_figure():
-    assert display(cell("phq9_reliably_improved", 0.4, 5, 2, 5), 5) == "40%"
+    assert display(cell("episode_reliably_improved", 0.4, 5, 2, 5), 5) == "40%"
     assert display(cell("active_clients", 5, 5), 5) == "5"
     assert csv_value(cell("completion_rate", 0.8123, 7, 13, 16), 5) == "81.2"
 
@@ -66,11 +66,14 @@ def test_every_figure_belongs_to_a_section_and_says_how_it_is_defined():
     assert len({f.key for f in FIGURES}) == len(FIGURES)
 
 
-def test_the_outcome_definitions_name_each_measures_own_figures():
-    assert "6 or more points" in str(FIGURES_BY_KEY["phq9_reliably_improved"].definition)
-    assert "4 or more points" in str(FIGURES_BY_KEY["gad7_reliably_deteriorated"].definition)
-    assert "(10)" in str(FIGURES_BY_KEY["phq9_recovered"].definition)
-    assert "(8)" in str(FIGURES_BY_KEY["gad7_reliably_recovered"].definition)
+def test_the_outcome_definitions_name_each_questionnaires_own_figures():
+    improved = str(FIGURES_BY_KEY["episode_reliably_improved"].definition)
+    assert "(PHQ-9 6, GAD-7 4 points)" in improved and "neither up by its own" in improved
+    assert "other not down by its own" in str(
+        FIGURES_BY_KEY["episode_reliably_deteriorated"].definition
+    )
+    assert "(PHQ-9 10, GAD-7 8)" in str(FIGURES_BY_KEY["episode_recovered"].definition)
+    assert "(PHQ-9 10, GAD-7 8)" in str(FIGURES_BY_KEY["episode_reliably_recovered"].definition)
 
 
 def test_quarters_run_from_the_first_day_to_the_day_after_the_last():
@@ -135,7 +138,11 @@ def test_two_held_back_cells_on_fewer_than_five_clients_take_another_with_them()
 
 
 def test_shares_on_one_base_hold_back_the_same_rows_whatever_their_values():
-    keys = ("phq9_reliably_improved", "phq9_no_reliable_change", "phq9_reliably_deteriorated")
+    keys = (
+        "episode_reliably_improved",
+        "episode_no_reliable_change",
+        "episode_reliably_deteriorated",
+    )
     values = {"b": (0.5, 0.0, 0.5), "c": (0.0, 0.5, 0.5)}
     rows = [
         {k: cell(k, 1.0, 2, 2, 2) for k in keys},
