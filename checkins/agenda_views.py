@@ -63,7 +63,9 @@ def home_context(client, *, form=None) -> dict:
         "therapist": client.current_therapist(),
         "week_start": week_start,
         "this_week": this_week,
-        "crisis_now": bool(this_week and this_week.needs_crisis_help),
+        # This week's answer, or one given on a form still waiting for another look.
+        "crisis_now": bool(this_week and this_week.needs_crisis_help)
+        or client_reading(client, week_start=week_start).crisis_now,
         **client_agenda_context(client, form=form, this_week=this_week),
     }
 

@@ -1,10 +1,10 @@
 """What the therapist's client page and session prep read, in one place."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, Prefetch, Subquery
 
 from clinical.reading import Reading, Trajectory
 from clinical.vocabulary import SAFETY_KINDS
@@ -12,7 +12,7 @@ from guidance.models import Advice, ShownAdvice
 from guidance.rules import advice_keys_for_flag, excluded_keys
 from portal.models import User
 
-from .measures import EpisodeSummary, MeasureSummary, course_summaries
+from .measures import EpisodeSummary, MeasureSummary, as_date, course_summaries
 from .models import (
     AgendaItem,
     CheckIn,
@@ -41,26 +41,38 @@ def client_reading(client: User, *, week_start: date) -> Reading:
     """The client's reading as it stands: their latest week's, as stored when it was
     saved, with the safety state as it is now (a safety flag open from any week),
     in one statement. `week_start` is the client's current week: a crisis answer
-    counts as this week's only in it."""
+    counts as this week's when this week's check-in gives it, or when a safety
+    flag opened this week is still open (the answer was given on a form that
+    still needs another look, so no check-in holds it yet)."""
+    open_safety = Flag.objects.open().filter(client_id=client.pk, kind__in=SAFETY_KINDS)
+    this_week_began = datetime.combine(week_start, time.min, tzinfo=client.tz)
     latest = (
-        CheckIn.objects.for_client(client)
-        .order_by("-week_start")
+        User.objects.filter(pk=client.pk)
         .annotate(
-            safety_open=Exists(
-                Flag.objects.open().filter(client_id=OuterRef("client_id"), kind__in=SAFETY_KINDS)
-            )
+            safety_open=Exists(open_safety),
+            safety_this_week=Exists(open_safety.filter(opened_at__gte=this_week_began)),
         )
-        .only("week_start", "trajectory", "sessions_attended", "in_crisis")
-        .first()
+        .values("safety_open", "safety_this_week")
+        .annotate(
+            **{
+                name: Subquery(
+                    CheckIn.objects.filter(client_id=client.pk)
+                    .order_by("-week_start")
+                    .values(name)[:1]
+                )
+                for name in ("week_start", "trajectory", "sessions_attended", "in_crisis")
+            }
+        )
+        .get()
     )
-    if latest is None:
-        return Reading(Trajectory.EARLY, 0)
-    crisis_now = latest.week_start == week_start and latest.in_crisis
+    crisis_now = latest["safety_this_week"] or (
+        as_date(latest["week_start"]) == week_start and bool(latest["in_crisis"])
+    )
     return Reading(
-        latest.trajectory or Trajectory.EARLY,
-        latest.sessions_attended,
+        latest["trajectory"] or Trajectory.EARLY,
+        latest["sessions_attended"] or 0,
         crisis_now=crisis_now,
-        safety_open=latest.safety_open or crisis_now,
+        safety_open=latest["safety_open"] or crisis_now,
     )
 
 

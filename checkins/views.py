@@ -79,6 +79,10 @@ def checkin(request):
     crisis_now = form.is_bound and bool(
         record_safety_answer(client=client, **form.safety_answers())
     )
+    # Back on the form in a crisis week (the answer sent, the flag not yet cleared):
+    # the help still comes first.
+    if not form.is_bound:
+        crisis_now = client_reading(client, week_start=week_start).crisis_now
     return render(
         request,
         "checkins/checkin_form.html",
@@ -87,7 +91,10 @@ def checkin(request):
             "week_start": week_start,
             "current": current,
             "crisis_now": crisis_now,
-            "crisis_told": gettext(CRISIS_TOLD_FORM_NOT_SAVED) if crisis_now else "",
+            # Only where it is true: nothing of this week saved but the safety answer.
+            "crisis_told": gettext(CRISIS_TOLD_FORM_NOT_SAVED)
+            if crisis_now and (form.is_bound or current is None)
+            else "",
         },
     )
 

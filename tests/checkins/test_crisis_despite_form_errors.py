@@ -262,3 +262,33 @@ def test_the_answer_is_in_the_clients_data_export(
     assert crisis["evidence"][0]["value"] == "yes"
     assert crisis["opened_at"] == NOW.isoformat()
     assert [a["what"] for a in crisis["alerts"]] == ["Alert to the therapist"]
+
+
+def test_after_leaving_the_form_the_crisis_help_still_comes_first_this_week(
+    signed_in, client_a, six_last_week, django_capture_on_commit_callbacks
+):
+    """The client sent a crisis answer with a session count to fix, then left: their
+    home page and the form, opened again, lead with the crisis help, and every page
+    reads the week as a crisis week (no advice to wait, on the page before stopping)."""
+    post(signed_in, typed(in_crisis=True), django_capture_on_commit_callbacks)
+    assert (
+        not CheckIn.objects.filter(client=client_a, week_start__gte=NOW.date() - timedelta(days=7))
+        .exclude(sessions_attended=6)
+        .exists()
+    )
+    for page in ("client_home", "checkin", "thinking_of_stopping"):
+        html = signed_in.get(reverse(page)).text
+        assert HELP in html, page
+    form_page = signed_in.get(reverse("checkin")).text
+    assert TOLD in form_page, "nothing of the week is saved but the safety answer: it says so"
+
+
+def test_a_cleared_crisis_no_longer_leads_the_home_page(
+    signed_in, client_a, therapist, six_last_week, django_capture_on_commit_callbacks
+):
+    post(signed_in, typed(in_crisis=True), django_capture_on_commit_callbacks)
+    flag = Flag.objects.active().get(client=client_a, kind=FlagKind.CRISIS)
+    record_safety_action(
+        flag=flag, by=therapist, kind="cleared", done_at=NOW, note="Called; safe, plan agreed."
+    )
+    assert HELP not in signed_in.get(reverse("client_home")).text

@@ -27,7 +27,7 @@ from django.utils import timezone
 from checkins.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from checkins.models import CheckIn, Flag, MeasureResponse, week_start_for
 from clinical.measures import GAD7, INSTRUMENTS, PHQ9, example_answers, total
-from clinical.reading import evaluate
+from clinical.reading import evaluate, read_week
 from clinical.trends import thresholds
 from portal.models import CaseloadAssignment, Practice, Role, User
 
@@ -260,7 +260,12 @@ class Command(BaseCommand):
         for index, (client, length) in enumerate(zip(clients, lengths, strict=True)):
             history = self.history(client, length)
             pending_checkins += history
-            findings = evaluate(history, current_week=week_start_for(self.now, client.tz), t=self.t)
+            reading = read_week(history, self.t)
+            if history:  # the week's reading, stored as the submit stores it
+                history[-1].trajectory = reading.trajectory
+            findings = evaluate(
+                history, current_week=week_start_for(self.now, client.tz), t=self.t, reading=reading
+            )
             for f in findings.values():
                 flag = Flag(
                     client=client,
