@@ -886,9 +886,9 @@ def measure_progress_flag(history, reading, t):
     """The strongest of three signals on the questionnaires, one flag at a time:
 
     - reliable deterioration: worse than the first score by the reliable-change
-      figure or more. Raised at once and never reassured away: deterioration
-      predicts a poor outcome, and clinicians rarely see it coming (Hannan et
-      al., 2005).
+      figure or more. Raised at once and never reassured away: clinicians
+      rarely see deterioration coming (therapists predicted 1 of 40 clients who
+      deteriorated: Hannan et al., 2005).
     - no reliable improvement after `no_improvement_sessions` sessions since
       the first score, for a client at or above the cut-off then and now (one
       who has dropped below it has recovered, if not yet reliably).
