@@ -330,6 +330,15 @@ def in_crisis(therapist, first_name: str, *, hours_ago: int = 3):
     return person, Flag.objects.open().get(client=person, kind=FlagKind.CRISIS)
 
 
+def act(flag, therapist, kind: str, *, ago: timedelta, method: str = ""):
+    """The therapist records a step on a crisis flag, `ago` before NOW."""
+    from checkins.safety import record_safety_action
+
+    record_safety_action(
+        flag=flag, by=therapist, kind=kind, method=method, done_at=NOW - ago, now=NOW
+    )
+
+
 def row_text(response, person) -> str:
     (row,) = [row for row in response.context["rows"] if row.client == person]
     # Runs of spaces and line breaks as one space; the no-break spaces Django puts
@@ -347,7 +356,7 @@ def in_new_york(therapist):
 
 def test_each_crisis_says_where_it_stands_in_the_therapists_time_zone(signed_in, in_new_york):
     from checkins.models import SafetyActionKind
-    from checkins.safety import deliver_safety_alert, record_safety_action, sweep_safety_alerts
+    from checkins.safety import deliver_safety_alert, sweep_safety_alerts
 
     therapist = in_new_york
     therapist.practice.on_call_name = "Dr Rivera, clinical lead"
@@ -355,22 +364,9 @@ def test_each_crisis_says_where_it_stands_in_the_therapists_time_zone(signed_in,
     therapist.practice.save()
     _, fresh = in_crisis(therapist, "Fresh", hours_ago=3)
     contacted, flag = in_crisis(therapist, "Called")
-    record_safety_action(
-        flag=flag,
-        by=therapist,
-        kind=SafetyActionKind.CONTACTED,
-        method="phone",
-        done_at=NOW - timedelta(hours=1),
-        now=NOW,
-    )
+    act(flag, therapist, SafetyActionKind.CONTACTED, ago=timedelta(hours=1), method="phone")
     planned, flag = in_crisis(therapist, "Planned")
-    record_safety_action(
-        flag=flag,
-        by=therapist,
-        kind=SafetyActionKind.SAFETY_PLAN,
-        done_at=NOW - timedelta(minutes=30),
-        now=NOW,
-    )
+    act(flag, therapist, SafetyActionKind.SAFETY_PLAN, ago=timedelta(minutes=30))
     escalated, flag = in_crisis(therapist, "Escalated", hours_ago=30)
     sweep_safety_alerts(now=NOW)
     alert = flag.alerts.get(kind="escalation")
@@ -420,20 +416,12 @@ def test_a_crisis_nobody_acted_on_ranks_above_one_acted_on_and_both_above_the_re
     signed_in, therapist
 ):
     from checkins.models import SafetyActionKind
-    from checkins.safety import record_safety_action
 
     uneasy = ClientFactory(therapist=therapist, first_name="Aaron", last_name="Uneasy")
     checkin_history(uneasy, [{"discomfort": 4}, {"discomfort": 4}])
     # Older and alphabetically first, but acted on: it comes after the newer one.
     handled, flag = in_crisis(therapist, "Abel", hours_ago=20)
-    record_safety_action(
-        flag=flag,
-        by=therapist,
-        kind=SafetyActionKind.CONTACTED,
-        method="video",
-        done_at=NOW - timedelta(hours=2),
-        now=NOW,
-    )
+    act(flag, therapist, SafetyActionKind.CONTACTED, ago=timedelta(hours=2), method="video")
     waiting, _ = in_crisis(therapist, "Zoe", hours_ago=1)
 
     response = signed_in.get(reverse("caseload"))
@@ -445,7 +433,6 @@ def test_a_crisis_nobody_acted_on_ranks_above_one_acted_on_and_both_above_the_re
 def test_an_action_recorded_shows_on_the_next_view_of_the_dashboard(signed_in, in_new_york):
     therapist = in_new_york
     from checkins.models import SafetyActionKind
-    from checkins.safety import record_safety_action
 
     person, flag = in_crisis(therapist, "Cached")
     calm = ClientFactory(therapist=therapist, first_name="Calm")
@@ -453,26 +440,13 @@ def test_an_action_recorded_shows_on_the_next_view_of_the_dashboard(signed_in, i
     assert rendered_rows(signed_in.get(reverse("caseload"))) == 2
     assert rendered_rows(signed_in.get(reverse("caseload"))) == 0, "both from the cache"
 
-    record_safety_action(
-        flag=flag,
-        by=therapist,
-        kind=SafetyActionKind.CONTACTED,
-        method="text",
-        done_at=NOW - timedelta(minutes=10),
-        now=NOW,
-    )
+    act(flag, therapist, SafetyActionKind.CONTACTED, ago=timedelta(minutes=10), method="text")
     after = signed_in.get(reverse("caseload"))
     assert rendered_rows(after) == 1, "the crisis row is drawn again, the calm one is not"
     assert "Client contacted Nov 18, 11:50 (text message)" in row_text(after, person)
     assert "No action recorded yet" not in after.text
 
-    record_safety_action(
-        flag=flag,
-        by=therapist,
-        kind=SafetyActionKind.SAFETY_PLAN,
-        done_at=NOW - timedelta(minutes=5),
-        now=NOW,
-    )
+    act(flag, therapist, SafetyActionKind.SAFETY_PLAN, ago=timedelta(minutes=5))
     again = signed_in.get(reverse("caseload"))
     assert rendered_rows(again) == 1
     assert "Safety plan reviewed Nov 18" in row_text(again, person)
@@ -491,27 +465,13 @@ def test_how_long_a_crisis_has_waited_is_not_served_stale_from_the_cache(signed_
 def test_where_a_crisis_stands_reads_in_spanish(signed_in, in_new_york):
     therapist = in_new_york
     from checkins.models import SafetyActionKind
-    from checkins.safety import record_safety_action
 
     therapist.language = "es"
     therapist.save(update_fields=["language"])
     fresh, _ = in_crisis(therapist, "Nueva", hours_ago=3)
     contacted, flag = in_crisis(therapist, "Llamada")
-    record_safety_action(
-        flag=flag,
-        by=therapist,
-        kind=SafetyActionKind.CONTACTED,
-        method="phone",
-        done_at=NOW - timedelta(hours=1),
-        now=NOW,
-    )
-    record_safety_action(
-        flag=flag,
-        by=therapist,
-        kind=SafetyActionKind.SAFETY_PLAN,
-        done_at=NOW - timedelta(minutes=30),
-        now=NOW,
-    )
+    act(flag, therapist, SafetyActionKind.CONTACTED, ago=timedelta(hours=1), method="phone")
+    act(flag, therapist, SafetyActionKind.SAFETY_PLAN, ago=timedelta(minutes=30))
     response = signed_in.get(reverse("caseload"))
     assert (
         "Todavía no se ha registrado ninguna acción; abierta el 18 nov, 09:00 (hace 3\xa0horas)"
