@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -6,6 +7,7 @@ from clinical.measures import INSTRUMENTS
 from portal.admin import (
     ClientDataAdminMixin,
     PracticeAdmin,
+    PracticeScopedAdminMixin,
     PrivateTextAdminMixin,
     ReadOnlyAdminMixin,
 )
@@ -53,7 +55,11 @@ PracticeAdmin.inlines = [*PracticeAdmin.inlines, MeasureScheduleInline]
 
 @admin.register(CheckIn)
 class CheckInAdmin(
-    ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    PracticeScopedAdminMixin,
+    ClientDataAdminMixin,
+    PrivateTextAdminMixin,
+    ReadOnlyAdminMixin,
+    admin.ModelAdmin,
 ):
     """Practice staff see that check-ins exist and their scores, never what the
     client wrote, and change nothing: every change goes through the client's
@@ -64,6 +70,7 @@ class CheckInAdmin(
     list_select_related = ["client"]
     search_fields = ["client__email"]
     date_hierarchy = "week_start"
+    practice_lookup = "client__practice"
     exclude = list(PRIVATE_TEXT)
     private_fields = PRIVATE_TEXT
     inlines = [MeasureResponseInline]
@@ -85,17 +92,64 @@ class SafetyAlertInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+# What staff need of a flag: whose, what kind, how serious, where it stands and
+# who handled it when. Never its summary, evidence or notes, which quote the
+# client's own words (an agenda item's text, what the client said of a session).
+FLAG_FIELDS = [
+    "client",
+    "kind",
+    "severity",
+    "status",
+    "opened_at",
+    "closed_at",
+    "handled_by",
+    "handled_at",
+    "raised_on",
+]
+
+
 @admin.register(Flag)
 class FlagAdmin(
-    ClientDataAdminMixin, PrivateTextAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin
+    PracticeScopedAdminMixin,
+    ClientDataAdminMixin,
+    PrivateTextAdminMixin,
+    ReadOnlyAdminMixin,
+    SimpleHistoryAdmin,
 ):
     """Flags, read-only: a crisis flag is cleared only through the portal, with a note.
-    Its crisis actions and alerts show beneath it."""
+    Its crisis actions and alerts show beneath it. Its earlier versions can be
+    read, field by field as above, and never brought back: a revert would close a
+    crisis without the note and stop its escalation."""
 
     inlines = [SafetyActionInline, SafetyAlertInline]
+    fields = FLAG_FIELDS
+    readonly_fields = FLAG_FIELDS
+    practice_lookup = "client__practice"
+    history_list_display = ["status"]
 
     list_display = ["client", "kind", "severity", "status", "opened_at", "closed_at"]
     list_filter = ["kind", "status", "severity"]
     list_select_related = ["client"]
     search_fields = ["client__email"]
     private_fields = ("note", "summary", "summary_message", "evidence")
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted version without asking for the change
+        # permission: only reading an earlier version is allowed here.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, included_fields=FLAG_FIELDS, foreign_keys_are_objs=True
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current

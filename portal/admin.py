@@ -3,13 +3,27 @@ from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa import admin as mfa_admin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin as BaseDBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .audit import record_access
-from .models import AccessLog, CaseloadAssignment, CrisisContact, Invitation, Practice, User
+from .models import (
+    AccessLog,
+    CaseloadAssignment,
+    CrisisContact,
+    Invitation,
+    Practice,
+    Role,
+    User,
+)
 from .services import assign_therapist, end_therapy
 
 
@@ -46,14 +60,92 @@ class ClientDataAdminMixin:
             self._log(request, [self.client_of(row) for row in changelist.result_list])
         return response
 
-    # django-simple-history's pages load their object themselves.
+    # django-simple-history's pages load their object themselves, and fall back
+    # on its history when the admin's own list does not hold it: an object
+    # outside that list is missing here too.
     def history_view(self, request, object_id, extra_context=None):
-        self.get_object(request, object_id)
+        if self.get_object(request, object_id) is None:
+            raise Http404
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.get_object(request, object_id)
+        if self.get_object(request, object_id) is None:
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def practice_of(request):
+    """The practice whose records a staff member works on; None for the operator
+    (a superuser), who works on every practice."""
+    return None if request.user.is_superuser else request.user.practice_id
+
+
+class PracticeScopedAdminMixin:
+    """A practice's staff see and act on their own practice alone: lists, forms,
+    filters, dropdowns, searches and actions all start from `get_queryset`. The
+    operator (a superuser) sees every practice; staff with no practice, none.
+
+    `practice_lookup` leads from a row to its practice."""
+
+    practice_lookup = "practice"
+
+    def practice_filter(self, practice_id) -> Q:
+        return Q(**{self.practice_lookup: practice_id})
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if request.user.practice_id is None:
+            return queryset.none()
+        return queryset.filter(self.practice_filter(request.user.practice_id))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A dropdown of people is a list of people: the practice's own only.
+        practice_id = practice_of(request)
+        if not request.user.is_superuser:
+            if db_field.related_model is Practice:
+                kwargs["queryset"] = Practice.objects.filter(pk=practice_id)
+            elif db_field.related_model is User:
+                kwargs["queryset"] = User.objects.filter(practice_id=practice_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SuperuserOnlyAdminMixin:
+    """Settings of the whole installation, not of one practice: the operator's alone."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class CountsOnDeleteMixin:
+    """A delete page names what is deleted and counts what goes with it, never
+    naming the related rows: behind a practice or a therapist they are clients.
+    Whatever `deletion_blocked` finds is refused with `deletion_refusal`."""
+
+    deletion_refusal = ""
+
+    def deletion_blocked(self, objs) -> bool:
+        return False
+
+    def get_deleted_objects(self, objs, request):
+        _named, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected or self.deletion_blocked(objs):
+            # Refused whatever the permissions: the refusal says why.
+            return [], model_count, set(), [self.deletion_refusal]
+        return [str(obj) for obj in objs], model_count, perms_needed, protected
 
 
 class PrivateTextAdminMixin:
@@ -90,7 +182,22 @@ class CrisisContactInline(TranslationTabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(TranslationAdmin):
+class PracticeAdmin(CountsOnDeleteMixin, PracticeScopedAdminMixin, TranslationAdmin):
+    practice_lookup = "pk"
+    deletion_refusal = _(
+        "A practice with people in it cannot be deleted here. Move or remove them first."
+    )
+
+    def deletion_blocked(self, objs) -> bool:
+        return User.objects.filter(practice__in=objs).exists()
+
+    # A practice's staff run their practice; practices come and go by the operator.
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     list_display = ["name", "time_zone", "on_call_name", "created_at"]
     search_fields = ["name"]
     fieldsets = [
@@ -148,10 +255,22 @@ class MoveToTherapistForm(admin.helpers.ActionForm):
 
 
 @admin.register(User)
-class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
+class UserAdmin(
+    CountsOnDeleteMixin,
+    PracticeScopedAdminMixin,
+    ClientDataAdminMixin,
+    PrivateTextAdminMixin,
+    BaseUserAdmin,
+):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "practice", "is_active", "is_staff"]
-    list_filter = ["role", "practice", "is_clinical_lead", "is_active", "is_staff"]
+    list_filter = [
+        "role",
+        ("practice", admin.RelatedOnlyFieldListFilter),
+        "is_clinical_lead",
+        "is_active",
+        "is_staff",
+    ]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -181,18 +300,65 @@ class UserAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, BaseUserAdmin):
     def client_of(self, obj):
         return obj
 
+    # Deleting a client would delete their check-ins and flags: a client's records
+    # go only through their own deletion request. A therapist keeps their clients.
+    deletion_refusal = _(
+        "A client, or a therapist who has had clients, cannot be deleted here. A client's "
+        "records are erased through their deletion request; move a therapist's clients first."
+    )
+
+    def deletion_blocked(self, objs) -> bool:
+        return (
+            any(user.is_client for user in objs)
+            or CaseloadAssignment.objects.filter(therapist__in=objs).exists()
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Staff rights and permissions are the operator's to grant: staff who could
+        # set them could give themselves every practice.
+        granted = {"is_staff", "is_superuser", "groups", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in granted]})
+            for name, options in fieldsets
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        action_form = getattr(response, "context_data", {}).get("action_form")
+        if action_form is not None:
+            action_form.fields["therapist"].queryset = self.therapists_for(request)
+        return response
+
+    def therapists_for(self, request):
+        therapists = User.objects.therapists().order_by("email")
+        if request.user.is_superuser:
+            return therapists
+        return therapists.filter(practice_id=practice_of(request))
+
     actions = ["move_to_therapist", "end_therapy"]
 
     @admin.action(
         description=_("Move selected clients to the chosen therapist"), permissions=["change"]
     )
     def move_to_therapist(self, request, queryset):
-        therapist = User.objects.therapists().filter(pk=request.POST.get("therapist")).first()
+        therapist = self.therapists_for(request).filter(pk=request.POST.get("therapist")).first()
         if therapist is None:
             self.message_user(request, gettext("Choose a therapist first."), level="error")
             return
+        clients = queryset.clients()
+        # A client's words stay within their practice, even for the operator.
+        if clients.exclude(practice_id=therapist.practice_id).exists():
+            self.message_user(
+                request,
+                gettext("Clients move only to a therapist of their own practice."),
+                level="error",
+            )
+            return
         moved = 0
-        for client in queryset.clients():
+        for client in clients:
             assign_therapist(client=client, therapist=therapist)
             moved += 1
         self.message_user(
@@ -226,15 +392,20 @@ class TherapistFilter(admin.SimpleListFilter):
     parameter_name = "therapist"
 
     def lookups(self, request, model_admin):
-        return [(t.pk, t.display_name) for t in User.objects.therapists().order_by("email")]
+        therapists = User.objects.therapists().order_by("email")
+        if not request.user.is_superuser:
+            therapists = therapists.filter(practice_id=practice_of(request))
+        return [(t.pk, t.display_name) for t in therapists]
 
     def queryset(self, request, queryset):
         return queryset.filter(therapist_id=self.value()) if self.value() else queryset
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ClientDataAdminMixin, admin.ModelAdmin):
+class InvitationAdmin(PracticeScopedAdminMixin, ClientDataAdminMixin, admin.ModelAdmin):
     """An invitation names a (future) client: every view of one is logged."""
+
+    practice_lookup = "therapist__practice"
 
     list_display = ["email", "therapist", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = [TherapistFilter]
@@ -244,13 +415,28 @@ class InvitationAdmin(ClientDataAdminMixin, admin.ModelAdmin):
     def client_of(self, obj):
         return obj.accepted_by
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "therapist":
+            # Invitations come from therapists: the dropdown lists no client.
+            field.queryset = field.queryset.filter(role=Role.THERAPIST)
+        return field
 
-class EmailAddressAdmin(ClientDataAdminMixin, allauth_admin.EmailAddressAdmin):
+
+class EmailAddressAdmin(
+    PracticeScopedAdminMixin, ClientDataAdminMixin, allauth_admin.EmailAddressAdmin
+):
+    practice_lookup = "user__practice"
+
     def client_of(self, obj):
         return obj.user
 
 
-class EmailConfirmationAdmin(ClientDataAdminMixin, allauth_admin.EmailConfirmationAdmin):
+class EmailConfirmationAdmin(
+    PracticeScopedAdminMixin, ClientDataAdminMixin, allauth_admin.EmailConfirmationAdmin
+):
+    practice_lookup = "email_address__user__practice"
+
     def client_of(self, obj):
         return obj.email_address.user
 
@@ -271,11 +457,31 @@ for _model, _admin in (
     admin.site.register(_model, _admin)
 
 
+class GroupAdmin(SuperuserOnlyAdminMixin, BaseGroupAdmin):
+    """Groups of permissions span every practice."""
+
+
+class DBTaskResultAdmin(SuperuserOnlyAdminMixin, BaseDBTaskResultAdmin):
+    """Background tasks run for every practice."""
+
+
+for _model, _admin in ((Group, GroupAdmin), (DBTaskResult, DBTaskResultAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)
+
+
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Staff read the access log here; nobody can add, change or delete a row."""
+class AccessLogAdmin(PracticeScopedAdminMixin, admin.ModelAdmin):
+    """Staff read the access log of their practice here; nobody can add, change or
+    delete a row. A row names its client by the pseudonymous reference alone."""
 
     list_display = ["at", "actor_email", "view", "client_ref", "outcome", "ip_address"]
+    fields = list_display
+
+    def practice_filter(self, practice_id) -> Q:
+        return Q(actor__practice=practice_id) | Q(client__practice=practice_id)
+
     list_filter = ["outcome", "view"]
     search_fields = ["actor_email", "client_ref"]
     date_hierarchy = "at"

@@ -368,3 +368,7 @@ ESCALATION_FALLBACK_EMAILS = [
     for _, address in getaddresses([os.environ.get("ESCALATION_FALLBACK_EMAILS", "")])
     if "@" in address
 ]
+
+# Earlier versions of check-ins and flags are kept to be read, never restored: a
+# restored flag would skip the services' rules (a crisis closed without a note).
+SIMPLE_HISTORY_REVERT_DISABLED = True
