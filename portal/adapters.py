@@ -1,10 +1,12 @@
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.utils import translation
 
 from .audit import client_ip
+from .mfa_secrets import decrypt_secret, encrypt_secret
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +39,14 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
                 super().send_mail(template_prefix, email, context)
         except Exception:
             logger.exception("Could not send %s", template_prefix)
+
+
+class EncryptingMFAAdapter(DefaultMFAAdapter):
+    """allauth passes every two-factor secret it stores or reads through these two
+    hooks: the TOTP secret and the recovery codes' seed are kept encrypted."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_secret(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_secret(encrypted_text)

@@ -1,6 +1,5 @@
 from allauth.account import admin as allauth_admin
 from allauth.account.models import EmailAddress, EmailConfirmation
-from allauth.mfa import admin as mfa_admin
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -441,9 +440,29 @@ class EmailConfirmationAdmin(
         return obj.email_address.user
 
 
-class AuthenticatorAdmin(ClientDataAdminMixin, mfa_admin.AuthenticatorAdmin):
+class AuthenticatorAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, admin.ModelAdmin):
+    """Which kinds of two-factor sign-in a person has set up, and when they were
+    last used; never the secrets in `data`, not even through a lookup in the
+    list's URL. Nothing can be added or changed here: a person sets up their
+    own authenticator. Deleting one stays possible, so an administrator can let
+    someone who lost their phone set up a new one."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+    private_fields = ("data",)
+
     def client_of(self, obj):
         return obj.user
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # allauth's own admin pages show clients too: the same logging applies to them.

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION_ENV = {
@@ -13,6 +15,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
 }
 
 
@@ -39,6 +42,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_two_factor_encryption_keys():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "MFA_ENCRYPTION_KEYS"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_production_refuses_a_two_factor_encryption_key_that_is_not_a_fernet_key():
+    result = run_manage("check", env={**PRODUCTION_ENV, "MFA_ENCRYPTION_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEYS must be Fernet keys" in result.stderr
 
 
 def test_production_static_files_collect(tmp_path):

@@ -5,6 +5,8 @@ environment here; `production.py` only tightens what must be tight there and
 refuses to start without its secrets.
 """
 
+import base64
+import hashlib
 import os
 from email.utils import getaddresses
 from pathlib import Path
@@ -193,6 +195,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # and optional for clients.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("PORTAL_NAME", "Check-in portal")
+# The TOTP secrets and recovery-code seeds are stored encrypted (portal.mfa_secrets),
+# so a copy of the database does not give anyone's codes away.
+MFA_ADAPTER = "portal.adapters.EncryptingMFAAdapter"
+# Fernet keys, comma-separated: the first encrypts, every one decrypts, so keys
+# can be rotated (`manage.py rotate_mfa_keys`). Production requires them; here a
+# development-only key is derived from SECRET_KEY so that a bare clone works.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS") or [
+    base64.urlsafe_b64encode(
+        hashlib.sha256(f"mfa-encryption-keys:{SECRET_KEY}".encode()).digest()
+    ).decode("ascii")
+]
 
 # Repeated failed sign-ins are first slowed (three a minute per account), then
 # refused for a cool-off period (five in 15 minutes per account, ten per

@@ -1,11 +1,13 @@
 """Production settings: the base settings with every safety on.
 
-Refuses to start without a SECRET_KEY and ALLOWED_HOSTS, so a missing
-secret is a loud failure at boot rather than a quiet weakness.
+Refuses to start without a SECRET_KEY, ALLOWED_HOSTS or the keys that encrypt
+two-factor secrets, so a missing secret is a loud failure at boot rather than a
+quiet weakness.
 """
 
 import os
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ["DEBUG"] = "0"
@@ -14,9 +16,22 @@ from .base import *  # noqa: E402, F403
 
 DEBUG = False
 
-for _required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "MFA_ENCRYPTION_KEYS")
+for _required in _REQUIRED:
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"{_required} must be set in production.")
+
+# A key that is not a Fernet key would only fail at the first two-factor
+# sign-in; refuse it at boot instead.
+try:
+    for _key in MFA_ENCRYPTION_KEYS:  # noqa: F405
+        Fernet(_key)
+except ValueError:
+    raise ImproperlyConfigured(
+        "MFA_ENCRYPTION_KEYS must be Fernet keys, comma-separated "
+        "(make one with: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())')."
+    ) from None
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
