@@ -1,12 +1,15 @@
 import functools
+import unicodedata
 import zoneinfo
 from pathlib import Path
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,10 +54,19 @@ class ErrorSummaryMixin:
         return rows
 
 
+# The longest address SMTP carries (RFC 5321), and what the database column holds.
+EMAIL_MAX_LENGTH = 254
+EMAIL_TOO_LONG = _("An email address can be at most %(limit_value)d characters long.")
+
+
+def email_field(**kwargs) -> forms.EmailField:
+    return forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH, error_messages={"max_length": EMAIL_TOO_LONG}, **kwargs
+    )
+
+
 class InviteClientForm(ErrorSummaryMixin, forms.Form):
-    # 254 characters is the longest address SMTP carries (RFC 5321) and what
-    # the database column holds.
-    email = forms.EmailField(label=_("Client's email address"), max_length=254)
+    email = email_field(label=_("Client's email address"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     # Not required: left out, the therapist's own language is used.
@@ -70,6 +82,28 @@ class InviteClientForm(ErrorSummaryMixin, forms.Form):
         if therapist is not None:
             self.initial.setdefault("language", therapist.language)
         self.helper = PortalFormHelper(gettext("Send invitation"))
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """Account settings' "add an email address" (ACCOUNT_FORMS). A client's
+    address is the one their therapist invited: they add none, so nobody can
+    have the portal write to a stranger's address in their name."""
+
+    email = email_field(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        if self.user is not None and self.user.is_client:
+            raise forms.ValidationError(
+                gettext(
+                    "Your email address is the one your therapist invited. "
+                    "To change it, please ask your practice."
+                ),
+                code="clients_add_no_email",
+            )
+        return super().clean_email()
 
 
 # The areas real places' zones are named under; the rest of the database is
@@ -195,6 +229,27 @@ class AcceptInvitationForm(ErrorSummaryMixin, forms.Form):
         return cleaned
 
 
+def local_path(url: str) -> str:
+    """`url` if it is a path on this site, else "": never another site (`//host`,
+    a scheme, a backslash trick), never a control character a redirect could
+    not carry."""
+    if (
+        url.startswith("/")
+        and not any(unicodedata.category(char)[0] == "C" for char in url)
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    ):
+        return url
+    return ""
+
+
+class LocalPathField(forms.CharField):
+    """A page to come back to. Anything but a local path is dropped rather than
+    refused: a tampered link still gets the rest of its form saved."""
+
+    def to_python(self, value):
+        return local_path(super().to_python(value))
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
@@ -203,7 +258,7 @@ class LanguageForm(forms.Form):
         help_text=_("Pages and emails are in this language."),
     )
     # Where to go back to: the page the switcher was on.
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = LocalPathField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,11 +41,15 @@ urlpatterns = [
     path(
         "caseload/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"
     ),
+    # Before the link's pattern, which would take "set-password" for a token.
+    path("invitation/set-password/", views.accept_invitation_form, name="accept_invitation_form"),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
     path("language/", views.language, name="language"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("outcomes/", include("outcomes.urls")),
+    # Before allauth's own: the same page, with the add form kept from clients.
+    path("accounts/email/", views.email_addresses, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("checkins.urls")),

@@ -1,19 +1,21 @@
 from datetime import timedelta
 
+from allauth.account.views import EmailView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .access import invitation_for_therapist_or_404, therapist_required
-from .forms import AcceptInvitationForm, InviteClientForm, LanguageForm
+from .forms import AcceptInvitationForm, InviteClientForm, LanguageForm, local_path
 from .services import (
     SIGNED_IN_ALREADY,
     InvitationError,
@@ -88,10 +90,33 @@ def invitation_revoke(request, pk):
     return redirect("caseload")
 
 
+# The invitation being accepted, kept in the session once its link was opened,
+# so the token stays out of the URL of the page that asks for a password.
+INVITATION_SESSION_KEY = "portal_invitation"
+
+
+@login_not_required
+@never_cache
+def accept_invitation_view(request, token):
+    """The emailed link: checks the token, keeps it in the session and sends
+    the browser on to a page whose address does not carry it (as Django's
+    password reset does), so no later request, referrer or access-log line
+    holds it."""
+    try:
+        check_invitation(token)
+    except InvitationError as error:
+        return _unusable_invitation(request, str(error), status=410)
+    if request.user.is_authenticated:
+        return _unusable_invitation(request, gettext(SIGNED_IN_ALREADY), status=409)
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("accept_invitation_form")
+
+
 @login_not_required
 @never_cache
 @sensitive_post_parameters()  # passwords and phone numbers never go into an error report
-def accept_invitation_view(request, token):
+def accept_invitation_form(request):
+    token = request.session.get(INVITATION_SESSION_KEY, "")
     try:
         invitation = check_invitation(token)
         if request.user.is_authenticated:
@@ -118,7 +143,9 @@ def accept_invitation_view(request, token):
                 request, "portal/accept_invitation.html", {"form": form, "invitation": invitation}
             )
     except InvitationError as error:
+        request.session.pop(INVITATION_SESSION_KEY, None)
         return _unusable_invitation(request, str(error), status=410)
+    request.session.pop(INVITATION_SESSION_KEY, None)
     login(request, client, backend="portal.backends.AuthenticationBackend")
     messages.success(request, gettext("Welcome! Your account is ready."))
     return redirect("home")
@@ -126,6 +153,28 @@ def accept_invitation_view(request, token):
 
 def _unusable_invitation(request, reason: str, *, status: int):
     return render(request, "portal/invitation_invalid.html", {"reason": reason}, status=status)
+
+
+class EmailAddressesView(EmailView):
+    """Account settings' email addresses, without the form to add one for a
+    client (portal.forms.AddEmailForm refuses it in any case)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_client:
+            context["can_add_email"] = False
+        return context
+
+    def form_invalid(self, form):
+        if not self.request.user.is_client:
+            return super().form_invalid(form)
+        # The page shows a client no add form to carry the reason: say it on top.
+        for error in form.errors.get("email", []):
+            messages.error(self.request, error)
+        return redirect("account_email")
+
+
+email_addresses = EmailAddressesView.as_view()
 
 
 @login_not_required
@@ -143,14 +192,6 @@ def security_txt(request):
     )
 
 
-def _safe_next(request, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
-
-
 @login_not_required
 def language(request):
     """Choose the language pages are shown in. Signed in, it is saved on the
@@ -159,7 +200,7 @@ def language(request):
         request.POST or None,
         initial={
             "language": translation.get_language(),
-            "next": _safe_next(request, request.GET.get("next", "")),
+            "next": local_path(request.GET.get("next", "")),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -173,7 +214,7 @@ def language(request):
             gettext("Pages are now in %(language)s.")
             % {"language": translation.get_language_info(chosen)["name_local"]},
         )
-        response = redirect(_safe_next(request, form.cleaned_data["next"]) or "home")
+        response = HttpResponseRedirect(form.cleaned_data["next"] or reverse("home"))
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             chosen,

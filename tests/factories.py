@@ -183,3 +183,19 @@ def sign_in(http, user, password: str = PASSWORD, code: str | None = None):
         with time_machine.travel(timezone.now(), tick=False):
             response = http.post(reverse("mfa_authenticate"), {"code": code or current_totp_code()})
     return response
+
+
+def open_invitation(http, token: str):
+    """Follow an invitation link as a browser does: the token is kept in the
+    session and the browser lands on the form, whose address does not hold it."""
+    from django.urls import reverse
+
+    return http.get(reverse("accept_invitation", args=[token]), follow=True)
+
+
+def post_invitation_form(http, token: str, data: dict):
+    """Open the invitation link, then send the form on the page it leads to."""
+    from django.urls import reverse
+
+    open_invitation(http, token)
+    return http.post(reverse("accept_invitation_form"), data)

@@ -135,7 +135,10 @@ ROUTES: dict[str, Route] = {
     "digest_settings": Route(THERAPIST),
     "digest_now": Route(THERAPIST, post_only=True),
     "unsubscribe": Route(PUBLIC, lambda w: {"token": "not-a-real-token"}, public_status=400),
-    "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}),
+    # The link keeps its token in the session and moves on to the form's page.
+    "accept_invitation": Route(PUBLIC, lambda w: {"token": w["token"]}, public_status=302),
+    # Reached without the link first: nothing to accept.
+    "accept_invitation_form": Route(PUBLIC, public_status=410),
     # Sign-in, reset and related account pages from django-allauth.
     "account_login": Route(PUBLIC),
     "account_logout": Route(PUBLIC, public_status=302),

@@ -105,6 +105,8 @@ def test_therapist_invites_and_the_client_joins_from_the_email(new_page, therapi
     link = re.search(r"https?://\S+/invitation/\S+/", message.body).group(0)
     client_page = new_page(PHONE)
     client_page.goto(link)
+    # The token is kept in the session: the page's own address does not hold it.
+    assert client_page.url.endswith("/invitation/set-password/")
     visit(client_page, "accept-invitation")
     client_page.get_by_label(label("Choose a password")).fill("a calm river in spring")
     client_page.get_by_label(label("Type the password again")).fill("a calm river in spring")

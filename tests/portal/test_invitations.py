@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from portal import services
 from portal.models import CaseloadAssignment, Invitation, User
-from tests.factories import ClientFactory, invitation_with_token
+from tests.factories import (
+    ClientFactory,
+    invitation_with_token,
+    open_invitation,
+    post_invitation_form,
+)
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -21,8 +26,9 @@ def link_token(message) -> str:
 
 
 def accept(client, token, password=NEW_PASSWORD, password2=None, time_zone="Europe/Berlin"):
-    return client.post(
-        reverse("accept_invitation", args=[token]),
+    return post_invitation_form(
+        client,
+        token,
         {"password1": password, "password2": password2 or password, "time_zone": time_zone},
     )
 
@@ -44,7 +50,7 @@ def test_therapist_invites_and_client_accepts_into_their_caseload(client, therap
     token = link_token(message)
 
     client.logout()
-    page = client.get(reverse("accept_invitation", args=[token]))
+    page = open_invitation(client, token)
     assert page.status_code == 200
     assert "new.person@example.com" in page.text
 
@@ -144,7 +150,7 @@ def test_resend_sends_a_new_link_and_kills_the_old_one(client, therapist):
         assert client.get(reverse("accept_invitation", args=[old_token])).status_code == 410
     # The new link is valid for a full week from the resend.
     with time_machine.travel(timezone.now() + timedelta(days=12)):
-        assert client.get(reverse("accept_invitation", args=[new_token])).status_code == 200
+        assert open_invitation(client, new_token).status_code == 200
 
 
 def test_password_mismatch_and_weak_password_keep_the_form(client, pending_invitation):
@@ -213,13 +219,11 @@ def test_moving_a_client_keeps_the_history(therapist, other_therapist):
 def test_a_client_may_leave_a_phone_number_for_same_day_contact(client, pending_invitation):
     invitation, token = pending_invitation
     data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "time_zone": "Europe/Berlin"}
-    refused = client.post(reverse("accept_invitation", args=[token]), {**data, "phone": "call me"})
+    refused = post_invitation_form(client, token, {**data, "phone": "call me"})
     assert refused.status_code == 200
     assert "Enter a phone number" in refused.text
     assert "call me" in refused.text, "what was typed is kept"
-    response = client.post(
-        reverse("accept_invitation", args=[token]), {**data, "phone": "+1 (555) 010-0100"}
-    )
+    response = post_invitation_form(client, token, {**data, "phone": "+1 (555) 010-0100"})
     assert response.status_code == 302
     assert User.objects.get(email=invitation.email).phone == "+1 (555) 010-0100"
 
@@ -273,7 +277,7 @@ def test_a_mail_outage_never_turns_an_invitation_into_an_error_page(client, ther
     assert invitation.delivered_at is not None
     (message,) = [m for m in mail.outbox if m.to == ["later@example.com"]]
     client.logout()
-    assert client.get(reverse("accept_invitation", args=[link_token(message)])).status_code == 200
+    assert open_invitation(client, link_token(message)).status_code == 200
 
 
 def test_the_time_zone_list_holds_real_places_with_the_practices_country_first(
@@ -282,7 +286,7 @@ def test_the_time_zone_list_holds_real_places_with_the_practices_country_first(
     from portal.forms import time_zone_choices
 
     _, token = pending_invitation
-    form = client.get(reverse("accept_invitation", args=[token])).context["form"]
+    form = open_invitation(client, token).context["form"]
     (near_label, near), (_, everywhere) = form.fields["time_zone"].choices
     assert near_label == "Near your practice"
     assert ("America/New_York", "America/New York") in near  # the practice is in New York

@@ -16,6 +16,7 @@ from tests.factories import (
     TherapistFactory,
     answers,
     current_totp_code,
+    post_invitation_form,
     sign_in,
 )
 
@@ -156,9 +157,8 @@ def test_one_address_trying_many_accounts_is_locked_out(practice):
 )
 def test_password_rules(client, pending_invitation, password, accepted):
     _, token = pending_invitation
-    response = client.post(
-        reverse("accept_invitation", args=[token]),
-        {"password1": password, "password2": password, "time_zone": "UTC"},
+    response = post_invitation_form(
+        client, token, {"password1": password, "password2": password, "time_zone": "UTC"}
     )
     assert (response.status_code == 302) is accepted
 
