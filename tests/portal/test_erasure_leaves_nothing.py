@@ -5,6 +5,7 @@ from datetime import timedelta
 from importlib import import_module
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -193,3 +194,22 @@ def test_a_sign_in_by_invitation_is_ended_by_erasure_too(
         erase_due(now=timezone.now() + timedelta(days=settings.DELETION_GRACE_DAYS + 1))
     assert not Session.objects.exists()
     assert browser.get(reverse("my_data")).wsgi_request.user.is_anonymous
+
+
+def test_the_nightly_job_clears_expired_sessions_and_who_they_belonged_to(person):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.models import SignedInSession
+
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        sign_in(browser, person)
+    assert SignedInSession.objects.filter(user=person).count() == 2
+    browsers[1].post(reverse("account_logout"))
+    assert SignedInSession.objects.filter(user=person).count() == 1, "signing out forgets it"
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)):
+        call_command("end_expired_sessions", stdout=StringIO())
+    assert not Session.objects.exists(), "the expired session is gone"
+    assert not SignedInSession.objects.exists()
