@@ -213,3 +213,28 @@ def test_the_nightly_job_clears_expired_sessions_and_who_they_belonged_to(person
         call_command("end_expired_sessions", stdout=StringIO())
     assert not Session.objects.exists(), "the expired session is gone"
     assert not SignedInSession.objects.exists()
+
+
+def test_a_session_kept_through_a_password_change_is_ended_by_erasure_too(
+    person, django_capture_on_commit_callbacks
+):
+    """A password change keeps the person signed in under a new session key."""
+    from tests.factories import PASSWORD
+
+    browser = Client()
+    sign_in(browser, person)
+    before = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    new = "an-entirely-new-passphrase"
+    response = browser.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    assert browser.cookies[settings.SESSION_COOKIE_NAME].value != before, "a new key"
+    assert browser.get(reverse("client_home")).status_code == 200, "still signed in"
+
+    request_deletion(client=person)
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_due(now=timezone.now() + timedelta(days=settings.DELETION_GRACE_DAYS + 1))
+    assert not Session.objects.exists()
+    assert browser.get(reverse("my_data")).wsgi_request.user.is_anonymous
