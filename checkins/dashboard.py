@@ -11,6 +11,7 @@ flag is open, its recorded actions and its escalation (two more).
 import hashlib
 import json
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -375,6 +376,7 @@ def render_rows(rows: list[DashboardRow], *, cached: bool = True) -> list[Dashbo
     keys = [row_cache_key(row) for row in rows] if cached else []
     found = _cached(keys) if cached else {}
     fresh = {}
+    written = defaultdict(list)
     for index, row in enumerate(rows):
         key = keys[index] if cached else None
         if key in found:
@@ -383,12 +385,41 @@ def render_rows(rows: list[DashboardRow], *, cached: bool = True) -> list[Dashbo
             row.html = render_to_string(ROW_TEMPLATE, {"row": row})
             if cached:
                 fresh[key] = str(row.html)
+                written[row.client.pk].append(key)
     if fresh:
         try:
-            cache.set_many(fresh, ROW_CACHE_SECONDS)
+            cache.set_many({**fresh, **_row_indexes(written)}, ROW_CACHE_SECONDS)
         except Exception:  # a full or absent cache costs speed, never the page
             logger.warning("Dashboard rows were not cached.", exc_info=True)
     return rows
+
+
+# A row's key is a hash of what it shows, so the rows showing a client cannot be
+# found from the client alone: each client has an index of the keys of the rows
+# drawn for them (each with when it was written), kept as long as the newest of
+# them. Two workers drawing rows for one client at the same moment may each
+# write the index without the other's key; that row is then left to expire.
+def _row_index_key(client_id: int) -> str:
+    return f"dashboard-rows-of:{client_id}"
+
+
+def _row_indexes(written: dict[int, list[str]]) -> dict[str, dict[str, float]]:
+    now = time.time()
+    index_keys = {client_id: _row_index_key(client_id) for client_id in written}
+    known = cache.get_many(list(index_keys.values()))
+    indexes = {}
+    for client_id, keys in written.items():
+        entries = known.get(index_keys[client_id], {})
+        alive = {key: at for key, at in entries.items() if at > now - ROW_CACHE_SECONDS}
+        indexes[index_keys[client_id]] = alive | dict.fromkeys(keys, now)
+    return indexes
+
+
+def forget_rows(*, client_id: int) -> None:
+    """Remove every cached dashboard row that shows the client, whoever's
+    dashboard and whichever language it was drawn for."""
+    index_key = _row_index_key(client_id)
+    cache.delete_many([*cache.get(index_key, {}), index_key])
 
 
 def _cached(keys: list[str]) -> dict:

@@ -18,8 +18,17 @@ from django.utils.translation import get_language
 
 from clinical.measures import INSTRUMENTS, band
 from guidance.models import ShownAdvice
-from portal.models import AccessLog, CaseloadAssignment, DeletionRequest, Invitation, User
+from portal.models import (
+    AccessLog,
+    CaseloadAssignment,
+    DeletionRequest,
+    Invitation,
+    SignedInSession,
+    User,
+)
+from portal.sessions import end_sessions
 
+from .dashboard import forget_rows
 from .models import (
     AgendaItem,
     CheckIn,
@@ -258,6 +267,12 @@ def export_client_data(client: User) -> dict:
             {"at": _iso(e.at), "by": e.actor_email, "view": e.view, "outcome": e.outcome}
             for e in AccessLog.objects.filter(client=client).order_by("at")
         ],
+        # When each open session was signed in, never its key, which would sign
+        # whoever holds the file in.
+        "signed_in_sessions": [
+            {"signed_in_at": _iso(s.signed_in_at)}
+            for s in SignedInSession.objects.filter(user=client).order_by("signed_in_at")
+        ],
         "deletion_requests": [
             {
                 "requested_at": _iso(d.requested_at),
@@ -322,8 +337,9 @@ def cancel_deletion(*, client: User) -> None:
 @transaction.atomic
 def erase_client(*, request: DeletionRequest) -> None:
     """Delete the client's check-ins, advice, flags and their edit history, and
-    pseudonymise the account. The deletion request itself stays, as the record
-    that it happened; the access log keeps only the pseudonymous id."""
+    pseudonymise the account; sign them out everywhere, and drop the dashboard
+    rows cached with their name and words. The deletion request itself stays,
+    as the record that it happened; the access log keeps only the pseudonymous id."""
     client = request.client
     if client is None:  # the account was deleted outright: nothing is left to erase
         request.completed_at = timezone.now()
@@ -360,6 +376,12 @@ def erase_client(*, request: DeletionRequest) -> None:
     CaseloadAssignment.objects.filter(client=client, ended_at__isnull=True).update(
         ended_at=timezone.now()
     )
+    # Their sessions hold their id, and messages worded with their email.
+    end_sessions(user=client)
+    # Now, and again once this commits: a dashboard drawn in between, from the
+    # rows as they were before the commit, may have cached its row anew.
+    forget_rows(client_id=client.pk)
+    transaction.on_commit(lambda: forget_rows(client_id=client.pk), robust=True)
     client.email = f"erased-{uuid.uuid4().hex}@invalid"
     client.first_name = ""
     client.last_name = ""

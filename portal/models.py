@@ -696,3 +696,23 @@ def course_end(client, moment) -> Coalesce:
         Subquery(_course_starts(later).order_by("started_at").values("started_at")[:1]),
         Value(AFTER_EVERY_COURSE, output_field=DateTimeField()),
     )
+
+
+class SignedInSession(models.Model):
+    """Which session keys a person is signed in with, so that every one of their
+    sessions can be ended (on erasure) without reading every session there is.
+
+    A row is written on each sign-in and dropped when the session is ended or,
+    by the nightly `end_expired_sessions`, once the session has expired.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return gettext("Signed in at %(at)s") % {"at": f"{self.signed_in_at:%c}"}

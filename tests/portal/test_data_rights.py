@@ -45,6 +45,8 @@ def test_the_json_export_holds_every_record_tied_to_the_client(client, history_o
     assert len(data["flags"]) == Flag.objects.filter(client=history_of_a).count() > 0
     assert len(data["access_log"]) == AccessLog.objects.filter(client=history_of_a).count() == 1
     assert data["therapists"][0]["until"] is None
+    (session,) = data["signed_in_sessions"]
+    assert client.session.session_key not in json.dumps(data), "never the key that signs in"
 
 
 def test_the_csv_export_escapes_formulas(client, history_of_a):
@@ -257,6 +259,7 @@ def test_every_model_that_refers_to_a_client_is_exported_or_says_why_not():
         "portal.Invitation",
         "portal.AccessLog",
         "portal.DeletionRequest",
+        "portal.SignedInSession",
         "checkins.CheckIn",
         "checkins.HistoricalCheckIn",
         "checkins.Flag",
