@@ -1,5 +1,6 @@
 """What the outcomes page reports, defined once for the page, the CSV and the
-README: each figure's meaning, what it counts, and when it is held back.
+README: each figure's meaning, what it counts, when it is held back, and how
+it is rounded before anyone sees it.
 
 Pure: no database. The numbers come from `outcomes.queries`.
 """
@@ -314,9 +315,9 @@ def hold_back_complements(rows: list[dict[str, Cell]], min_clients: int) -> None
 
     In each column, the held-back cells together must rest on at least
     `min_clients` clients, or the practice total minus the shown cells would
-    narrow them down (to within the rounding of those figures, see ROUND_TO):
-    while they do not, the shown cell resting on the fewest
-    clients (a zero included) is held back too. Ties go to the earlier row,
+    narrow them down to within the rounding of those figures (ROUND_TO): while
+    they do not, the shown cell resting on the fewest clients (a zero
+    included) is held back too. Ties go to the earlier row,
     never to the value, so the columns that share one base (a measure's
     improved, unchanged and deteriorated shares) hold back the same rows."""
     for key in rows[0].keys() if rows else ():
