@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from .figures import Cell, Shown, display, shown
+from .figures import Cell, Shown, display, publish
 
 WIDTH = 320
 ROW_HEIGHT = 36  # a name above its bar
@@ -73,14 +73,14 @@ class BarChart:
 def share_chart(key: str, title: str, rows: list[tuple[str, Cell]], min_clients: int) -> BarChart:
     bars = []
     for index, (name, cell) in enumerate(rows):
-        state = shown(cell, min_clients)
+        figure = publish(cell, min_clients)
         bars.append(
             Bar(
                 name=Truncator(name).chars(NAME_CHARS),
                 text=display(cell, min_clients),
                 y=index * ROW_HEIGHT,
-                width=round(BAR_MAX * cell.value, 1) if state == Shown.VALUE else 0,
-                held_back=state != Shown.VALUE,
+                width=round(BAR_MAX * figure.value, 1) if figure.state == Shown.VALUE else 0,
+                held_back=figure.state != Shown.VALUE,
             )
         )
     return BarChart(key, title, tuple(bars))

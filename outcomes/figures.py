@@ -1,5 +1,6 @@
 """What the outcomes page reports, defined once for the page, the CSV and the
-README: each figure's meaning, what it counts, and when it is held back.
+README: each figure's meaning, what it counts, when it is held back, and how
+it is rounded before anyone sees it.
 
 Pure: no database. The numbers come from `outcomes.queries`.
 """
@@ -290,6 +291,8 @@ class Shown:
     SUPPRESSED = "suppressed"
     HELD_BACK = "held_back"
     NO_DATA = "no_data"
+    # A share on enough clients whose count is too small to round (see publish).
+    FEW = "few"
 
 
 def shown(cell: Cell, min_clients: int) -> str:
@@ -312,8 +315,9 @@ def hold_back_complements(rows: list[dict[str, Cell]], min_clients: int) -> None
 
     In each column, the held-back cells together must rest on at least
     `min_clients` clients, or the practice total minus the shown cells would
-    give them away: while they do not, the shown cell resting on the fewest
-    clients (a zero included) is held back too. Ties go to the earlier row,
+    narrow them down to within the rounding of those figures (ROUND_TO): while
+    they do not, the shown cell resting on the fewest clients (a zero
+    included) is held back too. Ties go to the earlier row,
     never to the value, so the columns that share one base (a measure's
     improved, unchanged and deteriorated shares) hold back the same rows."""
     for key in rows[0].keys() if rows else ():
@@ -338,18 +342,70 @@ def share(count: int | None, base: int | None) -> float | None:
     return count / base if base else None
 
 
-def display(cell: Cell, min_clients: int) -> str:
-    """The cell as the page and the CSV print it."""
-    state = shown(cell, min_clients)
-    if state == Shown.SUPPRESSED:
-        return gettext("fewer than %(n)s") % {"n": min_clients}
-    if state == Shown.HELD_BACK:
-        return gettext("held back")
-    if state == Shown.NO_DATA:
-        return gettext("no data")
-    kind, value = cell.figure.kind, cell.value
+# Every count that leaves the portal, and both sides of every share, is rounded
+# to the nearest multiple of this, as NHS England rounds the counts in its
+# published statistics. Holding back small cells alone is undone by
+# subtraction: this quarter's active clients minus last quarter's still on the
+# caseload is this quarter's new clients, held back or not. Rounded, each
+# figure may be 2 off either way, so any sum or difference of them is a range.
+# Not a threshold: OUTCOMES_MIN_CLIENTS may rise, this stays.
+ROUND_TO = 5
+
+
+def rounded(n: int) -> int:
+    """To the nearest multiple of ROUND_TO (a half, which an odd step never
+    meets, up)."""
+    return (n + ROUND_TO // 2) // ROUND_TO * ROUND_TO
+
+
+@dataclass(frozen=True)
+class Published:
+    """A cell as the page, its charts and the CSV may show it: counts, bases and
+    clients rounded, a share worked out from its rounded count and base."""
+
+    figure: Figure
+    state: str
+    value: float | None
+    clients: int
+    count: int | None = None
+    base: int | None = None
+
+
+def publish(cell: Cell, min_clients: int) -> Published:
+    """The only way a cell's numbers leave the portal. A share's count of 1 to
+    ROUND_TO - 1 rounds to 0 or ROUND_TO, either of which misleads (a
+    deterioration would read as none), so it says "fewer than 5" instead."""
+    state, kind = shown(cell, min_clients), cell.figure.kind
+    if state != Shown.VALUE:
+        return Published(cell.figure, state, None, 0)
+    clients = rounded(cell.clients)
     if kind == Kind.COUNT:
-        return number_format(int(value), force_grouping=True)
+        return Published(cell.figure, state, rounded(int(cell.value)), clients)
+    if kind == Kind.SHARE:
+        count, base = rounded(cell.count), rounded(cell.base)
+        if 0 < cell.count < ROUND_TO:
+            state = Shown.FEW
+        return Published(cell.figure, state, share(count, base), clients, count, base)
+    return Published(cell.figure, state, cell.value, clients)
+
+
+def display(cell: Cell, min_clients: int) -> str:
+    """The cell as the page and the charts print it."""
+    figure = publish(cell, min_clients)
+    if figure.state == Shown.SUPPRESSED:
+        return gettext("fewer than %(n)s") % {"n": min_clients}
+    if figure.state == Shown.HELD_BACK:
+        return gettext("held back")
+    if figure.state == Shown.NO_DATA:
+        return gettext("no data")
+    if figure.state == Shown.FEW:
+        return gettext("fewer than %(n)s of %(base)s") % {
+            "n": ROUND_TO,
+            "base": number_format(figure.base, force_grouping=True),
+        }
+    kind, value = figure.figure.kind, figure.value
+    if kind == Kind.COUNT:
+        return number_format(value, force_grouping=True)
     if kind == Kind.SHARE:
         return f"{round(100 * value)}%"
     if kind == Kind.WEEKS:
@@ -360,17 +416,19 @@ def display(cell: Cell, min_clients: int) -> str:
 
 
 def csv_value(cell: Cell, min_clients: int) -> str:
-    """Plain numbers for a spreadsheet: shares as 0-100, blanks for no data,
-    "<5" for a suppressed cell."""
-    state = shown(cell, min_clients)
-    if state == Shown.SUPPRESSED:
+    """Plain numbers for a spreadsheet, rounded as the page's: shares as 0-100,
+    blanks for no data, "<5" for a suppressed cell or a share's small count."""
+    figure = publish(cell, min_clients)
+    if figure.state == Shown.SUPPRESSED:
         return f"<{min_clients}"
-    if state == Shown.HELD_BACK:
+    if figure.state == Shown.FEW:
+        return f"<{ROUND_TO}"
+    if figure.state == Shown.HELD_BACK:
         return gettext("held back")
-    if state == Shown.NO_DATA:
+    if figure.state == Shown.NO_DATA:
         return ""
-    if cell.figure.kind == Kind.COUNT:
-        return str(int(cell.value))
-    if cell.figure.kind == Kind.SHARE:
-        return f"{100 * cell.value:.1f}"
-    return f"{cell.value:.1f}"
+    if figure.figure.kind == Kind.COUNT:
+        return str(figure.value)
+    if figure.figure.kind == Kind.SHARE:
+        return f"{100 * figure.value:.1f}"
+    return f"{figure.value:.1f}"

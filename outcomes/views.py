@@ -16,7 +16,7 @@ from portal.access import lead_required
 from portal.audit import record_access
 
 from .charts import share_chart
-from .figures import FIGURES, SECTIONS, Cell, Kind, Shown, csv_value, display, shown
+from .figures import FIGURES, ROUND_TO, SECTIONS, Cell, Kind, Shown, csv_value, display, publish
 from .forms import OutcomesFilterForm
 from .queries import PRACTICE, practice_outcomes
 
@@ -30,26 +30,30 @@ CHARTED = (
 
 
 def _detail(cell: Cell, min_clients: int) -> str:
-    """What a shown figure rests on, in words."""
-    if shown(cell, min_clients) != Shown.VALUE:
+    """What a shown figure rests on, in words, rounded as the figure is."""
+    figure = publish(cell, min_clients)
+    if figure.state != Shown.VALUE:
         return ""
-    kind, key = cell.figure.kind, cell.figure.key
+    kind, key = figure.figure.kind, figure.figure.key
+    terms = {"count": figure.count, "base": figure.base}
     if kind == Kind.SHARE and key == "completion_rate":
-        return ngettext("%(count)s of %(base)s week", "%(count)s of %(base)s weeks", cell.base) % {
-            "count": cell.count,
-            "base": cell.base,
-        }
-    if kind == Kind.SHARE and cell.figure.section == "episodes":
-        return ngettext(
-            "%(count)s of %(base)s course", "%(count)s of %(base)s courses", cell.base
-        ) % {"count": cell.count, "base": cell.base}
+        return (
+            ngettext("%(count)s of %(base)s week", "%(count)s of %(base)s weeks", figure.base)
+            % terms
+        )
+    if kind == Kind.SHARE and figure.figure.section == "episodes":
+        return (
+            ngettext("%(count)s of %(base)s course", "%(count)s of %(base)s courses", figure.base)
+            % terms
+        )
     if kind == Kind.SHARE:
-        return ngettext(
-            "%(count)s of %(base)s client", "%(count)s of %(base)s clients", cell.base
-        ) % {"count": cell.count, "base": cell.base}
-    if (kind == Kind.COUNT and cell.figure.section == "caseload") or not cell.clients:
+        return (
+            ngettext("%(count)s of %(base)s client", "%(count)s of %(base)s clients", figure.base)
+            % terms
+        )
+    if (kind == Kind.COUNT and figure.figure.section == "caseload") or not figure.clients:
         return ""
-    return ngettext("%(n)s client", "%(n)s clients", cell.clients) % {"n": cell.clients}
+    return ngettext("%(n)s client", "%(n)s clients", figure.clients) % {"n": figure.clients}
 
 
 def _table_rows(rows) -> SafeString:
@@ -113,7 +117,7 @@ def practice_outcomes_page(request):
                     {
                         "figure": f,
                         "text": display(headline[f.key], min_clients),
-                        "held_back": shown(headline[f.key], min_clients) != Shown.VALUE,
+                        "held_back": publish(headline[f.key], min_clients).state != Shown.VALUE,
                         "detail": _detail(headline[f.key], min_clients),
                     }
                     for f in figures
@@ -143,6 +147,8 @@ def practice_outcomes_page(request):
             "therapist": therapist,
             "sections": sections,
             "min_clients": min_clients,
+            # What rounding to the nearest ROUND_TO means, as the page explains it.
+            "rounding": {"step": ROUND_TO, "off": ROUND_TO // 2, "below": ROUND_TO - 1},
             "query": request.GET.urlencode(),
         },
     )

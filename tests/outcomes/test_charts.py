@@ -48,3 +48,19 @@ def test_the_svg_draws_each_shown_bar_and_escapes_names():
     assert "&lt;b&gt;Dan&lt;/b&gt; Reyes" in svg and "<b>" not in svg
     assert 'class="bar-value held-back">fewer than 5</text>' in svg
     assert 'class="bar-value">50%</text>' in svg
+
+
+def test_a_bar_is_as_long_as_the_rounded_share_it_is_labelled_with():
+    """19 of 25 weeks shows as 20 of 25: the bar and its words say 80%, not 76%."""
+    chart = share_chart(
+        "completion_rate", "x", [("Maya Okafor", Cell(FIGURE, 19 / 25, 6, 19, 25))], 5
+    )
+    (bar,) = chart.bars
+    assert (bar.text, bar.width) == ("80%", round(BAR_MAX * 0.8, 1))
+
+
+def test_a_share_of_one_to_four_draws_no_bar():
+    deteriorated = FIGURES_BY_KEY["episode_reliably_deteriorated"]
+    chart = share_chart("x", "x", [("Dan Reyes", Cell(deteriorated, 1 / 20, 20, 1, 20))], 5)
+    (bar,) = chart.bars
+    assert (bar.width, bar.held_back, bar.text) == (0, True, "fewer than 5 of 20")

@@ -16,6 +16,7 @@ from outcomes.figures import (
     csv_value,
     display,
     hold_back_complements,
+    publish,
     shown,
 )
 from outcomes.periods import periods_offered, quarter, quarter_of
@@ -35,9 +36,44 @@ def test_a_figure_resting_on_one_to_four_clients_is_held_back(clients):
 
 
 def test_five_clients_are_enough_to_show_a_figure():
-    assert display(cell("episode_reliably_improved", 0.4, 5, 2, 5), 5) == "40%"
+    assert display(cell("episode_reliably_improved", 0.5, 5, 5, 10), 5) == "50%"
     assert display(cell("active_clients", 5, 5), 5) == "5"
-    assert csv_value(cell("completion_rate", 0.8123, 7, 13, 16), 5) == "81.2"
+    assert csv_value(cell("completion_rate", 0.8125, 7, 39, 48), 5) == "80.0"
+
+
+@pytest.mark.parametrize(
+    ("exact", "shown"), [(5, "5"), (7, "5"), (8, "10"), (12, "10"), (13, "15"), (1234, "1,235")]
+)
+def test_counts_are_rounded_to_the_nearest_5_on_the_page_and_in_the_csv(exact, shown):
+    figure = cell("crisis_answers", exact, 5)
+    assert display(figure, 5) == shown
+    assert csv_value(figure, 5) == shown.replace(",", "")
+    assert publish(figure, 5).clients == 5
+
+
+def test_a_share_is_worked_out_from_its_rounded_count_and_base():
+    """19 of 25 weeks is 76%; the figures shown, 20 of 25, make 80%, and the page
+    never prints a share its own two numbers contradict."""
+    figure = cell("completion_rate", 19 / 25, 6, 19, 25)
+    published = publish(figure, 5)
+    assert (published.count, published.base, published.value) == (20, 25, 0.8)
+    assert display(figure, 5) == "80%"
+    assert csv_value(figure, 5) == "80.0"
+
+
+def test_a_share_of_one_to_four_says_fewer_than_5_never_a_rounded_0():
+    """1 of 20 courses reliably deteriorated: rounded, that would read as none."""
+    for count in (1, 2, 3, 4):
+        figure = cell("episode_reliably_deteriorated", count / 20, 20, count, 20)
+        assert display(figure, 5) == "fewer than 5 of 20"
+        assert csv_value(figure, 5) == "<5"
+        assert publish(figure, 5).state == Shown.FEW
+    assert display(cell("episode_reliably_deteriorated", 0.0, 20, 0, 20), 5) == "0%"
+
+
+def test_medians_keep_their_value_and_what_they_rest_on_is_rounded():
+    figure = publish(cell("median_weeks", 24.4, 9), 5)
+    assert (figure.value, figure.clients) == (24.4, 10)
 
 
 def test_a_count_of_nobody_is_zero_and_any_other_figure_about_nobody_is_no_data():

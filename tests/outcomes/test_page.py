@@ -54,7 +54,8 @@ def test_the_lead_sees_the_practice_in_aggregate_and_no_client(client, lead, pra
     assert response.status_code == 200
     text = response.text
     assert "Practice outcomes" in text and lead.practice.name in text
-    assert 'data-figure="active_clients">12<' in text
+    # Twelve clients, rounded to the nearest 5.
+    assert 'data-figure="active_clients">10<' in text
     for person in practice_of_twelve:
         assert person.first_name not in text and person.email not in text
     assert SECRET_WORDS not in text
@@ -87,7 +88,7 @@ def test_filtering_to_one_therapist_shows_their_figures_beside_the_practice(
 ):
     client.force_login(lead)
     text = page(client, therapist=str(therapist.public_id)).text
-    assert 'data-figure="active_clients">6<' in text
+    assert 'data-figure="active_clients">5<' in text  # six, rounded
     rows = text.split("<tbody>")[1].split("</tbody>")[0]
     assert "Whole practice" in rows and therapist.display_name in rows
     assert other_therapist.display_name not in rows
@@ -109,7 +110,7 @@ def test_a_therapist_of_another_practice_cannot_be_chosen(client, lead, practice
     assert "could not be used" in response.text
     assert "Select a valid choice" in response.text
     assert stranger.display_name not in response.text
-    assert 'data-figure="active_clients">12<' in response.text  # the whole practice instead
+    assert 'data-figure="active_clients">10<' in response.text  # the whole practice instead
 
 
 @pytest.mark.parametrize("bad", [{"period": "1999-Q9"}, {"therapist": "not-a-uuid"}])
@@ -158,11 +159,11 @@ def test_the_csv_holds_the_same_table_with_small_cells_held_back(
     assert "Reliably deteriorated over the course" in header
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows[0]["Therapist"] == "Whole practice"
-    assert rows[0]["Active clients"] == "12"
+    assert rows[0]["Active clients"] == "10", "twelve, rounded as on the page"
     assert rows[0]["Period"] == "2026-Q4"
     by_name = {r["Therapist"]: r for r in rows[1:]}
     assert set(by_name) == {therapist.display_name, third_therapist.display_name, "'=HYPERLINK(1)"}
-    assert by_name[therapist.display_name]["Active clients"] == "6"
+    assert by_name[therapist.display_name]["Active clients"] == "5"
     assert by_name["'=HYPERLINK(1)"]["Active clients"] == "<5"
     assert by_name[third_therapist.display_name]["Active clients"] == "held back"
     body = response.content.decode()
