@@ -426,6 +426,7 @@ class EmailAddressAdmin(
     PracticeScopedAdminMixin, ClientDataAdminMixin, allauth_admin.EmailAddressAdmin
 ):
     practice_lookup = "user__practice"
+    ordering = ["email"]  # a stable order across the list's pages
 
     def client_of(self, obj):
         return obj.user
@@ -440,13 +441,16 @@ class EmailConfirmationAdmin(
         return obj.email_address.user
 
 
-class AuthenticatorAdmin(ClientDataAdminMixin, PrivateTextAdminMixin, admin.ModelAdmin):
+class AuthenticatorAdmin(
+    PracticeScopedAdminMixin, ClientDataAdminMixin, PrivateTextAdminMixin, admin.ModelAdmin
+):
     """Which kinds of two-factor sign-in a person has set up, and when they were
     last used; never the secrets in `data`, not even through a lookup in the
     list's URL. Nothing can be added or changed here: a person sets up their
     own authenticator. Deleting one stays possible, so an administrator can let
     someone who lost their phone set up a new one."""
 
+    practice_lookup = "user__practice"
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type", "created_at", "last_used_at"]
     list_select_related = ["user"]
