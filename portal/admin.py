@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext, ngettext
@@ -323,6 +324,22 @@ class UserAdmin(
             (name, {**options, "fields": [f for f in options["fields"] if f not in granted]})
             for name, options in fieldsets
         ]
+
+    # A client's way in is theirs: staff who could change a client's address or set
+    # their password could sign in as them and read every word they wrote.
+    client_sign_in_fields = ("email", "role", "practice")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_client and not request.user.is_superuser:
+            fields += [f for f in self.client_sign_in_fields if f not in fields]
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if user is not None and user.is_client and not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

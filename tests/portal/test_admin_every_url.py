@@ -385,3 +385,19 @@ def test_deleting_a_client_in_the_admin_is_refused_with_their_records_kept(clien
     page = client.post(url, {"post": "yes"})
     assert "cannot be deleted here" in page.content.decode()
     assert CheckIn.objects.filter(client=world["client_a"]).exists()
+
+
+def test_a_practices_staff_cannot_take_over_a_clients_sign_in(client, world):
+    """Staff who could change a client's address or set their password could sign
+    in as the client and read every word they wrote: neither is possible."""
+    person = world["client_a"]
+    client.force_login(world["staff"])
+    password_page = reverse("admin:auth_user_password_change", args=[person.pk])
+    assert client.get(password_page).status_code == 403
+    sent = client.post(password_page, {"password1": "Taken-over-9", "password2": "Taken-over-9"})
+    assert sent.status_code == 403
+    change = reverse("admin:portal_user_change", args=[person.pk])
+    page = client.get(change).content.decode()
+    assert 'name="email"' not in page, "the client's address is shown, not offered to change"
+    person.refresh_from_db()
+    assert not person.check_password("Taken-over-9")
