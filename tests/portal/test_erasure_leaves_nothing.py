@@ -20,7 +20,13 @@ from checkins.agenda import add_item
 from checkins.dashboard import caseload_rows, row_cache_key
 from checkins.data_rights import erase_due, request_deletion
 from portal.models import User
-from tests.factories import ClientFactory, checkin_history, invitation_with_token, sign_in
+from tests.factories import (
+    ClientFactory,
+    checkin_history,
+    invitation_with_token,
+    post_invitation_form,
+    sign_in,
+)
 
 FIRST_NAME = "Wilhelmina"
 LAST_NAME = "Quartermaine"
@@ -180,8 +186,9 @@ def test_a_sign_in_by_invitation_is_ended_by_erasure_too(
     )
     browser = Client()
     password = "a long and unusual passphrase 42"
-    response = browser.post(
-        reverse("accept_invitation", args=[token]),
+    response = post_invitation_form(
+        browser,
+        token,
         {"password1": password, "password2": password, "time_zone": "Europe/Berlin"},
     )
     assert response.status_code == 302
