@@ -54,6 +54,8 @@ EMAIL_TAKEN = gettext_noop(
     "This person already has an account in your practice. A practice administrator can move "
     "them to your caseload."
 )
+OWN_ADDRESS = gettext_noop("That is your own address. Please enter your client's email address.")
+ON_YOUR_CASELOAD = gettext_noop("%(name)s is already on your caseload.")
 # A failed invitation email is retried by the scheduler's next run after this.
 RETRY_GRACE = timedelta(minutes=1)
 
@@ -173,14 +175,17 @@ def invite_client(
     An earlier pending invitation from the same therapist to the same address
     is withdrawn, so a person never holds two live links. An address with an
     account in the therapist's own practice is refused (an administrator moves
-    them); one with an account elsewhere is invited like any other, and the
-    email tells its owner to sign in instead.
+    them), saying so plainly when it is the therapist's own or one of their
+    clients'. One with an account elsewhere is invited like any other, and the
+    email tells its owner to sign in instead, so the form never tells whether
+    an address outside the practice is known.
     """
     if not therapist.is_therapist:
         raise InvitationError(gettext("Only therapists invite clients."))
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email, practice=therapist.practice).exists():
-        raise InvitationError(gettext(EMAIL_TAKEN))
+    existing = User.objects.filter(email__iexact=email, practice=therapist.practice).first()
+    if existing is not None:
+        raise InvitationError(_why_taken(therapist=therapist, existing=existing))
     Invitation.objects.pending().filter(therapist=therapist, email__iexact=email).update(
         revoked_at=timezone.now()
     )
@@ -192,6 +197,14 @@ def invite_client(
         language=language or therapist.language,
     )
     return _issue(invitation)
+
+
+def _why_taken(*, therapist: User, existing: User) -> str:
+    if existing.pk == therapist.pk:
+        return gettext(OWN_ADDRESS)
+    if User.objects.caseload_of(therapist).filter(pk=existing.pk).exists():
+        return gettext(ON_YOUR_CASELOAD) % {"name": existing.display_name}
+    return gettext(EMAIL_TAKEN)
 
 
 @transaction.atomic

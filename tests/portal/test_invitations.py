@@ -167,14 +167,31 @@ def test_password_mismatch_and_weak_password_keep_the_form(client, pending_invit
     assert not User.objects.filter(email=invitation.email).exists()
 
 
-def test_inviting_an_existing_account_in_the_practice_is_refused_on_the_form(
-    client, therapist, client_a
-):
+def test_inviting_a_colleagues_client_is_refused_on_the_form(client, therapist, client_b):
+    client.force_login(therapist)
+    response = client.post(reverse("invite_client"), {"email": client_b.email.upper()})
+    assert response.status_code == 200
+    assert "already has an account in your practice" in response.text
+    assert response.context["form"]["email"].value() == client_b.email.upper()
+    assert not Invitation.objects.exists()
+
+
+def test_inviting_ones_own_client_says_they_are_on_the_caseload(client, therapist, client_a):
     client.force_login(therapist)
     response = client.post(reverse("invite_client"), {"email": client_a.email.upper()})
     assert response.status_code == 200
-    assert "already has an account in your practice" in response.text
-    assert response.context["form"]["email"].value() == client_a.email.upper()
+    assert f"{client_a.display_name} is already on your caseload." in response.text
+    assert "administrator can move" not in response.text
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
+
+
+def test_inviting_oneself_says_it_is_ones_own_address(client, therapist):
+    client.force_login(therapist)
+    response = client.post(reverse("invite_client"), {"email": therapist.email})
+    assert response.status_code == 200
+    assert "That is your own address." in response.text
+    assert "already has an account" not in response.text
     assert not Invitation.objects.exists()
 
 
