@@ -1,6 +1,8 @@
 import logging
+import time
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.utils import translation
@@ -17,6 +19,22 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A sign-in counts as fresh for ACCOUNT_REAUTHENTICATION_TIMEOUT: someone
+        who gave their password a minute ago, and is sent straight on to set up
+        their authenticator app, is not asked for it again. allauth on its own
+        counts only a separate "confirm your password" step."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = self.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        records = get_authentication_records(request, request.user)
+        if not records:
+            return True
+        signed_in_at = max(record["at"] for record in records)
+        return time.time() - signed_in_at >= settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
 
     def get_client_ip(self, request) -> str:
         """The same address the access log records, by the same TRUSTED_PROXY_COUNT,

@@ -191,6 +191,9 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_FORMS = {"add_email": "portal.forms.AddEmailForm"}
+# How long a sign-in (or a confirmed password) counts as fresh before changing
+# two-factor settings asks for the password again (portal.adapters).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 
 # Two-factor sign-in: an authenticator app (TOTP) with recovery codes. It is
 # required for therapists and staff (portal.middleware.RequireTwoFactorMiddleware)

@@ -41,18 +41,25 @@ def test_a_therapist_without_two_factor_reaches_no_client_data(client, practice)
     page = client.get(reverse("caseload"), follow=True)
     assert TWO_FACTOR_REQUIRED_MESSAGE in page.text
     assert "private words" not in page.text
-    # Setting it up: the password again, then a code from the new authenticator.
-    response = client.post(
-        reverse("account_reauthenticate") + "?next=" + reverse("mfa_activate_totp"),
-        {"password": PASSWORD},
-    )
-    assert response.url == reverse("mfa_activate_totp")
-    client.get(reverse("mfa_activate_totp"))
+    # Setting it up: straight from signing in, a code from the new authenticator.
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
     secret = client.session[TOTP_SESSION_KEY]
     with time_machine.travel(timezone.now(), tick=False):  # the code cannot expire meanwhile
         response = client.post(reverse("mfa_activate_totp"), {"code": current_totp_code(secret)})
     assert response.status_code == 302
     assert "private words" in client.get(reverse("client_detail", args=[person.public_id])).text
+
+
+def test_setting_up_two_factor_long_after_signing_in_asks_for_the_password_again(client, practice):
+    therapist = TherapistFactory(practice=practice, two_factor=False)
+    signed_in = timezone.now()
+    with time_machine.travel(signed_in, tick=False):
+        sign_in(client, therapist)
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    with time_machine.travel(signed_in + timedelta(minutes=6), tick=False):
+        response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
 
 
 def test_staff_without_two_factor_cannot_open_the_admin(client, practice):
