@@ -4,6 +4,7 @@ import zoneinfo
 from pathlib import Path
 
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.forms import ResetPasswordKeyForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -104,6 +105,21 @@ class AddEmailForm(AllauthAddEmailForm):
                 code="clients_add_no_email",
             )
         return super().clean_email()
+
+
+class ChoosePasswordForm(ResetPasswordKeyForm):
+    """The page the emailed link opens (ACCOUNT_FORMS), labelled in the portal's
+    words rather than allauth's Title Case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (
+            ("password1", _("New password")),
+            ("password2", _("New password again")),
+        ):
+            self.fields[name].label = label
+            self.fields[name].widget.attrs.pop("placeholder", None)
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
 
 
 # The areas real places' zones are named under; the rest of the database is

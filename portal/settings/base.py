@@ -190,7 +190,10 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_FORMS = {"add_email": "portal.forms.AddEmailForm"}
+ACCOUNT_FORMS = {
+    "add_email": "portal.forms.AddEmailForm",
+    "reset_password_from_key": "portal.forms.ChoosePasswordForm",
+}
 # How long a sign-in (or a confirmed password) counts as fresh before changing
 # two-factor settings asks for the password again (portal.adapters).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
