@@ -12,6 +12,7 @@ ask not to let drop.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import Max
@@ -258,6 +259,33 @@ def record_answers(*, client: User, answers: dict[int, str], week) -> None:
             item.flag.save(update_fields=["client_said", "updated_at"])
         if item.outcome in UNRESOLVED:
             _bring_back(item, week=week, now=now)
+
+
+# What the client is told after saving, for each item they said did not help or
+# was not reached: that it did not vanish, and who sees it next.
+BROUGHT_BACK = {
+    AgendaOutcome.NOT_REALLY: _(
+        "You said talking about “%(topic)s” did not really help. Your therapist will see "
+        "that before your next session. To talk about it again, you can add it to your "
+        "agenda below."
+    ),
+    AgendaOutcome.NOT_REACHED: _(
+        "You said you did not get to “%(topic)s”. Your therapist will see that before your "
+        "next session. To make sure it comes up, you can add it to your agenda below."
+    ),
+}
+
+
+def brought_back(client: User, *, week_start) -> list[str]:
+    """What the client is told about the items their check-in this week brought
+    back, in their words, oldest answer first."""
+    since = datetime.combine(week_start, time.min, tzinfo=client.tz)
+    items = (
+        AgendaItem.objects.filter(client=client, outcome__in=UNRESOLVED, answered_at__gte=since)
+        .select_related("flag")
+        .order_by("answered_at", "pk")
+    )
+    return [str(BROUGHT_BACK[item.outcome]) % {"topic": item.words} for item in items]
 
 
 def _bring_back(item: AgendaItem, *, week, now) -> None:

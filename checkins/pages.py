@@ -1,8 +1,9 @@
 """The client's and the therapist's pages about check-ins and flags: the client's
 home and data rights, the therapist's dashboard, client page and session prep."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -329,24 +330,40 @@ def safety_action(request, client_id, pk, kind):
 
 @client_required
 def my_data(request):
-    """Download everything, or ask for it to be deleted (and change one's mind)."""
+    """Download everything, or ask for it to be deleted (and change one's mind).
+    Asking takes two posts: the first shows what will go and when, the second,
+    with confirm=yes, asks. A plain form, not a script's confirm(), which the
+    content security policy would block."""
     client = request.user
+    confirming = False
     if request.method == "POST":
-        if request.POST.get("action") == "delete":
+        action = request.POST.get("action")
+        if action == "delete" and request.POST.get("confirm") == "yes":
             deletion = request_deletion(client=client)
             messages.success(
                 request,
                 gettext("Your data will be deleted on %(date)s. You can cancel until then.")
-                % {"date": local_date(deletion.due_at, "F j, Y")},
+                % {"date": local_date(timezone.localtime(deletion.due_at, client.tz), "F j, Y")},
             )
-        elif request.POST.get("action") == "cancel":
+        elif action == "delete":
+            confirming = True
+        elif action == "cancel":
             cancel_deletion(client=client)
             messages.success(request, gettext("Deletion cancelled. Your data stays."))
-        return redirect("my_data")
+        if not confirming:
+            return redirect("my_data")
+    pending = DeletionRequest.objects.pending().filter(client=client).first()
     return render(
         request,
         "portal/my_data.html",
-        {"pending": DeletionRequest.objects.pending().filter(client=client).first()},
+        {
+            "pending": pending,
+            "confirming": confirming and pending is None,
+            # When a request made now would fall due, on the client's own calendar.
+            "would_delete_on": timezone.localtime(
+                timezone.now() + timedelta(days=settings.DELETION_GRACE_DAYS), client.tz
+            ),
+        },
     )
 
 

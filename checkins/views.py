@@ -15,6 +15,7 @@ from guidance.services import client_advice
 from guidance.views import library
 from portal.access import client_required, therapist_required
 
+from .agenda import brought_back
 from .agenda_views import client_agenda_context
 from .charts import client_charts
 from .forms import CheckInForm, DigestForm, ReminderForm
@@ -115,6 +116,7 @@ def checkin_saved(request):
             "checkin": current,
             "advice": advice_shown_to(client_advice(current), reading),
             "crisis_now": current.needs_crisis_help,
+            "brought_back": brought_back(client, week_start=week_start),
             **client_agenda_context(client, this_week=current),
         },
     )

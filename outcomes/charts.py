@@ -77,7 +77,7 @@ def share_chart(key: str, title: str, rows: list[tuple[str, Cell]], min_clients:
         bars.append(
             Bar(
                 name=Truncator(name).chars(NAME_CHARS),
-                text=display(cell, min_clients),
+                text=display(cell, min_clients, short=True),
                 y=index * ROW_HEIGHT,
                 width=round(BAR_MAX * figure.value, 1) if figure.state == Shown.VALUE else 0,
                 held_back=figure.state != Shown.VALUE,

@@ -49,19 +49,34 @@ class Figure:
     label: str
     kind: str
     definition: str
+    # The value is itself a number of clients, so "fewer than 5" is the value
+    # in words; for any other figure it would read as the value and mislead.
+    counts_clients: bool = False
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
     title: str
+    # Said once in place of the section's figures when every one is held back
+    # for resting on too few clients; %(n)s is the small-cell limit.
+    all_held_back: str = gettext_noop(
+        "These figures are held back: each rests on fewer than %(n)s clients in this period."
+    )
 
 
 SECTIONS = (
     Section("caseload", _("Caseload")),
     Section("engagement", _("Engagement")),
     Section("episodes", _("Outcomes per course of therapy, on the PHQ-9 and GAD-7 together")),
-    Section("safety", _("Safety")),
+    Section(
+        "safety",
+        _("Safety"),
+        gettext_noop(
+            "Safety figures are held back: fewer than %(n)s clients had a crisis answer or a "
+            "safety flag in this period, too few to show without singling someone out."
+        ),
+    ),
     Section("flags", _("Flags and follow-through")),
 )
 
@@ -134,6 +149,7 @@ FIGURES: tuple[Figure, ...] = (
         _("Active clients"),
         Kind.COUNT,
         _("Clients on the caseload at any time in the period."),
+        counts_clients=True,
     ),
     Figure(
         "new_clients",
@@ -144,6 +160,7 @@ FIGURES: tuple[Figure, ...] = (
             "Clients who joined in the period. For a therapist, joined their caseload, "
             "a move from a colleague included."
         ),
+        counts_clients=True,
     ),
     Figure(
         "ended_clients",
@@ -154,6 +171,7 @@ FIGURES: tuple[Figure, ...] = (
             "Clients whose therapy ended in the period. For a therapist, left their "
             "caseload, a move to a colleague included."
         ),
+        counts_clients=True,
     ),
     Figure(
         "completion_rate",
@@ -389,13 +407,45 @@ def publish(cell: Cell, min_clients: int) -> Published:
     return Published(cell.figure, state, cell.value, clients)
 
 
-def display(cell: Cell, min_clients: int) -> str:
-    """The cell as the page and the charts print it."""
+def base_unit(figure: Figure) -> str:
+    """What a share's two numbers count: weeks, courses of therapy or clients."""
+    if figure.key == "completion_rate":
+        return "weeks"
+    if figure.section == "episodes":
+        return "courses"
+    return "clients"
+
+
+def held_back_reason(cell: Cell, min_clients: int) -> str:
+    """Why a figure is not shown as a number, in words a lead reads at a glance;
+    empty when it is shown."""
     figure = publish(cell, min_clients)
     if figure.state == Shown.SUPPRESSED:
-        return gettext("fewer than %(n)s") % {"n": min_clients}
+        return gettext("rests on fewer than %(n)s clients") % {"n": min_clients}
     if figure.state == Shown.HELD_BACK:
+        return gettext(
+            "would reveal a smaller figure held back beside it, by subtraction from the total"
+        )
+    if figure.state == Shown.FEW:
+        return gettext("counts fewer than %(n)s, too few to round") % {"n": ROUND_TO}
+    if figure.state == Shown.NO_DATA:
+        return gettext("no data")
+    return ""
+
+
+def display(cell: Cell, min_clients: int, *, short: bool = False) -> str:
+    """The cell as the page prints it. A held-back figure says why, unless its
+    value is itself a number of clients, which "fewer than 5" then states.
+    `short` is for a chart's narrow label, with the table beside it in full."""
+    figure = publish(cell, min_clients)
+    if figure.state == Shown.SUPPRESSED and figure.figure.counts_clients:
+        return gettext("fewer than %(n)s") % {"n": min_clients}
+    if figure.state in (Shown.SUPPRESSED, Shown.HELD_BACK) and short:
         return gettext("held back")
+    if figure.state == Shown.SUPPRESSED:
+        return gettext("Held back: rests on fewer than %(n)s clients") % {"n": min_clients}
+    if figure.state == Shown.HELD_BACK:
+        return gettext("Held back: would reveal a smaller figure")
     if figure.state == Shown.NO_DATA:
         return gettext("no data")
     if figure.state == Shown.FEW:
@@ -415,20 +465,67 @@ def display(cell: Cell, min_clients: int) -> str:
     return ngettext("%(n)s day", "%(n)s days", round(value)) % {"n": round(value)}
 
 
-def csv_value(cell: Cell, min_clients: int) -> str:
-    """Plain numbers for a spreadsheet, rounded as the page's: shares as 0-100,
-    blanks for no data, "<5" for a suppressed cell or a share's small count."""
-    figure = publish(cell, min_clients)
-    if figure.state == Shown.SUPPRESSED:
-        return f"<{min_clients}"
-    if figure.state == Shown.FEW:
-        return f"<{ROUND_TO}"
-    if figure.state == Shown.HELD_BACK:
-        return gettext("held back")
-    if figure.state == Shown.NO_DATA:
+# The CSV's columns for each figure: numbers only in the numeric ones, so a
+# spreadsheet or a script reads them as numbers; why a number is missing in its
+# own column.
+CSV_COLUMNS = (
+    "value",
+    "unit",
+    "count",
+    "base",
+    "base_unit",
+    "clients",
+    "held_back",
+    "reason",
+)
+
+
+def _number(n: float | None, places: int = 1) -> str:
+    if n is None:
         return ""
-    if figure.figure.kind == Kind.COUNT:
-        return str(figure.value)
-    if figure.figure.kind == Kind.SHARE:
-        return f"{100 * figure.value:.1f}"
-    return f"{figure.value:.1f}"
+    return str(n) if isinstance(n, int) else f"{n:.{places}f}"
+
+
+def csv_record(cell: Cell, min_clients: int) -> dict[str, str]:
+    """One figure for a spreadsheet, rounded as the page's: `value` a number or
+    empty (a share as 0-100, with `unit` "%"), `count` and `base` a share's two
+    numbers, `clients` what the figure rests on, `held_back` yes or no and
+    `reason` why it is empty."""
+    figure = publish(cell, min_clients)
+    kind = figure.figure.kind
+    shown_value = figure.state == Shown.VALUE
+    record = dict.fromkeys(CSV_COLUMNS, "")
+    record["unit"] = "%" if kind == Kind.SHARE else kind
+    if kind == Kind.SHARE:
+        record["base_unit"] = base_unit(figure.figure)
+    if figure.state in (Shown.VALUE, Shown.FEW):
+        record["clients"] = _number(figure.clients)
+        record["base"] = _number(figure.base)
+    if shown_value and kind == Kind.SHARE:
+        record["value"] = _number(100 * figure.value)
+        record["count"] = _number(figure.count)
+    elif shown_value:
+        record["value"] = _number(figure.value)
+    record["held_back"] = (
+        "yes" if figure.state in (Shown.SUPPRESSED, Shown.HELD_BACK, Shown.FEW) else "no"
+    )
+    record["reason"] = held_back_reason(cell, min_clients)
+    return record
+
+
+def section_held_back(section: Section, row: dict[str, Cell], min_clients: int) -> str:
+    """In place of a section's figures, one sentence when some are held back for
+    resting on too few clients and the rest show nothing but a zero or no data
+    (a demonstration practice's handful of crisis answers, say): cards saying
+    "held back" beside zeros about the same few clients tell a lead no more.
+    Else empty."""
+    published = [publish(row[f.key], min_clients) for f in FIGURES if f.section == section.key]
+    states = {p.state for p in published}
+    # "Fewer than 5" active clients is a value in words, not a figure held back.
+    if any(p.state == Shown.SUPPRESSED and p.figure.counts_clients for p in published):
+        return ""
+    if Shown.SUPPRESSED not in states or Shown.FEW in states:
+        return ""
+    if any(p.state == Shown.VALUE and (p.figure.kind != Kind.COUNT or p.value) for p in published):
+        return ""
+    return gettext(section.all_held_back) % {"n": min_clients}

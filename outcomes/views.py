@@ -16,7 +16,20 @@ from portal.access import lead_required
 from portal.audit import record_access
 
 from .charts import share_chart
-from .figures import FIGURES, ROUND_TO, SECTIONS, Cell, Kind, Shown, csv_value, display, publish
+from .figures import (
+    CSV_COLUMNS,
+    FIGURES,
+    ROUND_TO,
+    SECTIONS,
+    Cell,
+    Kind,
+    Shown,
+    base_unit,
+    csv_record,
+    display,
+    publish,
+    section_held_back,
+)
 from .forms import OutcomesFilterForm
 from .queries import PRACTICE, practice_outcomes
 
@@ -34,14 +47,15 @@ def _detail(cell: Cell, min_clients: int) -> str:
     figure = publish(cell, min_clients)
     if figure.state != Shown.VALUE:
         return ""
-    kind, key = figure.figure.kind, figure.figure.key
+    kind = figure.figure.kind
     terms = {"count": figure.count, "base": figure.base}
-    if kind == Kind.SHARE and key == "completion_rate":
+    unit = base_unit(figure.figure)
+    if kind == Kind.SHARE and unit == "weeks":
         return (
             ngettext("%(count)s of %(base)s week", "%(count)s of %(base)s weeks", figure.base)
             % terms
         )
-    if kind == Kind.SHARE and figure.figure.section == "episodes":
+    if kind == Kind.SHARE and unit == "courses":
         return (
             ngettext("%(count)s of %(base)s course", "%(count)s of %(base)s courses", figure.base)
             % terms
@@ -107,12 +121,17 @@ def practice_outcomes_page(request):
     min_clients = settings.OUTCOMES_MIN_CLIENTS
     headline = report.row(therapist.pk if therapist else PRACTICE)
     sections = []
+    practice_row = groups[0][1]
     for section in SECTIONS:
         figures = [f for f in FIGURES if f.section == section.key]
         sections.append(
             {
                 "section": section,
                 "figures": figures,
+                # One sentence in place of figures none of which can be shown: for
+                # the cards, and for the table too when even the practice's row is.
+                "all_held_back": section_held_back(section, headline, min_clients),
+                "table_held_back": bool(section_held_back(section, practice_row, min_clients)),
                 "headline": [
                     {
                         "figure": f,
@@ -166,13 +185,19 @@ def practice_outcomes_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="outcomes-{report.period.key}.csv"'
     writer = csv.writer(response)
-    writer.writerow([gettext("Period"), gettext("Therapist"), *(_title(f) for f in FIGURES)])
+    # One row per figure per therapist, so every column holds one type.
+    writer.writerow(["period", "therapist", "section", "figure_key", "figure", *CSV_COLUMNS])
     for name, row in groups:
-        writer.writerow(
-            [
-                report.period.key,
-                csv_safe(name),
-                *(csv_value(row[f.key], min_clients) for f in FIGURES),
-            ]
-        )
+        for f in FIGURES:
+            record = csv_record(row[f.key], min_clients)
+            writer.writerow(
+                [
+                    report.period.key,
+                    csv_safe(name),
+                    f.section,
+                    f.key,
+                    _title(f),
+                    *(record[column] for column in CSV_COLUMNS),
+                ]
+            )
     return response

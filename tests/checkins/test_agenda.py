@@ -341,3 +341,32 @@ def test_a_flag_opened_by_the_client_ends_when_the_therapist_handles_it(
     dismiss_flag(flag=flag, by=therapist, reason="Talked by phone; staying on")
     flag.refresh_from_db()
     assert flag.closed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("outcome", "told"),
+    [
+        (AgendaOutcome.NOT_REALLY, "You said talking about “My sleep” did not really help."),
+        (AgendaOutcome.NOT_REACHED, "You said you did not get to “My sleep”."),
+    ],
+)
+def test_the_client_is_told_what_happens_to_what_did_not_help(
+    client, client_a, therapist, outcome, told
+):
+    item = talked_about(add_item(client=client_a, text="My sleep"), therapist)
+    response = answer(client, client_a, item, outcome)
+    saved = " ".join(client.get(response.url).text.split())
+    assert told in saved
+    assert "Your therapist will see that before your next session." in saved
+    client_a.language = "es"
+    client_a.save(update_fields=["language"])
+    client.force_login(client_a)
+    spanish = " ".join(client.get(response.url, HTTP_ACCEPT_LANGUAGE="es").text.split())
+    assert "Su terapeuta lo verá antes de su próxima sesión." in spanish
+
+
+def test_nothing_is_said_after_an_answer_that_it_helped(client, client_a, therapist):
+    item = talked_about(add_item(client=client_a, text="My sleep"), therapist)
+    response = answer(client, client_a, item, AgendaOutcome.HELPED)
+    saved = client.get(response.url).text
+    assert "My sleep" not in saved and "Your therapist will see that" not in saved

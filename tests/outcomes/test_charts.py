@@ -28,7 +28,7 @@ def test_bars_are_as_long_as_their_share_and_carry_it_in_words():
 def test_a_held_back_figure_draws_no_bar_and_says_why():
     chart = share_chart("completion_rate", "x", [("Dan Reyes", Cell(FIGURE, 0.9, 3, 9, 10))], 5)
     (bar,) = chart.bars
-    assert (bar.width, bar.held_back, bar.text) == (0, True, "fewer than 5")
+    assert (bar.width, bar.held_back, bar.text) == (0, True, "held back")
 
 
 def test_the_svg_draws_each_shown_bar_and_escapes_names():
@@ -46,7 +46,7 @@ def test_the_svg_draws_each_shown_bar_and_escapes_names():
     assert svg.count('class="bar-fill"') == 1, "no bar for the held-back figure"
     assert f'width="{BAR_MAX / 2}" height="12" class="bar-fill"' in svg
     assert "&lt;b&gt;Dan&lt;/b&gt; Reyes" in svg and "<b>" not in svg
-    assert 'class="bar-value held-back">fewer than 5</text>' in svg
+    assert 'class="bar-value held-back">held back</text>' in svg
     assert 'class="bar-value">50%</text>' in svg
 
 

@@ -13,10 +13,11 @@ from outcomes.figures import (
     SECTIONS,
     Cell,
     Shown,
-    csv_value,
+    csv_record,
     display,
     hold_back_complements,
     publish,
+    section_held_back,
     shown,
 )
 from outcomes.periods import periods_offered, quarter, quarter_of
@@ -31,14 +32,28 @@ def test_a_figure_resting_on_one_to_four_clients_is_held_back(clients):
     for key in ("active_clients", "completion_rate", "episode_reliably_improved", "median_weeks"):
         held = cell(key, 0.5 if key != "active_clients" else clients, clients)
         assert shown(held, DEFAULT_MIN_CLIENTS) == Shown.SUPPRESSED
-        assert display(held, DEFAULT_MIN_CLIENTS) == "fewer than 5"
-        assert csv_value(held, DEFAULT_MIN_CLIENTS) == "<5"
+        record = csv_record(held, DEFAULT_MIN_CLIENTS)
+        assert (record["value"], record["held_back"]) == ("", "yes")
+        assert record["reason"] == "rests on fewer than 5 clients"
+
+
+def test_a_held_back_median_says_it_rests_on_few_clients_never_reads_as_its_value():
+    """ "Median hours to first action: fewer than 5" would read as under 5 hours."""
+    for key in ("hours_to_action_median", "median_weeks", "completion_rate", "crisis_answers"):
+        assert display(cell(key, 30.0, 3), 5) == "Held back: rests on fewer than 5 clients", key
+
+
+def test_a_small_count_of_clients_is_said_as_the_count_it_is():
+    assert display(cell("active_clients", 3, 3), 5) == "fewer than 5"
+    assert display(cell("new_clients", 2, 2), 5) == "fewer than 5"
+    deteriorated = cell("episode_reliably_deteriorated", 2 / 20, 20, 2, 20)
+    assert display(deteriorated, 5) == "fewer than 5 of 20"
 
 
 def test_five_clients_are_enough_to_show_a_figure():
     assert display(cell("episode_reliably_improved", 0.5, 5, 5, 10), 5) == "50%"
     assert display(cell("active_clients", 5, 5), 5) == "5"
-    assert csv_value(cell("completion_rate", 0.8125, 7, 39, 48), 5) == "80.0"
+    assert csv_record(cell("completion_rate", 0.8125, 7, 39, 48), 5)["value"] == "80.0"
 
 
 @pytest.mark.parametrize(
@@ -47,7 +62,7 @@ def test_five_clients_are_enough_to_show_a_figure():
 def test_counts_are_rounded_to_the_nearest_5_on_the_page_and_in_the_csv(exact, shown):
     figure = cell("crisis_answers", exact, 5)
     assert display(figure, 5) == shown
-    assert csv_value(figure, 5) == shown.replace(",", "")
+    assert csv_record(figure, 5)["value"] == shown.replace(",", "")
     assert publish(figure, 5).clients == 5
 
 
@@ -58,7 +73,14 @@ def test_a_share_is_worked_out_from_its_rounded_count_and_base():
     published = publish(figure, 5)
     assert (published.count, published.base, published.value) == (20, 25, 0.8)
     assert display(figure, 5) == "80%"
-    assert csv_value(figure, 5) == "80.0"
+    record = csv_record(figure, 5)
+    assert (record["value"], record["unit"], record["count"], record["base"]) == (
+        "80.0",
+        "%",
+        "20",
+        "25",
+    )
+    assert (record["base_unit"], record["held_back"], record["reason"]) == ("weeks", "no", "")
 
 
 def test_a_share_of_one_to_four_says_fewer_than_5_never_a_rounded_0():
@@ -66,7 +88,12 @@ def test_a_share_of_one_to_four_says_fewer_than_5_never_a_rounded_0():
     for count in (1, 2, 3, 4):
         figure = cell("episode_reliably_deteriorated", count / 20, 20, count, 20)
         assert display(figure, 5) == "fewer than 5 of 20"
-        assert csv_value(figure, 5) == "<5"
+        record = csv_record(figure, 5)
+        assert (record["value"], record["count"], record["base"]) == ("", "", "20")
+        assert (record["held_back"], record["reason"]) == (
+            "yes",
+            "counts fewer than 5, too few to round",
+        )
         assert publish(figure, 5).state == Shown.FEW
     assert display(cell("episode_reliably_deteriorated", 0.0, 20, 0, 20), 5) == "0%"
 
@@ -80,7 +107,8 @@ def test_a_count_of_nobody_is_zero_and_any_other_figure_about_nobody_is_no_data(
     assert display(cell("crisis_answers", 0, 0), 5) == "0"
     assert display(cell("completion_rate", None, 0), 5) == "no data"
     assert display(cell("median_weeks", None, 0), 5) == "no data"
-    assert csv_value(cell("median_weeks", None, 0), 5) == ""
+    record = csv_record(cell("median_weeks", None, 0), 5)
+    assert (record["value"], record["held_back"], record["reason"]) == ("", "no", "no data")
 
 
 def test_a_higher_threshold_holds_back_more():
@@ -146,8 +174,10 @@ def test_one_held_back_therapist_takes_the_smallest_other_with_them():
     states = [shown(row["active_clients"], 5) for row in rows]
     # Together the two held-back cells rest on 10 clients.
     assert states == [Shown.VALUE, Shown.SUPPRESSED, Shown.HELD_BACK, Shown.VALUE]
-    assert display(rows[2]["active_clients"], 5) == "held back"
-    assert csv_value(rows[2]["active_clients"], 5) == "held back"
+    assert display(rows[2]["active_clients"], 5) == "Held back: would reveal a smaller figure"
+    record = csv_record(rows[2]["active_clients"], 5)
+    assert (record["value"], record["held_back"]) == ("", "yes")
+    assert "smaller figure" in record["reason"]
 
 
 def test_a_zero_beside_a_held_back_cell_is_held_back_too():
@@ -197,3 +227,20 @@ def test_nothing_is_held_back_when_nothing_is_small():
     rows = rows_of(5, 6, 9)
     hold_back_complements(rows, 5)
     assert [shown(r["active_clients"], 5) for r in rows] == [Shown.VALUE] * 3
+
+
+def test_a_section_with_every_figure_held_back_says_so_once():
+    safety = next(s for s in SECTIONS if s.key == "safety")
+    keys = [f.key for f in FIGURES if f.section == "safety"]
+    few = {key: cell(key, 2, 2) for key in keys}
+    assert section_held_back(safety, few, 5) == (
+        "Safety figures are held back: fewer than 5 clients had a crisis answer or a safety "
+        "flag in this period, too few to show without singling someone out."
+    )
+    assert (
+        section_held_back(safety, {**few, "crisis_answers": cell("crisis_answers", 6, 6)}, 5) == ""
+    )
+    zeros = {**few, "escalations": cell("escalations", 0, 0)}
+    assert section_held_back(safety, zeros, 5), "a zero about the same few tells no more"
+    nobody = {key: cell(key, 0 if FIGURES_BY_KEY[key].kind == "count" else None, 0) for key in keys}
+    assert section_held_back(safety, nobody, 5) == "", "none is a plain 0, not held back"

@@ -99,7 +99,41 @@ def test_one_small_caseload_holds_back_the_next_smallest_so_the_total_cannot_giv
 ):
     client.force_login(lead)
     text = page(client, therapist=str(third_therapist.public_id)).text
-    assert 'data-figure="active_clients">held back<' in text
+    assert 'data-figure="active_clients">Held back: would reveal a smaller figure<' in text
+
+
+def test_every_table_says_why_its_rows_may_not_add_up(client, lead, practice_of_twelve):
+    """Five, one and five clients show as 5, fewer than 5 and 5, the practice's
+    twelve as 10: the note says why, under each table."""
+    client.force_login(lead)
+    text = " ".join(page(client).text.split()).replace("&#x27;", "'")
+    note = (
+        "Rows may not add up to the whole practice: each figure is rounded to the nearest 5 "
+        "on its own, and a held-back figure still counts in the practice's total."
+    )
+    assert text.count(note) == text.count("<table")
+    assert text.split("</table>")[0].split("<table")[1].count("<tr") > 1
+    assert note in text.split("</table>")[1].split("<table")[0]
+
+
+def test_safety_figures_on_too_few_clients_are_held_back_in_one_sentence(client, lead, therapist):
+    """Two clients answered yes to the crisis question: every safety figure rests on
+    them, so the section says why once instead of six cards saying "held back"."""
+    for _ in range(2):
+        checkin_history(
+            ClientFactory(practice=lead.practice, therapist=therapist), [{"in_crisis": True}]
+        )
+    for _ in range(5):
+        checkin_history(ClientFactory(practice=lead.practice, therapist=therapist), [{}])
+    client.force_login(lead)
+    text = " ".join(page(client).text.split())
+    safety = text.split('id="section-safety"')[1].split("</section>")[0]
+    assert (
+        "Safety figures are held back: fewer than 5 clients had a crisis answer or a safety flag "
+        "in this period, too few to show without singling someone out."
+    ) in safety
+    assert "data-figure=" not in safety and "<table" not in safety
+    assert 'data-figure="active_clients">5<' in text, "the rest of the page still shows"
 
 
 def test_a_therapist_of_another_practice_cannot_be_chosen(client, lead, practice_of_twelve):
@@ -153,19 +187,27 @@ def test_the_csv_holds_the_same_table_with_small_cells_held_back(
     response = client.get(reverse("practice_outcomes_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    header = next(csv.reader(io.StringIO(response.content.decode())))
-    assert len(set(header)) == len(header), "every column is named for what it holds"
-    assert "Reliably improved over the course" in header
-    assert "Reliably deteriorated over the course" in header
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows[0]["Therapist"] == "Whole practice"
-    assert rows[0]["Active clients"] == "10", "twelve, rounded as on the page"
-    assert rows[0]["Period"] == "2026-Q4"
-    by_name = {r["Therapist"]: r for r in rows[1:]}
-    assert set(by_name) == {therapist.display_name, third_therapist.display_name, "'=HYPERLINK(1)"}
-    assert by_name[therapist.display_name]["Active clients"] == "5"
-    assert by_name["'=HYPERLINK(1)"]["Active clients"] == "<5"
-    assert by_name[third_therapist.display_name]["Active clients"] == "held back"
+    figures = [r["figure"] for r in rows if r["therapist"] == "Whole practice"]
+    assert "Reliably improved over the course" in figures
+    assert "Reliably deteriorated over the course" in figures
+    assert rows[0]["therapist"] == "Whole practice" and rows[0]["period"] == "2026-Q4"
+    active = {r["therapist"]: r for r in rows if r["figure_key"] == "active_clients"}
+    assert list(active) == [
+        "Whole practice",
+        *sorted(
+            [therapist.display_name, third_therapist.display_name, "'=HYPERLINK(1)"],
+            key=list(active).index,
+        ),
+    ]
+    assert active["Whole practice"]["value"] == "10", "twelve, rounded as on the page"
+    assert active[therapist.display_name]["value"] == "5"
+    small = active["'=HYPERLINK(1)"]
+    assert (small["value"], small["held_back"]) == ("", "yes")
+    assert small["reason"] == "rests on fewer than 5 clients"
+    beside = active[third_therapist.display_name]
+    assert (beside["value"], beside["held_back"]) == ("", "yes")
+    assert "smaller figure" in beside["reason"]
     body = response.content.decode()
     assert SECRET_WORDS not in body and "Zebedee" not in body
 
@@ -174,7 +216,33 @@ def test_the_csv_follows_the_therapist_filter(client, lead, practice_of_twelve, 
     client.force_login(lead)
     response = client.get(reverse("practice_outcomes_csv"), {"therapist": str(therapist.public_id)})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [r["Therapist"] for r in rows] == ["Whole practice", therapist.display_name]
+    assert list(dict.fromkeys(r["therapist"] for r in rows)) == [
+        "Whole practice",
+        therapist.display_name,
+    ]
+
+
+def test_the_csv_keeps_numbers_in_numeric_columns_and_says_why_one_is_missing(
+    client, lead, practice_of_twelve
+):
+    client.force_login(lead)
+    response = client.get(reverse("practice_outcomes_csv"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert set(rows[0]) >= {"value", "unit", "count", "base", "clients", "held_back", "reason"}
+    for row in rows:
+        for column in ("value", "count", "base", "clients"):
+            assert row[column] == "" or float(row[column]) >= 0, (row["figure_key"], column)
+        assert row["held_back"] in ("yes", "no")
+        if row["held_back"] == "yes":
+            assert row["value"] == "" and row["reason"], row["figure_key"]
+    shares = [r for r in rows if r["unit"] == "%" and r["value"]]
+    assert shares, "some shares are shown"
+    for row in shares:
+        assert float(row["value"]) == 100 * float(row["count"]) / float(row["base"])
+        assert row["base_unit"] in ("weeks", "courses", "clients")
+    by_key = {r["figure_key"]: r for r in rows if r["therapist"] == "Whole practice"}
+    assert by_key["active_clients"]["unit"] == "count"
+    assert by_key["median_weeks"]["unit"] == "weeks"
 
 
 def test_a_lead_signs_in_with_two_factor_and_lands_on_the_outcomes(client, lead):

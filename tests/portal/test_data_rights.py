@@ -1,7 +1,7 @@
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -88,7 +88,7 @@ def test_a_client_exports_only_their_own_data(client, history_of_a, client_b):
 def test_deletion_waits_for_the_grace_period_then_leaves_nothing(client, history_of_a):
     email = history_of_a.email
     client.force_login(history_of_a)
-    client.post(reverse("my_data"), {"action": "delete"})
+    client.post(reverse("my_data"), {"action": "delete", "confirm": "yes"})
     request = DeletionRequest.objects.get()
     assert request.due_at - request.requested_at == timedelta(days=30)
     assert "Keep my data" in client.get(reverse("my_data")).text
@@ -114,9 +114,31 @@ def test_deletion_waits_for_the_grace_period_then_leaves_nothing(client, history
     assert "_auth_user_id" not in client.session
 
 
+def test_asking_to_delete_asks_once_what_goes_and_when_before_anything_is_scheduled(
+    client, history_of_a
+):
+    history_of_a.time_zone = "Pacific/Kiritimati"  # UTC+14: a day ahead of the server
+    history_of_a.save(update_fields=["time_zone"])
+    client.force_login(history_of_a)
+    with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=UTC), tick=False):
+        first = client.post(reverse("my_data"), {"action": "delete"})
+        assert first.status_code == 200
+        assert not DeletionRequest.objects.exists(), "one tap deletes nothing"
+        text = " ".join(first.text.split())
+        assert "Delete your data?" in text
+        assert "your check-ins and your answers to them" in text and "your account" in text
+        assert "your agenda" in text
+        # Thirty days after noon on 2 March in UTC is 2:00 on 2 April in Kiritimati.
+        assert "When: on <strong>April 2, 2026</strong>" in text
+        assert "Until then you can cancel" in text
+        assert 'name="confirm" value="yes"' in text
+        client.post(reverse("my_data"), {"action": "delete", "confirm": "yes"})
+    assert DeletionRequest.objects.filter(client=history_of_a).count() == 1
+
+
 def test_a_client_can_change_their_mind(client, history_of_a):
     client.force_login(history_of_a)
-    client.post(reverse("my_data"), {"action": "delete"})
+    client.post(reverse("my_data"), {"action": "delete", "confirm": "yes"})
     client.post(reverse("my_data"), {"action": "cancel"})
     request = DeletionRequest.objects.get()
     with time_machine.travel(timezone.now() + timedelta(days=31)):
