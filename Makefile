@@ -29,16 +29,20 @@ messages: install
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-demo: migrate
-	$(BIN)/python manage.py seed_demo
-
-# `make run PORT=8123` serves elsewhere; links in emails follow the same port.
+# `make run PORT=8123` serves elsewhere; links in emails, the demo's included,
+# follow the same port.
 PORT ?= 8000
+
+demo: migrate
+	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
+
 run: demo
 	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# -rs lists every skipped test with its reason: without Chromium the browser
+# tests are skipped, and the reason says how to install it.
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -rs $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

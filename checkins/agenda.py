@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from clinical.reading import Reading
-from clinical.text import Choice, Message
+from clinical.text import Choice, Message, without_full_stop
 from clinical.trends import Evidence, thresholds
 from guidance.models import Advice
 from guidance.rules import before_stopping
@@ -110,10 +110,11 @@ CLIENT_TOPIC = {
 
 def topic_message(item: AgendaItem) -> Message | str:
     """What the item was about: a trend's topic as a message, the client's own words
-    as they wrote them."""
+    as they wrote them (less a closing full stop: the sentences quoting them add
+    their own punctuation)."""
     if item.flag_id and item.flag and item.flag.kind in CLIENT_TOPIC:
         return Message(CLIENT_TOPIC[item.flag.kind])
-    return item.text
+    return without_full_stop(item.text)
 
 
 def topic(item: AgendaItem) -> str:

@@ -12,6 +12,9 @@ from clinical.measures import INSTRUMENTS, Instrument
 
 from .charts import LineChart, line_chart
 
+# Between the cut-off's score and the plot's left edge, as for the axis labels.
+CUTOFF_LABEL_GAP = 4
+
 
 @dataclass
 class BandArea:
@@ -32,6 +35,12 @@ class MeasureChart:
     @property
     def key(self) -> str:
         return self.chart.key
+
+    @property
+    def cutoff_label_x(self) -> float:
+        """The cut-off's score sits in the axis margin, right-aligned like the
+        axis's own numbers: outside the plot, so no line can run through it."""
+        return self.chart.plot_left - CUTOFF_LABEL_GAP
 
     @property
     def plot_width(self) -> float:

@@ -25,7 +25,7 @@ from clinical.measures import (
     band,
 )
 from clinical.reading import Trajectory
-from clinical.text import Joined, Message, decode, english, from_dict
+from clinical.text import Joined, Message, decode, english, from_dict, without_full_stop
 from clinical.trends import Evidence, needs_crisis_help
 from clinical.vocabulary import (  # noqa: F401 - the vocabulary is read from here too
     CLIENT_KINDS,
@@ -532,6 +532,12 @@ class Flag(models.Model):
         """The summary in the reader's (the active) language; the stored words for a
         flag stored without its message."""
         return _worded(self.summary_message, self.summary)
+
+    @property
+    def summary_clause(self) -> str:
+        """The summary without its closing full stop, for a list that puts its own
+        punctuation between summaries."""
+        return without_full_stop(self.summary_text)
 
     @property
     def evidence_lines(self) -> list[str]:

@@ -42,6 +42,7 @@ __all__ = [
     "decode",
     "encode",
     "from_dict",
+    "without_full_stop",
 ]
 
 # Messages reworded since flags were stored under them, old msgid to new: a
@@ -209,6 +210,16 @@ class Joined:
 
     def __hash__(self) -> int:
         return hash(json.dumps(self.as_dict(), sort_keys=True))
+
+
+def without_full_stop(text: str) -> str:
+    """Words ready for punctuation of their own: "It feels pointless." quoted
+    before "." or ";" would otherwise end on two marks. An ellipsis, a question
+    or an exclamation is the writer's own and stays."""
+    text = text.rstrip()
+    if text.endswith(".") and not text.endswith("..."):
+        return text[:-1].rstrip()
+    return text
 
 
 def from_dict(data: dict) -> "Message | Joined":

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext, ngettext
 
 from clinical.reading import Reading, read_week
+from clinical.text import without_full_stop
 from clinical.trends import (
     CheckInLike,
     Thresholds,
@@ -796,8 +797,11 @@ def questions_from_their_words(kind: str, *, hoped_for: str = "", to_raise: str 
     if kind in HOPES_KINDS and hoped_for:
         return [
             gettext("You said you hoped to see “%(words)s”. How close does that feel now?")
-            % {"words": hoped_for}
+            % {"words": without_full_stop(hoped_for)}
         ]
     if kind in SESSION_KINDS and to_raise:
-        return [gettext("You wrote “%(words)s”. Could we start there?") % {"words": to_raise}]
+        return [
+            gettext("You wrote “%(words)s”. Could we start there?")
+            % {"words": without_full_stop(to_raise)}
+        ]
     return []

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import ResetPasswordKeyForm
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone_location
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -12,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from .models import User, phone_number_validator
@@ -160,7 +162,33 @@ def real_time_zones() -> list[str]:
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ")
+    return _zone_label(name, get_language() or settings.LANGUAGE_CODE)
+
+
+@functools.cache
+def _zone_label(name: str, language: str) -> str:
+    """A zone by its city and country in the reader's language, from Babel's copy
+    of the Unicode locale data: "Nueva York (Estados Unidos)". A zone with no
+    country (UTC) keeps its name."""
+    country = zone_countries().get(name)
+    try:
+        locale = Locale.parse(to_locale(language))
+        city = get_timezone_location(name, locale=locale, return_city=True)
+    except (ValueError, LookupError, UnknownLocaleError):
+        return name.replace("_", " ")
+    region = locale.territories.get(country, "") if country else ""
+    return f"{city} ({region})" if region and region != city else city
+
+
+def _by_label(choices: list) -> list:
+    """In the order a reader looks for them: by city, accents aside."""
+    return sorted(choices, key=lambda choice: _plain(choice[1]))
+
+
+def _plain(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
 
 
 def time_zone_choices(near: str | None = None) -> list:
@@ -168,12 +196,14 @@ def time_zone_choices(near: str | None = None) -> list:
     first, then every zone."""
     zones = real_time_zones()
     country = zone_countries().get(near or "")
-    everywhere = [(name, _label(name)) for name in zones]
+    everywhere = _by_label([(name, _label(name)) for name in zones])
     if near and near not in zones:  # an existing setting outside the list stays choosable
         everywhere.insert(0, (near, _label(near)))
     if not country:
         return everywhere
-    nearby = [(name, _label(name)) for name in zones if zone_countries().get(name) == country]
+    nearby = _by_label(
+        [(name, _label(name)) for name in zones if zone_countries().get(name) == country]
+    )
     return [(gettext("Near your practice"), nearby), (gettext("All time zones"), everywhere)]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -397,7 +398,9 @@ DELETION_GRACE_DAYS = int(os.environ.get("DELETION_GRACE_DAYS", "30"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "security@localhost")
-PORTAL_NAME = os.environ.get("PORTAL_NAME", "Check-in portal")
+# A practice's own name is shown as given; the default is the catalogue's, in the
+# reader's language.
+PORTAL_NAME = os.environ.get("PORTAL_NAME") or gettext_lazy("Check-in portal")
 
 # A crisis answer with no action recorded on its flag after this many hours is
 # escalated, without client data, to the practice's on-call contact. Four hours

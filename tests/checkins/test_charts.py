@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 from checkins.charts import client_charts, line_chart, weekly_series
@@ -49,3 +50,28 @@ def test_weeks_without_homework_set_leave_gaps_in_the_homework_chart(client_a):
 def test_the_homework_axis_reads_in_words():
     (homework,) = [c for c in client_charts([]) if c.key == "homework"]
     assert [label for _, label in homework.y_ticks] == ["none", "half", "all"]
+
+
+def test_the_cut_off_label_sits_outside_the_plotted_points_where_no_line_crosses_it():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from checkins.measure_charts import measure_chart
+    from clinical.measures import PHQ9
+
+    weeks = [date(2026, 1, 5) + timedelta(weeks=i) for i in range(8)]
+    responses = [
+        SimpleNamespace(week_start=w, total=t)
+        for w, t in zip(weeks, [4, 9, 10, 11, 10, 9, 10, 12], strict=True)
+    ]
+    measure = measure_chart(PHQ9, responses)
+    svg = render_to_string(
+        "checkins/_line_chart.html", {"chart": measure.chart, "measure": measure}
+    )
+    tag = re.search(r'<text [^>]*class="chart-cutoff-label"[^>]*>', svg).group(0)
+    x = float(re.search(r'\sx="([\d.]+)"', tag).group(1))
+    assert 'text-anchor="end"' in tag
+    assert x < min(point.x for point in measure.chart.points)
+    assert x < measure.chart.plot_left
+    assert "cut-off 10" in svg, "the words are in the chart's key"

@@ -69,7 +69,7 @@ def catalogue():
 
 
 # Words that read the same in both languages, or are names.
-SAME_IN_BOTH = {"PHQ-9", "GAD-7", "Email", "Error", "No", "Total", settings.PORTAL_NAME}
+SAME_IN_BOTH = {"PHQ-9", "GAD-7", "Email", "Error", "No", "Total"}
 
 
 @cache

@@ -208,7 +208,7 @@ class Command(BaseCommand):
         ]
         now = timezone.now()
         seen: Counter = Counter()
-        for email, first, last, index, pattern in CLIENTS:
+        for number, (email, first, last, index, pattern) in enumerate(CLIENTS, start=1):
             rows = demo_history(pattern, weeks=HISTORY_WEEKS, variant=seen[pattern])
             seen[pattern] += 1
             client = User.objects.filter(email=email).first()
@@ -219,8 +219,9 @@ class Command(BaseCommand):
                     password=DEMO_PASSWORD,
                     first_name=first,
                     last_name=last,
-                    # 555-01xx numbers are reserved for fiction: no one answers them.
-                    phone=f"+1 555 01{len(first):02d}",
+                    # 555-01xx numbers are reserved for fiction: no one answers them;
+                    # one each, so no two clients share a line.
+                    phone=f"+1 555 01{number:02d}",
                     language=language_of(email),
                 )
                 # On the caseload from the week before their first check-in.
