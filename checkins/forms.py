@@ -325,14 +325,12 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
 
     def _sessions(self) -> list:
         """The first check-in asks for the total; later ones, the sessions since the
-        last, with last week's total filled in, and a reason only if it went down."""
+        last, with last week's total filled in. The reason for a lower count waits
+        folded away until it is needed."""
+        reason = Collapsed(gettext("Fewer sessions than last week?"), "sessions_reason")
         if self.previous is None:
-            return ["sessions_attended"]
-        return [
-            Buttons("sessions_since"),
-            "sessions_attended",
-            Collapsed(gettext("Fewer sessions than last week?"), "sessions_reason"),
-        ]
+            return ["sessions_attended", reason]
+        return [Buttons("sessions_since"), "sessions_attended", reason]
 
     def _last_session(self) -> list[Fieldset]:
         """One short question per item talked about since the last check-in."""
