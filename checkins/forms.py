@@ -1,13 +1,15 @@
 from collections.abc import Sequence
 from functools import cached_property
 
-from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
+from crispy_forms.layout import HTML, Fieldset, Layout, LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clinical.measures import Instrument
@@ -73,14 +75,77 @@ SHARE_CHOICES = [
 ]
 
 
+SESSIONS_SINCE_CHOICES = [(0, pgettext_lazy("sessions", "None")), (1, "1"), (2, "2"), (3, "3")]
+
+
+class ScaleSelect(forms.RadioSelect):
+    """A numbered scale as a row of buttons showing only the numbers (the help text
+    says what the ends mean); each radio's accessible label stays whole, "0 — very
+    bad", for a screen reader."""
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        option = super().create_option(name, value, label, *args, **kwargs)
+        number, words = str(value), str(label)
+        if words.startswith(number) and words != number:
+            option["label"] = format_html(
+                '{}<span class="visually-hidden">{}</span>', number, words[len(number) :]
+            )
+        return option
+
+
+class Buttons(InlineRadios):
+    """Radios (or checkboxes) laid out as a row of tap-sized buttons; still real
+    inputs, each with its label."""
+
+    def __init__(self, *fields, look: str = "pills", **kwargs):
+        super().__init__(*fields, wrapper_class=f"choice-buttons choice-{look}", **kwargs)
+
+
+class CheckboxButtons(InlineCheckboxes):
+    def __init__(self, *fields, **kwargs):
+        super().__init__(*fields, wrapper_class="choice-buttons choice-pills", **kwargs)
+
+
+class Collapsed(LayoutObject):
+    """Optional questions behind a one-line summary, opened by itself whenever one
+    of them holds an error or something already written, so neither is hidden."""
+
+    template = "checkins/_collapsed.html"
+
+    def __init__(self, summary: str, *fields):
+        self.summary = summary
+        self.fields = list(fields)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        names = [name for name in self.fields if isinstance(name, str) and name in form.fields]
+        opened = any(
+            form[name].errors
+            or (
+                isinstance(form.fields[name], forms.CharField)
+                and str(form[name].value() or "").strip()
+            )
+            for name in names
+        )
+        return render_to_string(
+            self.template,
+            {
+                "summary": self.summary,
+                "open": opened,
+                "fields": self.get_rendered_fields(form, context, template_pack, **kwargs),
+            },
+        )
+
+
 def _to_bool(value):
     return value in (True, "True", "true", "1")
 
 
-def _radio(label: str, choices, coerce=int, **kwargs) -> forms.TypedChoiceField:
+def _radio(
+    label: str, choices, coerce=int, widget=forms.RadioSelect, **kwargs
+) -> forms.TypedChoiceField:
     """One question answered by picking one of a row of choices."""
     return forms.TypedChoiceField(
-        label=label, choices=choices, coerce=coerce, widget=forms.RadioSelect, **kwargs
+        label=label, choices=choices, coerce=coerce, widget=widget, **kwargs
     )
 
 
@@ -88,11 +153,13 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
     expectations = _radio(
         _("Therapy is meeting what I hoped for"),
         EXPECTATION_CHOICES,
+        widget=ScaleSelect,
         help_text=_("1 means not at all, 5 means completely."),
     )
     discomfort = _radio(
         _("This week I felt uneasy with my therapist or dreaded going"),
         DISCOMFORT_CHOICES,
+        widget=ScaleSelect,
         help_text=_(
             "0 means not at all, 4 means very much. Honest answers help; "
             "feeling uneasy sometimes is common and worth talking about."
@@ -107,6 +174,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
     wellbeing = _radio(
         _("How have you been this week, overall?"),
         WELLBEING_CHOICES,
+        widget=ScaleSelect,
         help_text=_("0 means very bad, 10 means very good."),
     )
     felt_worse_after_session = _radio(
@@ -125,6 +193,16 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         coerce=_to_bool,
         initial=True,
         help_text=_("This covers every text box on this page."),
+    )
+    # Asked only of a client who checked in before, whose total it adds to: the
+    # week with no new session needs no tap, and no one retypes last week's count.
+    sessions_since = forms.TypedChoiceField(
+        label=_("How many sessions have you had since your last check-in?"),
+        choices=SESSIONS_SINCE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
     )
     # The week the form was opened for: a post that arrives after that week
     # closed must not silently land in the next one.
@@ -194,8 +272,16 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         ):
             self.fields[name].error_messages["required"] = required_choice
             self.fields[name].error_messages["invalid_choice"] = required_choice
+        self.fields["sessions_since"].error_messages["invalid_choice"] = required_choice
         self.fields["sessions_attended"].widget.attrs["max"] = SESSIONS_MAX
-        if previous is not None:
+        if previous is None:
+            del self.fields["sessions_since"]
+        else:
+            self.initial.setdefault("sessions_attended", previous.sessions_attended)
+            added = self.initial["sessions_attended"] - previous.sessions_attended
+            if added in dict(SESSIONS_SINCE_CHOICES):
+                self.initial["sessions_since"] = added
+            self.fields["sessions_attended"].widget.attrs["data-last"] = previous.sessions_attended
             self.fields["sessions_attended"].help_text = (
                 gettext("Last week you said %(sessions)s.")
                 % {"sessions": previous.sessions_attended}
@@ -205,29 +291,46 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial["barriers"] = self.instance.barriers
         self.helper = PortalFormHelper(gettext("Save my check-in"))
+        self.helper.form_class = "checkin-form"
         self.helper.layout = Layout(
-            Fieldset(gettext("Therapy so far"), "sessions_attended", "sessions_reason"),
+            Fieldset(
+                gettext("Therapy so far"),
+                *self._sessions(),
+                css_class="sessions",
+            ),
             Fieldset(
                 gettext("How it is going"),
-                InlineRadios("expectations"),
-                "hoped_for",
-                InlineRadios("discomfort"),
-                "homework",
-                InlineRadios("wellbeing"),
-                InlineRadios("felt_worse_after_session"),
-                "barriers",
+                Buttons("expectations", look="scale"),
+                Buttons("discomfort", look="scale"),
+                Buttons("homework"),
+                Buttons("wellbeing", look="scale"),
+                Buttons("felt_worse_after_session"),
+                CheckboxButtons("barriers"),
             ),
             *self._last_session(),
             *self._questionnaires(),
             Fieldset(
                 gettext("Anything else"),
-                "to_raise",
-                "share_text_with_therapist",
-                InlineRadios("in_crisis"),
+                Collapsed(
+                    gettext("Something to write to your therapist? (optional)"),
+                    "hoped_for",
+                    "to_raise",
+                    "share_text_with_therapist",
+                ),
+                Buttons("in_crisis"),
             ),
             "week",
             "carried",
         )
+
+    def _sessions(self) -> list:
+        """The first check-in asks for the total; later ones, the sessions since the
+        last, with last week's total filled in. The reason for a lower count waits
+        folded away until it is needed."""
+        reason = Collapsed(gettext("Fewer sessions than last week?"), "sessions_reason")
+        if self.previous is None:
+            return ["sessions_attended", reason]
+        return [Buttons("sessions_since"), "sessions_attended", reason]
 
     def _last_session(self) -> list[Fieldset]:
         """One short question per item talked about since the last check-in."""
@@ -244,7 +347,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                     "invalid_choice": gettext("Please choose one answer."),
                 },
             )
-            names.append(name)
+            names.append(Buttons(name))
         return [Fieldset(gettext("Your last session"), *names)] if names else []
 
     def _questionnaires(self) -> list[Fieldset]:
@@ -270,7 +373,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                 )
                 if len(earlier) >= number:
                     self.initial[name] = earlier[number - 1]
-                names.append(name)
+                names.append(Buttons(name, look="grid"))
             if instrument.follow_up:
                 name = f"{instrument.key}_follow_up"
                 self.fields[name] = _radio(
@@ -281,7 +384,7 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
                 )
                 if instrument.key in self._saved_responses:
                     self.initial[name] = self._saved_responses[instrument.key].follow_up
-                names.append(name)
+                names.append(Buttons(name, look="grid"))
             fieldsets.append(
                 Fieldset(
                     f"{instrument.short_name}: {instrument.instructions}",
@@ -318,6 +421,15 @@ class CheckInForm(ErrorSummaryMixin, forms.ModelForm):
         sessions = cleaned.get("sessions_attended")
         reason = (cleaned.get("sessions_reason") or "").strip()
         previous = self.previous
+        since = cleaned.get("sessions_since")
+        # Last week's total left as it was: the sessions since are added to it. A
+        # total typed in is the client's own count and stands.
+        if previous is not None and since and sessions == previous.sessions_attended:
+            sessions = previous.sessions_attended + since
+            if sessions > SESSIONS_MAX:
+                self.add_error("sessions_attended", str(SESSIONS_TOO_MANY))
+            else:
+                cleaned["sessions_attended"] = sessions
         if (
             previous is not None
             and sessions is not None

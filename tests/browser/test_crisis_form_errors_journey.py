@@ -81,6 +81,7 @@ def test_a_crisis_answer_is_not_held_back_by_a_session_count_to_fix(new_page, th
         label(say("How many therapy sessions have you had so far, in total?"))
     )
     sessions.fill("5")  # fewer than last week, and no reason given
+    page.get_by_text(say("Something to write to your therapist? (optional)")).click()
     hoped = page.get_by_label(label(say("What did you hope to see from therapy? (optional)")))
     hoped.fill("Dormir mejor" if language == "es" else "Sleep better")
     radios = [

@@ -131,6 +131,8 @@ def test_client_fixes_a_mistake_on_a_phone_and_reads_the_advice(new_page, client
     choose(page, "feel worse after a session", "No")
     page.get_by_label("Money").check()
     answer_questionnaires(page)
+    # The text boxes are optional, behind one line the client opens.
+    page.get_by_text("Something to write to your therapist? (optional)").click()
     raise_box = page.get_by_label(re.compile("something you want to raise"))
     raise_box.fill("I want to talk about my sister")
     choose(page, "in crisis", "No")
@@ -184,6 +186,12 @@ def test_the_check_in_can_be_completed_with_the_keyboard_alone(new_page, client_
         for number in range(1, len(instrument.items) + 1):
             # "Several days", but "Not at all" on the item about self-harm.
             pick(f"{instrument.key}_{number}", 0 if number in instrument.safety_items else 1)
+    # The optional text boxes open from the line that sums them up.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    page.keyboard.press("Enter")
     tab_to("to_raise")
     page.keyboard.type("Typed without a mouse")
     pick("in_crisis", 1)  # No

@@ -228,3 +228,49 @@ def test_two_concurrent_submits_leave_one_row():
     assert not errors, errors
     assert CheckIn.objects.filter(client=person).count() == 1
     assert CheckIn.objects.get(client=person).wellbeing in (2, 9)
+
+
+def saved_sessions(client_a) -> int:
+    return CheckIn.objects.filter(client=client_a).latest("week_start").sessions_attended
+
+
+def test_last_weeks_count_is_filled_in_and_the_sessions_since_are_added_to_it(signed_in, client_a):
+    first = signed_in.get(reverse("checkin")).context["form"]
+    assert "sessions_since" not in first.fields, "the first check-in asks for the total"
+    assert first["sessions_attended"].value() is None
+    checkin_history(client_a, [{"sessions_attended": 6}, None])
+    form = signed_in.get(reverse("checkin")).context["form"]
+    assert form["sessions_attended"].value() == 6
+    assert form["sessions_since"].value() == 0, "no new session needs no answer"
+    # Last week's total posted back as it was, with two sessions since.
+    assert post(signed_in, sessions_attended=6, sessions_since=2).status_code == 302
+    assert saved_sessions(client_a) == 8
+    # A total typed in is the client's own count, and stands.
+    assert post(signed_in, sessions_attended=9, sessions_since=2).status_code == 302
+    assert saved_sessions(client_a) == 9
+
+
+def test_a_lower_total_still_needs_a_reason_whatever_the_sessions_since(signed_in, client_a):
+    checkin_history(client_a, [{"sessions_attended": 6}, None])
+    response = post(signed_in, sessions_attended=5, sessions_since=2)
+    assert "sessions_reason" in response.context["form"].errors
+    # The reason's box is folded away on the page, and open to show the error.
+    assert '<details class="optional-questions mb-3" open>' in response.text
+
+
+def test_the_sessions_since_cannot_pass_the_highest_count(signed_in, client_a):
+    checkin_history(client_a, [{"sessions_attended": 499}, None])
+    response = post(signed_in, sessions_attended=499, sessions_since=3)
+    assert response.context["form"].errors["sessions_attended"] == [SESSIONS_TOO_MANY]
+    assert post(signed_in, sessions_attended=499, sessions_since=9).context["form"].errors[
+        "sessions_since"
+    ] == [CHOOSE_ONE]
+
+
+def test_optional_text_boxes_fold_away_unless_something_is_written(signed_in, client_a):
+    summary = "Something to write to your therapist? (optional)"
+    page = signed_in.get(reverse("checkin"))
+    assert summary in page.text and " open>" not in page.text
+    # In crisis, so the form comes back with what was written.
+    response = post(signed_in, to_raise="My sister", expectations="")
+    assert '<details class="optional-questions mb-3" open>' in response.text
