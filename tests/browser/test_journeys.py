@@ -1,5 +1,6 @@
 """What people do in the portal, done in a real browser as they would do it."""
 
+import csv
 import json
 import re
 import time
@@ -496,7 +497,12 @@ def test_a_clinical_lead_reads_the_outcomes_filters_to_one_therapist_and_downloa
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    rows = download.value.path().read_text().splitlines()
-    assert rows[0].startswith("Period,Therapist,Active clients")
-    assert [row.split(",")[1] for row in rows[1:]] == ["Whole practice", therapist.display_name]
+    rows = list(csv.DictReader(download.value.path().read_text().splitlines()))
+    assert {row["therapist"] for row in rows} == {"Whole practice", therapist.display_name}
+    (active,) = [
+        row
+        for row in rows
+        if row["therapist"] == therapist.display_name and row["figure_key"] == "active_clients"
+    ]
+    assert (active["value"], active["held_back"]) == ("5", "no"), "six, rounded, as on the page"
     assert download.value.suggested_filename.startswith("outcomes-")

@@ -51,6 +51,7 @@ def typed(**overrides) -> dict:
     """A whole form's answers, every kind of field given something other than its
     default, so a value lost on the way back shows."""
     given = {
+        "sessions_since": 0,
         "sessions_attended": 5,  # fewer than last week's six, with no reason
         "expectations": 2,
         "hoped_for": "Sleep through the night",
