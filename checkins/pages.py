@@ -359,6 +359,7 @@ def my_data(request):
         {
             "pending": pending,
             "confirming": confirming and pending is None,
+            "grace_days": settings.DELETION_GRACE_DAYS,
             # When a request made now would fall due, on the client's own calendar.
             "would_delete_on": timezone.localtime(
                 timezone.now() + timedelta(days=settings.DELETION_GRACE_DAYS), client.tz

@@ -359,3 +359,17 @@ def test_the_export_holds_every_questionnaire_answer_and_score(full_record, clie
     assert [int(row[f"phq9_{n}"]) for n in range(1, 10)] == PHQ9_ANSWERS
     assert row["phq9_total"] == "13" and row["phq9_follow_up"] == "2"
     assert row["gad7_total"] == "", "a questionnaire not answered that week stays empty"
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "14 days"), ("es", "14 días")])
+def test_the_page_says_how_long_the_client_has_to_change_their_mind(
+    client, client_a, settings, language, words
+):
+    """The grace period is a setting (DELETION_GRACE_DAYS): the page says the true one."""
+    settings.DELETION_GRACE_DAYS = 14
+    client_a.language = language
+    client_a.save(update_fields=["language"])
+    client.force_login(client_a)
+    page = client.get(reverse("my_data")).content.decode()
+    assert words in page
+    assert "30 days" not in page and "30 días" not in page
