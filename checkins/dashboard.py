@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -27,7 +27,6 @@ from django.utils.translation import get_language
 from clinical.reading import Trajectory
 from clinical.trends import weeks_missed
 from clinical.vocabulary import HOMEWORK_SHARE
-from portal.compiled import Compiled
 from portal.models import User
 
 from .charts import LineChart, client_charts
@@ -198,43 +197,42 @@ class CaseloadData:
 
 
 _LATEST = CheckIn.objects.filter(client=OuterRef("pk")).order_by("-week_start")
-# The dashboard's statements, compiled to SQL once per database connection (see
-# portal.compiled): building them took longer than PostgreSQL takes to answer.
-_CLIENTS = Compiled(
-    lambda therapist_id: User.objects.caseload_of(therapist_id).annotate(
+
+
+def _caseload_clients(therapist_id: int) -> QuerySet:
+    """The caseload, each client with their latest week and their course's first and
+    latest questionnaire scores, in one statement."""
+    return User.objects.caseload_of(therapist_id).annotate(
         last_week=Subquery(_LATEST.values("week_start")[:1]),
         last_sessions=Subquery(_LATEST.values("sessions_attended")[:1]),
         last_trajectory=Subquery(_LATEST.values("trajectory")[:1]),
         **score_ends(),
-    ),
-    therapist_id=int,
-)
-# Only what the trend lines draw: the free text stays in the database.
-_WINDOW = Compiled(
-    lambda therapist_id, since: (
+    )
+
+
+def _recent_weeks(therapist_id: int, since: date) -> QuerySet:
+    """Only what the trend lines draw: the free text stays in the database."""
+    return (
         CheckIn.objects.filter(
             client__in=User.objects.caseload_of(therapist_id).values("pk"), week_start__gte=since
         )
         .order_by("week_start")
         .values_list("client_id", *RecentWeek.READ)
-    ),
-    therapist_id=int,
-    since=date,
-)
-_FLAGS = Compiled(
-    lambda therapist_id: (
+    )
+
+
+def _active_flags(therapist_id: int) -> QuerySet:
+    return (
         Flag.objects.active()
         .filter(client__in=User.objects.caseload_of(therapist_id).values("pk"))
         .order_by("-severity", "pk")
-    ),
-    therapist_id=int,
-)
+    )
 
 
 def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
     """Three queries, whatever the caseload or history size; two more when a crisis
     flag is open (its actions and its escalation, for the whole caseload at once)."""
-    clients = _CLIENTS.instances(User, therapist_id=therapist.pk)
+    clients = list(_caseload_clients(therapist.pk))
     current = {client.pk: week_start_for(now, client.tz) for client in clients}
     recent: dict[int, list[RecentWeek]] = defaultdict(list)
     flags: dict[int, list[Flag]] = defaultdict(list)
@@ -248,9 +246,9 @@ def fetch_caseload(therapist: User, *, now: datetime) -> CaseloadData:
             episodes[client.pk] = episode
     if clients:
         since = min(current.values()) - timedelta(weeks=SPARKLINE_WEEKS - 1)
-        for client_id, *answers in _WINDOW.rows(therapist_id=therapist.pk, since=since):
+        for client_id, *answers in _recent_weeks(therapist.pk, since):
             recent[client_id].append(RecentWeek(*answers))
-        found = _FLAGS.instances(Flag, therapist_id=therapist.pk)
+        found = list(_active_flags(therapist.pk))
         for flag in found:
             flags[flag.client_id].append(flag)
         prefetch_related_objects(

@@ -1,16 +1,7 @@
-"""Signing in through allauth, and reading the signed-in person on every request."""
+"""Signing in through allauth: a failed password is checked once, not by two backends."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.core.exceptions import PermissionDenied
-
-from .compiled import Compiled
-from .models import User
-
-# Every signed-in request reads its person by primary key: the SQL is compiled
-# once per database connection rather than on each request. The row still comes
-# from the database every time, so a deactivated account or a changed password
-# takes effect on the very next request.
-_BY_PK = Compiled(lambda pk: User._default_manager.filter(pk=pk), pk=int)
 
 
 class AuthenticationBackend(AllauthBackend):
@@ -22,12 +13,3 @@ class AuthenticationBackend(AllauthBackend):
             # same password again, so a failed sign-in ends here.
             raise PermissionDenied
         return user
-
-    def get_user(self, user_id):
-        try:
-            pk = int(user_id)
-        except (TypeError, ValueError):
-            return None
-        found = _BY_PK.instances(User, pk=pk)
-        user = found[0] if found else None
-        return user if user is not None and self.user_can_authenticate(user) else None

@@ -54,7 +54,7 @@ def shared_cache(request, settings):
         _redis_or_skip()
         settings.CACHES = {
             "default": {
-                "BACKEND": "portal.cache.SharedClientRedisCache",
+                "BACKEND": "django_redis.cache.RedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": REDIS_PREFIX,
             }
