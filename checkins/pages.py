@@ -19,7 +19,7 @@ from portal.access import client_for_therapist_or_404, client_required, therapis
 from portal.audit import record_access
 from portal.formats import local_date
 from portal.models import DeletionRequest, Invitation
-from portal.services import CaseloadError, start_new_course
+from portal.services import CaseloadError
 
 from .agenda_views import home_context
 from .charts import client_charts
@@ -33,7 +33,7 @@ from .models import (
 )
 from .safety import SafetyError, record_safety_action
 from .selectors import client_overview, weeks_page
-from .services import FlagError, dismiss_flag, raise_flag
+from .services import FlagError, begin_new_course, dismiss_flag, raise_flag
 
 
 @client_required
@@ -257,7 +257,7 @@ def new_course(request, client_id):
     change is measured from the new course's first scores."""
     client = client_for_therapist_or_404(request, client_id)
     try:
-        start_new_course(client=client, therapist=request.user)
+        begin_new_course(client=client, therapist=request.user)
     except CaseloadError as error:
         messages.error(request, str(error))
     else:

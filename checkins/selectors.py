@@ -9,7 +9,7 @@ from django.db.models import Exists, Prefetch, Subquery
 from clinical.reading import Reading, Trajectory
 from clinical.vocabulary import SAFETY_KINDS
 from guidance.models import Advice, ShownAdvice
-from guidance.rules import advice_keys_for_flag, excluded_keys
+from guidance.rules import advice_keys_for_flag
 from portal.models import User
 
 from .measures import EpisodeSummary, MeasureSummary, as_date, course_summaries
@@ -76,14 +76,6 @@ def client_reading(client: User, *, week_start: date) -> Reading:
     )
 
 
-def advice_shown_to(advice: list, reading: Reading) -> list:
-    """Advice as the client reads it on any page, today: a piece the reading rules out
-    (waiting while they are falling, waiting or stopping while a safety flag is
-    open) is not shown, whichever week it was first shown in."""
-    left_out = excluded_keys(reading)
-    return [piece for piece in advice if piece.key not in left_out]
-
-
 @dataclass
 class ClientOverview:
     client: User
@@ -143,14 +135,16 @@ def recent_weeks(client: User) -> tuple[date, list[CheckIn]]:
     return since, list(checkins.order_by("week_start"))
 
 
-def weeks_page(client: User, number) -> Page:
+def weeks_page(client: User, number, *, left_out: frozenset[str] = frozenset()) -> Page:
     """One page of the client's weeks, newest first, each with the advice they
-    were shown: two queries and a page of rows, however long the history."""
+    were shown less `left_out` (what the client's reading rules out today): two
+    queries and a page of rows, however long the history."""
+    shown = ShownAdvice.objects.for_clients().exclude(key__in=left_out)
     weeks = (
         CheckIn.objects.for_client(client)
         .order_by("-week_start")
         .prefetch_related(
-            Prefetch("shown_advice", ShownAdvice.objects.for_clients(), to_attr="client_advice"),
+            Prefetch("shown_advice", shown, to_attr="client_advice"),
             "measure_responses",  # each week's questionnaire answers (an item-9 week is marked)
         )
     )

@@ -1,11 +1,10 @@
 """The one write path for check-ins: the form view, the demo data and the tests all use it."""
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
-from functools import partial
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min, OuterRef, Q, Window
+from django.db.models import F, Min, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -14,9 +13,9 @@ from clinical.measures import INSTRUMENTS
 from clinical.reading import evaluate, read_week
 from clinical.trends import Finding, Thresholds, crisis_flag, safety_item_flag, thresholds
 from guidance.services import attach_advice
-from portal.compiled import Compiled
 from portal.lookups import AnyOf
 from portal.models import User, course_start
+from portal.services import start_new_course
 
 from .agenda import record_answers
 from .measures import save_responses
@@ -184,8 +183,12 @@ def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> tup
     daily recompute and a submit never both open a flag (see `sync_flags`). A
     concurrent create loses to the unique constraint and updates the row that won.
     """
-    checkin = next(
-        iter(_WEEK_LOCKED.instances(CheckIn, client_id=client.pk, week_start=week_start)), None
+    checkin = (
+        CheckIn.objects.select_for_update(no_key=True, of=("self", "client"))
+        .select_related("client")
+        .only(*CHECKIN_FIELDS, "client__id")
+        .filter(client_id=client.pk, week_start=week_start)
+        .first()
     )
     if checkin is None:
         _lock_client(client)
@@ -204,19 +207,8 @@ def _save_week(*, client: User, week_start, answers: dict, now: datetime) -> tup
     return checkin, False
 
 
+# The week's row is read with every field of its own and its client's id alone.
 CHECKIN_FIELDS = [field.name for field in CheckIn._meta.concrete_fields]
-# The week's row, locked with its client: the submit's first statement, compiled once.
-_WEEK_LOCKED = Compiled(
-    lambda client_id, week_start: (
-        CheckIn.objects.select_for_update(no_key=True, of=("self", "client"))
-        .select_related("client")
-        .only(*CHECKIN_FIELDS, "client__id")
-        .filter(client_id=client_id, week_start=week_start)
-        .order_by()
-    ),
-    client_id=int,
-    week_start=date,
-)
 
 
 # What the rules read of a check-in: the answers without the client's own words,
@@ -230,7 +222,7 @@ RULES_READ = [
 ]
 
 
-def _rules_history_query(client_id, week_start, baseline_checkins: int):
+def _rules_history_query(client_id, week_start, baseline_checkins: int) -> QuerySet:
     """`rules_history`'s one statement: the weeks it reads, each joined to its
     questionnaire answers (one row per week and questionnaire, or one with none)."""
     # The current course of therapy only: a returning client, or one whose
@@ -260,29 +252,16 @@ def _rules_history_query(client_id, week_start, baseline_checkins: int):
     )
 
 
-# Compiled once per baseline length (a threshold, which settings may change).
-_RULES_HISTORY: dict[int, Compiled] = {}
-
-
 def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     """The check-ins the rules read for `checkin`, oldest first, ending with it:
     the first few of the client's current course of therapy (their baseline) and
-    the most recent window, each with its questionnaire answers; one statement,
-    compiled once."""
-    query = _RULES_HISTORY.get(t.baseline_checkins)
-    if query is None:
-        query = _RULES_HISTORY[t.baseline_checkins] = Compiled(
-            partial(_rules_history_query, baseline_checkins=t.baseline_checkins),
-            client_id=int,
-            week_start=date,
-        )
+    the most recent window, each with its questionnaire answers; one statement."""
+    query = _rules_history_query(checkin.client_id, checkin.week_start, t.baseline_checkins)
     names = ["id", *RULES_READ]
     history: list[CheckIn] = []
-    for *values, instrument, given in query.rows(
-        client_id=checkin.client_id, week_start=checkin.week_start
-    ):
+    for *values, instrument, given in query:
         if not history or history[-1].pk != values[0]:
-            history.append(CheckIn.from_db(checkin._state.db, names, values))
+            history.append(CheckIn.from_db(query.db, names, values))
             history[-1].measure_answers = {}
         if instrument is not None:
             history[-1].measure_answers[instrument] = given
@@ -393,6 +372,16 @@ def recompute_flags(*, client: User, now: datetime | None = None, t: Thresholds 
     return _apply_findings(client, findings, now=now, active=active)
 
 
+@transaction.atomic
+def begin_new_course(*, client: User, therapist: User, now: datetime | None = None) -> None:
+    """The client's therapist begins a new course of therapy with them, and the flags
+    are read from it at once: a trend measured against the old course's baseline
+    does not wait for the nightly recompute to close."""
+    now = now or timezone.now()
+    start_new_course(client=client, therapist=therapist, now=now)
+    recompute_flags(client=client, now=now)
+
+
 def sync_flags(*, client: User, findings: dict[str, Finding], now: datetime) -> list[Flag]:
     """Bring the client's stored flags in line with `findings`.
 
@@ -414,15 +403,10 @@ def _lock_client(client: User) -> None:
     User.objects.select_for_update(no_key=True).filter(pk=client.pk).values("pk").first()
 
 
-_ACTIVE_FLAGS = Compiled(
-    lambda client_id: Flag.objects.select_for_update().filter(client_id=client_id).active(),
-    client_id=int,
-)
-
-
 def _active_flags(client: User) -> dict[str, Flag]:
     """The client's active flags by kind, locked."""
-    return {flag.kind: flag for flag in _ACTIVE_FLAGS.instances(Flag, client_id=client.pk)}
+    flags = Flag.objects.select_for_update().filter(client_id=client.pk).active()
+    return {flag.kind: flag for flag in flags}
 
 
 def _apply_findings(

@@ -23,7 +23,7 @@ from .measure_charts import measure_charts
 from .measures import due_instruments, in_plain_words, summaries_for
 from .models import AgendaItem, CheckIn, MeasureResponse, NotificationPreference, week_start_for
 from .notifications import read_unsubscribe_token, unsubscribe
-from .selectors import advice_shown_to, client_reading, recent_weeks, weeks_page
+from .selectors import client_reading, recent_weeks, weeks_page
 from .services import record_safety_answer, submit_checkin
 from .tasks import send_notification
 
@@ -114,7 +114,7 @@ def checkin_saved(request):
         # A crisis week shows the full crisis help first, in place of the notice.
         {
             "checkin": current,
-            "advice": advice_shown_to(client_advice(current), reading),
+            "advice": client_advice(current, left_out=excluded_keys(reading)),
             "crisis_now": current.needs_crisis_help,
             "brought_back": brought_back(client, week_start=week_start),
             **client_agenda_context(client, this_week=current),
@@ -139,10 +139,8 @@ def history(request):
     )
     latest = {r.instrument: r.answers for r in responses}  # oldest first: the last wins
     summaries = summaries_for([client]).get(client.pk, []) if show_scores else []
-    weeks = weeks_page(client, request.GET.get("page"))
     reading = client_reading(client, week_start=week_start_for(timezone.now(), client.tz))
-    for week in weeks:
-        week.client_advice = advice_shown_to(week.client_advice, reading)
+    weeks = weeks_page(client, request.GET.get("page"), left_out=excluded_keys(reading))
     return render(
         request,
         "checkins/history.html",
@@ -171,7 +169,7 @@ def checkin_week(request, week_start):
         return redirect("checkin")
     client = request.user
     reading = client_reading(client, week_start=week_start_for(timezone.now(), client.tz))
-    advice = advice_shown_to(client_advice(checkin), reading)
+    advice = client_advice(checkin, left_out=excluded_keys(reading))
     return render(request, "checkins/checkin_detail.html", {"checkin": checkin, "advice": advice})
 
 

@@ -6,7 +6,6 @@ from django.utils.translation import get_language
 
 from clinical.reading import Reading, read_week
 from clinical.trends import CheckInLike, Thresholds
-from portal.compiled import Compiled
 
 from .library import advice_library
 from .models import Advice, Audience, ShownAdvice
@@ -73,12 +72,6 @@ SHOWN_AS = (
 )
 
 
-_SHOWN = Compiled(
-    lambda checkin_id: ShownAdvice.objects.filter(checkin_id=checkin_id).order_by("position"),
-    checkin_id=int,
-)
-
-
 def attach_advice(
     *,
     checkin,
@@ -113,7 +106,7 @@ def attach_advice(
         for position, (advice, reason) in enumerate(chosen)
     ]
     if replace:
-        earlier = _SHOWN.instances(ShownAdvice, checkin_id=checkin.pk)
+        earlier = list(ShownAdvice.objects.filter(checkin_id=checkin.pk).order_by("position"))
         if _as_shown(earlier) == _as_shown(shown):
             return earlier
         if earlier:
@@ -125,5 +118,7 @@ def _as_shown(rows: list[ShownAdvice]) -> list[tuple]:
     return [tuple(getattr(row, name) for name in SHOWN_AS) for row in rows]
 
 
-def client_advice(checkin) -> list[ShownAdvice]:
-    return list(checkin.shown_advice.for_clients())
+def client_advice(checkin, *, left_out: frozenset[str] = frozenset()) -> list[ShownAdvice]:
+    """The advice a client was shown with `checkin`, less `left_out`: what the
+    client's reading rules out today (rules.excluded_keys), on every page."""
+    return list(checkin.shown_advice.for_clients().exclude(key__in=left_out))

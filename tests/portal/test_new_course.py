@@ -74,3 +74,16 @@ def test_when_the_current_course_began(client_a, therapist, other_therapist):
     # The therapist starts a new course: it begins then.
     new = start_new_course(client=client_a, therapist=therapist, now=later + timedelta(days=1))
     assert course_started(client_a) == new.started_at > first.started_at
+
+
+def test_a_new_course_reads_the_flags_from_it_at_once(client, client_a, therapist):
+    """Hopes unmet for three weeks of the old course: once the therapist begins a new
+    course, the dashboard no longer shows a trend measured in the old one."""
+    from checkins.models import Flag, FlagKind
+    from tests.factories import checkin_history
+
+    checkin_history(client_a, [{"expectations": 1}] * 3)
+    assert Flag.objects.open().filter(client=client_a, kind=FlagKind.EXPECTATIONS_UNMET).exists()
+    sign_in(client, therapist)
+    client.post(url(client_a))
+    assert not Flag.objects.active().filter(client=client_a, kind=FlagKind.EXPECTATIONS_UNMET)
