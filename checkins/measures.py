@@ -193,11 +193,6 @@ class EpisodeSummary:
         )
 
 
-def _in_course(scored):
-    """Scores of the client's current course of therapy only (see course_start)."""
-    return scored.filter(checkin__submitted_at__gte=course_start(OuterRef("client")))
-
-
 def paired_checkins(checkins):
     """The check-ins among `checkins` with paired scores: a score on each of the
     PHQ-9 and the GAD-7, or on the one of them the client has ever been asked."""
@@ -218,19 +213,25 @@ def score_ends() -> dict[str, Subquery]:
     """Annotations for a queryset of clients: each questionnaire's first and latest
     total and week in the current course, as index lookups on (client,
     instrument, week); and the check-ins, weeks and totals of the course's first
-    and last paired scores."""
-    ends = {}
+    and last paired scores.
+
+    When the client's current course began (see course_start) is worked out once,
+    as `course_since`, and every other annotation reads it: asked in each of them
+    it made the statement several times longer to build and to run."""
+    ends = {"course_since": course_start(OuterRef("pk"))}
     for key in INSTRUMENTS:
-        scored = _in_course(MeasureResponse.objects.filter(client=OuterRef("pk"), instrument=key))
+        scored = MeasureResponse.objects.filter(
+            client=OuterRef("pk"),
+            instrument=key,
+            checkin__submitted_at__gte=OuterRef("course_since"),
+        )
         for end, order in (("first", "week_start"), ("latest", "-week_start")):
             for column in ("total", "week_start"):
                 ends[f"{key}__{end}__{column}"] = Subquery(
                     scored.order_by(order).values(column)[:1]
                 )
     paired = paired_checkins(
-        CheckIn.objects.filter(
-            client=OuterRef("pk"), submitted_at__gte=course_start(OuterRef("client"))
-        )
+        CheckIn.objects.filter(client=OuterRef("pk"), submitted_at__gte=OuterRef("course_since"))
     )
     for end, order in (("first", "week_start"), ("last", "-week_start")):
         checkin = f"episode__{end}__checkin"

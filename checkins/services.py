@@ -222,12 +222,11 @@ RULES_READ = [
 ]
 
 
-def _rules_history_query(client_id, week_start, baseline_checkins: int) -> QuerySet:
-    """`rules_history`'s one statement: the weeks it reads, each joined to its
-    questionnaire answers (one row per week and questionnaire, or one with none)."""
-    # The current course of therapy only: a returning client, or one whose
-    # therapist began a new course, is measured from the new course's start.
-    since = course_start(client_id)
+def _rules_history_query(client_id, week_start, baseline_checkins: int, since) -> QuerySet:
+    """The weeks `rules_history` reads, each joined to its questionnaire answers
+    (one row per week and questionnaire, or one with none), from `since`: the
+    current course of therapy only, so a returning client, or one whose therapist
+    began a new course, is measured from the new course's start."""
     upto = CheckIn.objects.filter(
         client_id=client_id, week_start__lte=week_start, submitted_at__gte=since
     )
@@ -255,8 +254,11 @@ def _rules_history_query(client_id, week_start, baseline_checkins: int) -> Query
 def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     """The check-ins the rules read for `checkin`, oldest first, ending with it:
     the first few of the client's current course of therapy (their baseline) and
-    the most recent window, each with its questionnaire answers; one statement."""
-    query = _rules_history_query(checkin.client_id, checkin.week_start, t.baseline_checkins)
+    the most recent window, each with its questionnaire answers. Two statements:
+    when the course began, then the weeks; asked inside the second, the course's
+    start made it four times longer to build."""
+    ((since, _),) = _course_starts([checkin.client_id]).items()
+    query = _rules_history_query(checkin.client_id, checkin.week_start, t.baseline_checkins, since)
     names = ["id", *RULES_READ]
     history: list[CheckIn] = []
     for *values, instrument, given in query:
@@ -268,16 +270,38 @@ def rules_history(checkin: CheckIn, t: Thresholds) -> list[CheckIn]:
     return history
 
 
+def _course_starts(client_ids: list[int]) -> dict[datetime, list[int]]:
+    """When each client's current course of therapy began, the clients grouped by
+    it (most share BEFORE_ANY_COURSE): one statement for a batch, where a course
+    start asked of every check-in row would be one per row."""
+    groups: dict[datetime, list[int]] = {}
+    for client_id, since in (
+        User.objects.filter(pk__in=client_ids)
+        .annotate(since=course_start(OuterRef("pk")))
+        .values_list("pk", "since")
+    ):
+        groups.setdefault(since, []).append(client_id)
+    return groups
+
+
+def _in_course(starts: dict[datetime, list[int]], *, checkin: str = "") -> Q:
+    """Rows of each client's current course; `checkin` leads from a row to its check-in."""
+    found = Q(pk__in=[])
+    for since, clients in starts.items():
+        found |= Q(client_id__in=clients, **{f"{checkin}submitted_at__gte": since})
+    return found
+
+
 def rules_histories(client_ids: list[int], t: Thresholds) -> dict[int, list[CheckIn]]:
     """What `rules_history` reads for each client's latest check-in, for many clients
     in three queries: the baseline and recent weeks of the current course
     (numbered by window functions), the weeks of each questionnaire's first
     score in it, and the answers."""
-    # Each client's current course of therapy only, as in `rules_history`.
+    # Each client's current course of therapy only, as in `rules_history`. The
+    # course starts are read once per client, not once per check-in row.
+    starts = _course_starts(client_ids)
     numbered = (
-        CheckIn.objects.filter(client_id__in=client_ids)
-        .alias(since=course_start(OuterRef("client_id")))
-        .filter(submitted_at__gte=F("since"))
+        CheckIn.objects.filter(_in_course(starts))
         .only(*RULES_READ)
         .annotate(
             from_first=Window(
@@ -295,9 +319,7 @@ def rules_histories(client_ids: list[int], t: Thresholds) -> dict[int, list[Chec
         checkin = CheckIn.from_db(numbered.db, names, values)
         kept[(checkin.client_id, checkin.week_start)] = checkin
     first_scores = set(
-        MeasureResponse.objects.filter(client_id__in=client_ids)
-        .alias(since=course_start(OuterRef("client_id")))
-        .filter(checkin__submitted_at__gte=F("since"))
+        MeasureResponse.objects.filter(_in_course(starts, checkin="checkin__"))
         .values("client_id", "instrument")
         .annotate(first=Min("week_start"))
         .values_list("client_id", "first")

@@ -280,18 +280,22 @@ def submit_statements(person, data) -> list[str]:
 
 def test_a_submit_takes_one_statement_per_step(client_a):
     """A new week: the week's row looked for (there is none yet), the client
-    locked, the row and its history row written, the rules' history with
-    its answers read, the flags read, the week's reading stored on its row, the
-    advice written. An edit of the week: the row and the client locked at once,
-    the row and its history row, the rules' history, the flags, the advice shown
-    before (the same, so not rewritten); the reading, unchanged, is not rewritten.
-    The advice library is read once and kept."""
+    locked, the row and its history row written, when the client's current course
+    of therapy began, the rules' history with its answers read, the flags read,
+    the week's reading stored on its row, the advice written. An edit of the week:
+    the row and the client locked at once, the row and its history row, the
+    course's start, the rules' history, the flags, the advice shown before (the
+    same, so not rewritten); the reading, unchanged, is not rewritten. The advice
+    library is read once and kept."""
     from tests.factories import answers
 
     checkin_history(
         client_a, [{"wellbeing": 3}] * 4, last_week_at=timezone.now() - timedelta(weeks=1)
     )
     first = submit_statements(client_a, answers(wellbeing=6))
-    assert first == ["SELECT", "SELECT", "INSERT", "INSERT", "SELECT", "SELECT", "UPDATE", "INSERT"]
+    assert first == [
+        *("SELECT", "SELECT", "INSERT", "INSERT"),
+        *("SELECT", "SELECT", "SELECT", "UPDATE", "INSERT"),
+    ]
     again = submit_statements(client_a, answers(wellbeing=6))
-    assert again == ["SELECT", "UPDATE", "INSERT", "SELECT", "SELECT", "SELECT"]
+    assert again == ["SELECT", "UPDATE", "INSERT", "SELECT", "SELECT", "SELECT", "SELECT"]
